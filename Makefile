@@ -1,0 +1,28 @@
+# cachebot: PGXS build, and the two commands of the README.
+MODULE_big = cachebot
+OBJS = src/cachebot.o src/guc.o src/hint.o src/fingerprint.o src/entry.o \
+       src/eligibility.o src/executor.o src/xact.o src/store_shmem.o \
+       src/stats.o src/functions.o
+EXTENSION = cachebot
+DATA = sql/cachebot--0.1.sql
+PGFILEDESC = "cachebot - result cache with precise invalidation"
+
+REGRESS = hints eligibility types transactions privileges errors
+REGRESS_OPTS = --load-extension=cachebot
+ISOLATION = fill_while_writer_open writer_rollback savepoint_rollback \
+            two_writers commit_between_lookup_and_store truncate \
+            invalidate_object_rollback repeatable_read
+ISOLATION_OPTS = --load-extension=cachebot
+
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+.PHONY: demo test bench
+demo:
+	bash tools/run.sh demo
+test:
+	bash tools/run.sh test
+bench:
+	bash tools/run.sh bench

@@ -1,0 +1,147 @@
+-- cachebot install script
+\echo Use "CREATE EXTENSION cachebot" to load this file. \quit
+
+CREATE FUNCTION cachebot._invalidate_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'cachebot_invalidate_trigger'
+LANGUAGE C;
+
+-- Tables whose writes cachebot sees: those carrying its row trigger.
+CREATE VIEW cachebot.tracked_tables AS
+SELECT t.tgrelid::regclass AS "table",
+       t.tgenabled = 'A' AS always
+  FROM pg_catalog.pg_trigger t
+ WHERE t.tgfoid = 'cachebot._invalidate_trigger'::regproc
+   AND t.tgname = 'cachebot_invalidate'
+   AND t.tgparentid = 0;
+
+CREATE FUNCTION cachebot.invalidate_table(rel regclass)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cachebot_invalidate_table'
+LANGUAGE C STRICT VOLATILE;
+
+CREATE FUNCTION cachebot.invalidate_object(rel regclass, pk anyelement)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cachebot_invalidate_object'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION cachebot.invalidate_object(obj anyelement)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cachebot_invalidate_row'
+LANGUAGE C STRICT VOLATILE;
+
+CREATE FUNCTION cachebot.track(rel regclass,
+                               columns text[] DEFAULT NULL,
+                               cache_all boolean DEFAULT NULL,
+                               cache_get boolean DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET client_min_messages = warning
+AS $$
+DECLARE
+    c pg_class%ROWTYPE;
+BEGIN
+    SELECT * INTO c FROM pg_class WHERE oid = rel;
+    IF c.relkind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION 'cannot track "%": it is not a table', rel
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'cachebot tracks ordinary and partitioned tables; a view is cached through the tables it reads.',
+                  HINT = 'Track the tables the view reads.';
+    END IF;
+    IF c.relpersistence <> 'p' THEN
+        RAISE EXCEPTION 'cannot track "%": it is not a permanent table', rel
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'Temporary and unlogged tables lose rows without running triggers.';
+    END IF;
+    IF c.relispartition THEN
+        RAISE EXCEPTION 'cannot track "%": it is a partition', rel
+            USING ERRCODE = 'wrong_object_type',
+                  HINT = 'Track the partitioned table; its partitions are tracked with it.';
+    END IF;
+    IF NOT pg_has_role(c.relowner, 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of table %', rel
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF columns IS NOT NULL OR cache_all IS NOT NULL OR cache_get IS NOT NULL THEN
+        RAISE EXCEPTION 'cachebot.track(): columns, cache_all and cache_get are not supported yet'
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'Call cachebot.track(table) alone: every row change invalidates the table''s cached results.';
+    END IF;
+
+    EXECUTE format('DROP TRIGGER IF EXISTS cachebot_invalidate ON %s', rel);
+    EXECUTE format('DROP TRIGGER IF EXISTS cachebot_truncate ON %s', rel);
+    EXECUTE format('CREATE TRIGGER cachebot_invalidate AFTER INSERT OR UPDATE OR DELETE ON %s '
+                   'FOR EACH ROW EXECUTE FUNCTION cachebot._invalidate_trigger(%L)', rel, rel::oid);
+    EXECUTE format('CREATE TRIGGER cachebot_truncate AFTER TRUNCATE ON %s '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION cachebot._invalidate_trigger(%L)', rel, rel::oid);
+    -- Writes in replica mode (logical replication apply, restores) must invalidate too.
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER cachebot_invalidate', rel);
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER cachebot_truncate', rel);
+    PERFORM cachebot.invalidate_table(rel);
+END;
+$$;
+
+CREATE FUNCTION cachebot.untrack(rel regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET client_min_messages = warning
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger
+                    WHERE tgrelid = rel AND tgname = 'cachebot_invalidate' AND tgparentid = 0) THEN
+        RAISE EXCEPTION 'table % is not tracked by cachebot', rel
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'SELECT * FROM cachebot.tracked_tables lists the tracked tables.';
+    END IF;
+    IF NOT pg_has_role((SELECT relowner FROM pg_class WHERE oid = rel), 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of table %', rel
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    EXECUTE format('DROP TRIGGER cachebot_invalidate ON %s', rel);
+    EXECUTE format('DROP TRIGGER IF EXISTS cachebot_truncate ON %s', rel);
+    PERFORM cachebot.invalidate_table(rel);
+END;
+$$;
+
+CREATE FUNCTION cachebot.flush()
+RETURNS void
+AS 'MODULE_PATHNAME', 'cachebot_flush'
+LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION cachebot.flush() FROM PUBLIC;
+
+CREATE FUNCTION cachebot.reset_stats()
+RETURNS void
+AS 'MODULE_PATHNAME', 'cachebot_reset_stats'
+LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION cachebot.reset_stats() FROM PUBLIC;
+
+CREATE FUNCTION cachebot._stat_counters(OUT counter text, OUT value bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'cachebot_stat_counters'
+LANGUAGE C VOLATILE;
+
+CREATE VIEW cachebot.stats AS
+SELECT current_setting('cachebot.backend') AS backend,
+       max(value) FILTER (WHERE counter = 'hits') AS hits,
+       max(value) FILTER (WHERE counter = 'misses') AS misses,
+       max(value) FILTER (WHERE counter = 'fills') AS fills,
+       sum(value) FILTER (WHERE counter LIKE 'skip:%') AS skips,
+       jsonb_object_agg(substr(counter, 6), value)
+           FILTER (WHERE counter LIKE 'skip:%' AND value > 0) AS skips_by_reason,
+       max(value) FILTER (WHERE counter = 'invalidations') AS invalidations,
+       max(value) FILTER (WHERE counter = 'evictions') AS evictions,
+       max(value) FILTER (WHERE counter = 'entries') AS entries,
+       max(value) FILTER (WHERE counter = 'bytes') AS bytes,
+       max(value) FILTER (WHERE counter = 'bytes_filled') AS bytes_filled,
+       max(value) FILTER (WHERE counter = 'errors') AS errors
+  FROM cachebot._stat_counters();
+
+CREATE FUNCTION cachebot.explain(query text,
+                                 OUT cacheable boolean, OUT reason text,
+                                 OUT key text, OUT dependencies text[],
+                                 OUT cached boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'cachebot_explain'
+LANGUAGE C STRICT VOLATILE;

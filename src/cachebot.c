@@ -1,0 +1,65 @@
+/*
+ * cachebot.c
+ *		Module entry point: settings, shared memory, hooks.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+
+#include "cachebot.h"
+#include "eligibility.h"
+#include "executor.h"
+#include "stats.h"
+#include "store.h"
+#include "xact.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+static void
+cachebot_shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+	stats_request();
+	shmem_store_request();
+}
+
+static void
+cachebot_shmem_startup(void)
+{
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+	stats_startup();
+	shmem_store_startup();
+	LWLockRelease(AddinShmemInitLock);
+}
+
+void
+_PG_init(void)
+{
+	if (!process_shared_preload_libraries_in_progress)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cachebot must be loaded via shared_preload_libraries"),
+				 errhint("Add cachebot to shared_preload_libraries in postgresql.conf and restart the server.")));
+
+	cachebot_define_gucs();
+
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = cachebot_shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = cachebot_shmem_startup;
+
+	executor_install_hooks();
+	xact_register_callbacks();
+	eligibility_init();
+}

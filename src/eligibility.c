@@ -1,0 +1,408 @@
+/*
+ * eligibility.c
+ *		Which statement executions are cached, under which key, depending on
+ *		which version records.
+ */
+#include "postgres.h"
+
+#include "access/parallel.h"
+#include "access/relation.h"
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_trigger.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_func.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "eligibility.h"
+#include "fingerprint.h"
+#include "store.h"
+#include "xact.h"
+
+/* OID of cachebot._invalidate_trigger(), or InvalidOid if not installed. */
+static Oid	trigger_fn_oid = InvalidOid;
+static bool trigger_fn_known = false;
+
+/* Tables already warned about (once per session each). */
+static List *warned_untracked = NIL;
+
+static void
+forget_trigger_fn(Datum arg, int cacheid, uint32 hashvalue)
+{
+	trigger_fn_known = false;
+}
+
+void
+eligibility_init(void)
+{
+	CacheRegisterSyscacheCallback(PROCOID, forget_trigger_fn, (Datum) 0);
+}
+
+static Oid
+invalidate_trigger_oid(void)
+{
+	if (!trigger_fn_known)
+	{
+		List	   *name = list_make2(makeString("cachebot"),
+									  makeString("_invalidate_trigger"));
+
+		trigger_fn_oid = LookupFuncName(name, 0, NULL, true);
+		trigger_fn_known = true;
+	}
+	return trigger_fn_oid;
+}
+
+/*
+ * If rel carries cachebot's row trigger, enabled, returns the tracked table
+ * whose keys its writes bump (itself, or the partitioned root it was cloned
+ * from); otherwise InvalidOid.
+ */
+static Oid
+tracked_root(Relation rel)
+{
+	TriggerDesc *td = rel->trigdesc;
+	Oid			fn = invalidate_trigger_oid();
+
+	if (td == NULL || !OidIsValid(fn))
+		return InvalidOid;
+	for (int i = 0; i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+
+		if (t->tgfoid == fn && TRIGGER_FOR_ROW(t->tgtype) &&
+			t->tgenabled != TRIGGER_DISABLED)
+			return t->tgnargs >= 1 ? (Oid) strtoul(t->tgargs[0], NULL, 10)
+				: RelationGetRelid(rel);
+	}
+	return InvalidOid;
+}
+
+static void
+add_dep(CacheDecision *d, DepKind kind, Oid relid)
+{
+	DepKey		k;
+
+	memset(&k, 0, sizeof(k));
+	k.kind = kind;
+	k.dbid = kind == DEP_EPOCH ? InvalidOid : MyDatabaseId;
+	k.relid = relid;
+	for (int i = 0; i < d->ndeps; i++)
+		if (d->depkeys[i].kind == kind && d->depkeys[i].relid == relid)
+			return;
+	d->depkeys[d->ndeps++] = k;
+}
+
+/* Checks every relation the plan reads; collects their dependency keys. */
+static SkipReason
+check_relations(PlannedStmt *stmt, CacheDecision *d)
+{
+	ListCell   *lc;
+	int			maxdeps = 1 + 3 * list_length(stmt->rtable);
+
+	d->depkeys = palloc(maxdeps * sizeof(DepKey));
+	d->ndeps = 0;
+	add_dep(d, DEP_EPOCH, InvalidOid);
+
+	foreach(lc, stmt->rtable)
+	{
+		RangeTblEntry *rte = lfirst_node(RangeTblEntry, lc);
+		Relation	rel;
+		Oid			root;
+		SkipReason	why = SKIP_NONE;
+
+		if (rte->rtekind == RTE_TABLEFUNC || rte->rtekind == RTE_NAMEDTUPLESTORE)
+			return SKIP_UNSUPPORTED;
+		if (rte->rtekind != RTE_RELATION)
+			continue;
+
+		/* A view's definition can change under the same text. */
+		add_dep(d, DEP_GENERATION, rte->relid);
+		if (rte->relkind == RELKIND_VIEW)
+			continue;
+		if (rte->relkind != RELKIND_RELATION && rte->relkind != RELKIND_PARTITIONED_TABLE)
+		{
+			d->skip_relid = rte->relid;
+			return SKIP_UNTRACKED_TABLE;
+		}
+
+		rel = RelationIdGetRelation(rte->relid);
+		if (!RelationIsValid(rel))
+			return SKIP_UNTRACKED_TABLE;
+		root = tracked_root(rel);
+		if (rel->rd_rel->relpersistence != RELPERSISTENCE_PERMANENT || !OidIsValid(root))
+			why = SKIP_UNTRACKED_TABLE;
+		else if (rel->rd_rel->relrowsecurity)
+			why = SKIP_ROW_SECURITY;
+		RelationClose(rel);
+		if (why != SKIP_NONE)
+		{
+			d->skip_relid = rte->relid;
+			return why;
+		}
+		if (xact_wrote(root) || xact_wrote(rte->relid))
+		{
+			d->skip_relid = rte->relid;
+			return SKIP_WRITTEN_IN_XACT;
+		}
+		if (root != rte->relid)
+			add_dep(d, DEP_GENERATION, root);
+		add_dep(d, DEP_ANY_ROW, root);
+	}
+	return SKIP_NONE;
+}
+
+static bool
+exprs_mutable(List *exprs)
+{
+	return exprs != NIL && contain_mutable_functions((Node *) exprs);
+}
+
+/*
+ * Walks a plan tree: every expression must be immutable, and every node of
+ * a kind whose output depends only on its input rows and the snapshot.
+ */
+static SkipReason
+check_plan(Plan *plan)
+{
+	List	   *exprs = NIL;
+	List	   *children = NIL;
+	ListCell   *lc;
+
+	if (plan == NULL)
+		return SKIP_NONE;
+
+	switch (nodeTag(plan))
+	{
+		case T_Result:
+			exprs = list_make1(((Result *) plan)->resconstantqual);
+			break;
+		case T_ProjectSet:
+		case T_Material:
+		case T_Sort:
+		case T_IncrementalSort:
+		case T_Group:
+		case T_Agg:
+		case T_Unique:
+		case T_Gather:
+		case T_GatherMerge:
+		case T_SetOp:
+		case T_SeqScan:
+		case T_CteScan:
+		case T_WorkTableScan:
+		case T_RecursiveUnion:
+			break;
+		case T_Append:
+			children = ((Append *) plan)->appendplans;
+			break;
+		case T_MergeAppend:
+			children = ((MergeAppend *) plan)->mergeplans;
+			break;
+		case T_BitmapAnd:
+			children = ((BitmapAnd *) plan)->bitmapplans;
+			break;
+		case T_BitmapOr:
+			children = ((BitmapOr *) plan)->bitmapplans;
+			break;
+		case T_IndexScan:
+			exprs = list_make2(((IndexScan *) plan)->indexqualorig,
+							   ((IndexScan *) plan)->indexorderbyorig);
+			break;
+		case T_IndexOnlyScan:
+			exprs = list_make2(((IndexOnlyScan *) plan)->indexqual,
+							   ((IndexOnlyScan *) plan)->indexorderby);
+			break;
+		case T_BitmapIndexScan:
+			exprs = list_make1(((BitmapIndexScan *) plan)->indexqualorig);
+			break;
+		case T_BitmapHeapScan:
+			exprs = list_make1(((BitmapHeapScan *) plan)->bitmapqualorig);
+			break;
+		case T_TidScan:
+			exprs = list_make1(((TidScan *) plan)->tidquals);
+			break;
+		case T_TidRangeScan:
+			exprs = list_make1(((TidRangeScan *) plan)->tidrangequals);
+			break;
+		case T_SubqueryScan:
+			children = list_make1(((SubqueryScan *) plan)->subplan);
+			break;
+		case T_FunctionScan:
+			exprs = list_make1(((FunctionScan *) plan)->functions);
+			break;
+		case T_ValuesScan:
+			exprs = list_make1(((ValuesScan *) plan)->values_lists);
+			break;
+		case T_NestLoop:
+			exprs = list_make1(((Join *) plan)->joinqual);
+			break;
+		case T_MergeJoin:
+			exprs = list_make2(((Join *) plan)->joinqual,
+							   ((MergeJoin *) plan)->mergeclauses);
+			break;
+		case T_HashJoin:
+			exprs = list_make3(((Join *) plan)->joinqual,
+							   ((HashJoin *) plan)->hashclauses,
+							   ((HashJoin *) plan)->hashkeys);
+			break;
+		case T_Hash:
+			exprs = list_make1(((Hash *) plan)->hashkeys);
+			break;
+		case T_Memoize:
+			exprs = list_make1(((Memoize *) plan)->param_exprs);
+			break;
+		case T_WindowAgg:
+			exprs = list_make3(((WindowAgg *) plan)->startOffset,
+							   ((WindowAgg *) plan)->endOffset,
+							   ((WindowAgg *) plan)->runCondition);
+			break;
+		case T_Limit:
+			exprs = list_make2(((Limit *) plan)->limitOffset,
+							   ((Limit *) plan)->limitCount);
+			break;
+		default:
+			/* SampleScan, ForeignScan, CustomScan, LockRows, ... */
+			return SKIP_UNSUPPORTED;
+	}
+
+	if (exprs_mutable(plan->targetlist) || exprs_mutable(plan->qual) ||
+		exprs_mutable(plan->initPlan) || exprs_mutable(exprs))
+		return SKIP_MUTABLE_FUNCTION;
+
+	foreach(lc, children)
+	{
+		SkipReason	why = check_plan((Plan *) lfirst(lc));
+
+		if (why != SKIP_NONE)
+			return why;
+	}
+	if (plan->lefttree)
+	{
+		SkipReason	why = check_plan(plan->lefttree);
+
+		if (why != SKIP_NONE)
+			return why;
+	}
+	return check_plan(plan->righttree);
+}
+
+static SkipReason
+check_statement(PlannedStmt *stmt, const RunContext *run)
+{
+	if (stmt->commandType != CMD_SELECT || stmt->utilityStmt != NULL ||
+		stmt->hasModifyingCTE || stmt->rowMarks != NIL)
+		return SKIP_NOT_SELECT;
+	/* A portal sets its real destination later; these never change. */
+	if (run->dest == DestIntoRel || run->dest == DestTransientRel ||
+		run->dest == DestCopyOut)
+		return SKIP_NOT_SELECT;
+	if (run->instrument_options != 0 || (run->eflags & EXEC_FLAG_EXPLAIN_ONLY))
+		return SKIP_NOT_SELECT;
+	if (run->eflags & (EXEC_FLAG_BACKWARD | EXEC_FLAG_REWIND | EXEC_FLAG_MARK))
+		return SKIP_CURSOR;
+	if (run->nested || IsParallelWorker())
+		return SKIP_NESTED;
+	if (RecoveryInProgress())
+		return SKIP_RECOVERY;
+	if (XactIsoLevel != XACT_READ_COMMITTED)
+		return SKIP_ISOLATION;
+	if (cache_store() == NULL)
+		return SKIP_BACKEND_ERROR;
+	return SKIP_NONE;
+}
+
+static int
+compare_hash128(const void *a, const void *b)
+{
+	const Hash128 *x = a;
+	const Hash128 *y = b;
+
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return 0;
+}
+
+bool
+cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
+			 const RunContext *run, CacheDecision *d)
+{
+	const char *text;
+	int			textlen;
+	ListCell   *lc;
+
+	hint_statement_text(source, stmt->stmt_location, stmt->stmt_len, &text, &textlen);
+	hint_parse(text, textlen, &d->hint);
+	if (d->hint.kind == HINT_NONE || d->hint.kind == HINT_NOCACHE)
+		return false;
+
+	d->skip = SKIP_NONE;
+	d->skip_relid = InvalidOid;
+	d->ndeps = 0;
+	d->depkeys = NULL;
+	d->deps = NULL;
+
+	if (d->hint.kind == HINT_MALFORMED)
+		d->skip = SKIP_BAD_HINT;
+	if (d->skip == SKIP_NONE)
+		d->skip = check_statement(stmt, run);
+	if (d->skip == SKIP_NONE)
+		d->skip = check_relations(stmt, d);
+	if (d->skip == SKIP_NONE)
+		d->skip = check_plan(stmt->planTree);
+	foreach(lc, stmt->subplans)
+	{
+		if (d->skip != SKIP_NONE)
+			break;
+		d->skip = check_plan((Plan *) lfirst(lc));
+	}
+	if (d->skip != SKIP_NONE)
+		return true;
+
+	/* Epoch first, then the rest in a canonical order. */
+	d->deps = palloc(d->ndeps * sizeof(Hash128));
+	d->deps[0] = EPOCH_KEY;
+	for (int i = 1; i < d->ndeps; i++)
+		d->deps[i] = depkey_hash(&d->depkeys[i]);
+	if (d->ndeps > 2)
+		qsort(d->deps + 1, d->ndeps - 1, sizeof(Hash128), compare_hash128);
+
+	initStringInfo(&d->fingerprint);
+	fingerprint_build(&d->fingerprint, stmt, text, textlen, params);
+	d->key = hash128_bytes(d->fingerprint.data, d->fingerprint.len);
+	return true;
+}
+
+void
+cache_report_skip(const CacheDecision *d)
+{
+	if (d->skip == SKIP_BAD_HINT)
+		ereport(cachebot_strict ? ERROR : WARNING,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("malformed cachebot hint: %s", d->hint.problem),
+				 errdetail("The statement runs without the cache."),
+				 errhint("Write /* cache */, /* cache(column, table.column, ...) */ or /* nocache */.")));
+	else if (d->skip == SKIP_UNTRACKED_TABLE && OidIsValid(d->skip_relid) &&
+			 !list_member_oid(warned_untracked, d->skip_relid))
+	{
+		char	   *name = get_rel_name(d->skip_relid);
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		warned_untracked = lappend_oid(warned_untracked, d->skip_relid);
+		MemoryContextSwitchTo(old);
+		ereport(WARNING,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("cachebot does not track table \"%s\"", name ? name : "?"),
+				 errdetail("Statements that read it run without the cache."),
+				 errhint("Run SELECT cachebot.track('%s');", name ? name : "?")));
+	}
+}

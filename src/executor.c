@@ -1,0 +1,520 @@
+/*
+ * executor.c
+ *		The executor hooks.
+ *
+ * ExecutorStart: for a hinted, eligible statement, read the entry and the
+ * version records of its dependencies in one store lookup, before the
+ * statement's snapshot is used. A valid entry makes the execution a hit;
+ * otherwise, if no dependency is pending, it becomes a fill and gets a fresh
+ * snapshot taken after that read. Either way the standard ExecutorStart
+ * still runs: permission checks and locks are not skipped.
+ *
+ * ExecutorRun: a hit replays the cached tuples into the destination (in
+ * either direction, in as many fetches as the caller asks); a fill wraps the
+ * destination to copy what it receives, and stores the entry once the plan
+ * has run to its end.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "executor/executor.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+#include "entry.h"
+#include "eligibility.h"
+#include "executor.h"
+#include "stats.h"
+#include "store.h"
+
+typedef enum CachedMode
+{
+	CACHED_HIT,
+	CACHED_FILL
+} CachedMode;
+
+typedef struct CaptureReceiver
+{
+	DestReceiver pub;
+	DestReceiver *inner;
+	struct CachedQuery *cq;
+} CaptureReceiver;
+
+/* The cache's view of one running statement. */
+typedef struct CachedQuery
+{
+	struct CachedQuery *next;
+	QueryDesc  *qd;
+	int			nest_level;		/* subtransaction that started it */
+	MemoryContext cxt;
+	CachedMode	mode;
+	CacheDecision decision;
+
+	/* hit */
+	char	   *entry;
+	MinimalTuple *tuples;
+	uint32		ntuples;
+	int64		position;		/* last tuple sent; -1 before the first */
+	TupleTableSlot *slot;
+
+	/* fill */
+	Snapshot	snapshot;		/* fresh, taken after the version read; the
+								 * QueryDesc owns its registration */
+	uint64	   *gens;
+	EntryBuilder builder;
+	bool		filling;		/* still capturing */
+	bool		runs;			/* ExecutorRun has been called */
+} CachedQuery;
+
+static ExecutorStart_hook_type prev_ExecutorStart = NULL;
+static ExecutorRun_hook_type prev_ExecutorRun = NULL;
+static ExecutorFinish_hook_type prev_ExecutorFinish = NULL;
+static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
+
+/* Statements being run or finished right now, outermost first. */
+static int	executor_depth = 0;
+static CachedQuery *cached_queries = NULL;
+
+static CachedQuery *
+find_cached(QueryDesc *qd)
+{
+	for (CachedQuery *cq = cached_queries; cq; cq = cq->next)
+		if (cq->qd == qd)
+			return cq;
+	return NULL;
+}
+
+static void
+forget_cached(CachedQuery *target)
+{
+	CachedQuery **p = &cached_queries;
+
+	while (*p)
+	{
+		if (*p == target)
+		{
+			*p = target->next;
+			return;
+		}
+		p = &(*p)->next;
+	}
+}
+
+/* Statements started in an aborted subtransaction are gone: forget them. */
+static void
+executor_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+						  SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		int			level = GetCurrentTransactionNestLevel();
+		CachedQuery **p = &cached_queries;
+
+		while (*p)
+		{
+			if ((*p)->nest_level >= level)
+				*p = (*p)->next;
+			else
+				p = &(*p)->next;
+		}
+	}
+}
+
+static void
+executor_xact_callback(XactEvent event, void *arg)
+{
+	/* Holdable cursors ran to completion at pre-commit; nothing survives. */
+	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+	{
+		cached_queries = NULL;
+		executor_depth = 0;
+	}
+}
+
+/* ---- capture ---- */
+
+static bool
+capture_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	CaptureReceiver *r = (CaptureReceiver *) self;
+
+	if (r->cq->filling)
+	{
+		MemoryContext old = MemoryContextSwitchTo(r->cq->cxt);
+
+		if (!entry_add_tuple(&r->cq->builder, slot))
+			r->cq->filling = false;
+		MemoryContextSwitchTo(old);
+	}
+	if (!r->inner->receiveSlot(slot, r->inner))
+	{
+		r->cq->filling = false; /* the caller stopped early */
+		return false;
+	}
+	return true;
+}
+
+static void
+capture_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+	CaptureReceiver *r = (CaptureReceiver *) self;
+
+	r->inner->rStartup(r->inner, operation, typeinfo);
+}
+
+static void
+capture_shutdown(DestReceiver *self)
+{
+	CaptureReceiver *r = (CaptureReceiver *) self;
+
+	r->inner->rShutdown(r->inner);
+}
+
+static void
+capture_destroy(DestReceiver *self)
+{
+}
+
+static void
+store_fill(CachedQuery *cq)
+{
+	const CacheStore *store = cache_store();
+	MemoryContext old;
+
+	cq->filling = false;
+	if (store == NULL)
+		return;
+	old = MemoryContextSwitchTo(cq->cxt);
+	entry_finish(&cq->builder);
+	if (store->put(&cq->decision.key, cq->builder.buf.data, cq->builder.buf.len))
+	{
+		stats_count(STAT_FILLS, 1);
+		stats_count(STAT_BYTES_FILLED, cq->builder.buf.len);
+	}
+	else
+		stats_count_skip(SKIP_TOO_LARGE);
+	MemoryContextSwitchTo(old);
+}
+
+/* ---- hooks ---- */
+
+static int
+result_natts(PlannedStmt *stmt)
+{
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, stmt->planTree->targetlist)
+		if (!lfirst_node(TargetEntry, lc)->resjunk)
+			n++;
+	return n;
+}
+
+/*
+ * Looks the statement up. Returns NULL when it runs normally, else its
+ * CachedQuery in hit or fill mode.
+ */
+static CachedQuery *
+prepare_cached(QueryDesc *qd, int eflags)
+{
+	const CacheStore *store;
+	CachedQuery *cq;
+	CacheDecision *d;
+	RunContext	run;
+	MemoryContext cxt;
+	MemoryContext old;
+	VersionRead *versions;
+	char	   *entry = NULL;
+	Size		entrylen = 0;
+	bool		pending = false;
+
+	run.eflags = eflags;
+	run.dest = qd->dest->mydest;
+	run.instrument_options = qd->instrument_options;
+	run.nested = executor_depth > 0;
+
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "cachebot query",
+								ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	cq = palloc0(sizeof(CachedQuery));
+	cq->cxt = cxt;
+	cq->qd = qd;
+	cq->nest_level = GetCurrentTransactionNestLevel();
+	cq->position = -1;
+	d = &cq->decision;
+
+	if (!cache_decide(qd->plannedstmt, qd->sourceText, qd->params, &run, d))
+		goto run_normally;
+	if (d->skip != SKIP_NONE)
+	{
+		stats_count_skip(d->skip);
+		cache_report_skip(d);
+		goto run_normally;
+	}
+
+	store = cache_store();
+	versions = palloc(d->ndeps * sizeof(VersionRead));
+	if (!store->lookup(&d->key, d->ndeps, d->deps, &entry, &entrylen, versions))
+	{
+		stats_count(STAT_ERRORS, 1);
+		stats_count(STAT_MISSES, 1);
+		stats_count_skip(SKIP_BACKEND_ERROR);
+		goto run_normally;
+	}
+	cq->gens = palloc(d->ndeps * sizeof(uint64));
+	for (int i = 0; i < d->ndeps; i++)
+	{
+		cq->gens[i] = versions[i].gen;
+		pending |= versions[i].pending;
+	}
+
+	if (entry != NULL && !pending)
+	{
+		EntryCheck	check = entry_check(entry, entrylen,
+										d->fingerprint.data, d->fingerprint.len,
+										d->ndeps, d->deps, cq->gens,
+										result_natts(qd->plannedstmt),
+										&cq->tuples, &cq->ntuples);
+
+		if (check == ENTRY_OK)
+		{
+			cq->mode = CACHED_HIT;
+			cq->entry = entry;
+			stats_count(STAT_HITS, 1);
+			MemoryContextSwitchTo(old);
+			return cq;
+		}
+		if (check == ENTRY_CORRUPT)
+			stats_count(STAT_ERRORS, 1);
+	}
+	stats_count(STAT_MISSES, 1);
+	if (entry != NULL)
+		pfree(entry);
+	if (pending)
+	{
+		/* A writer is committing: its rows may or may not be visible. */
+		stats_count_skip(SKIP_PENDING);
+		goto run_normally;
+	}
+
+	/*
+	 * The snapshot must be taken after the version read: a writer that
+	 * commits after it has bumped after the read, so the gens stored with
+	 * this result are already stale.
+	 */
+	cq->mode = CACHED_FILL;
+	cq->snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	cq->filling = true;
+	entry_begin(&cq->builder, d->fingerprint.data, d->fingerprint.len,
+				d->ndeps, d->deps, cq->gens, result_natts(qd->plannedstmt),
+				(Size) cachebot_max_entry_size * 1024);
+	MemoryContextSwitchTo(old);
+	return cq;
+
+run_normally:
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
+	return NULL;
+}
+
+static void
+cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
+{
+	CachedQuery *cq = NULL;
+
+	if (cachebot_enabled && queryDesc->operation == CMD_SELECT &&
+		queryDesc->plannedstmt != NULL)
+		cq = prepare_cached(queryDesc, eflags);
+	if (cq != NULL && cq->mode == CACHED_FILL)
+	{
+		/*
+		 * The QueryDesc holds a registration of its snapshot, which
+		 * FreeQueryDesc() drops: hand ours over in its place.
+		 */
+		Snapshot	portal_snapshot = queryDesc->snapshot;
+
+		queryDesc->snapshot = cq->snapshot;
+		UnregisterSnapshot(portal_snapshot);
+	}
+
+	if (prev_ExecutorStart)
+		prev_ExecutorStart(queryDesc, eflags);
+	else
+		standard_ExecutorStart(queryDesc, eflags);
+
+	if (cq != NULL)
+	{
+		cq->next = cached_queries;
+		cached_queries = cq;
+	}
+}
+
+/* Sends up to count cached tuples (0: all) in direction, from the position. */
+static void
+replay(QueryDesc *qd, CachedQuery *cq, ScanDirection direction, uint64 count)
+{
+	EState	   *estate = qd->estate;
+	DestReceiver *dest = qd->dest;
+	uint64		sent = 0;
+	MemoryContext old = MemoryContextSwitchTo(estate->es_query_cxt);
+
+	if (cq->slot == NULL)
+		cq->slot = MakeSingleTupleTableSlot(qd->tupDesc, &TTSOpsMinimalTuple);
+	estate->es_processed = 0;
+	dest->rStartup(dest, CMD_SELECT, qd->tupDesc);
+	while (!ScanDirectionIsNoMovement(direction) && (count == 0 || sent < count))
+	{
+		if (ScanDirectionIsForward(direction))
+		{
+			if (cq->position + 1 >= (int64) cq->ntuples)
+			{
+				cq->position = cq->ntuples;
+				break;
+			}
+			cq->position++;
+		}
+		else
+		{
+			if (cq->position - 1 < 0)
+			{
+				cq->position = -1;
+				break;
+			}
+			cq->position--;
+		}
+		ExecStoreMinimalTuple(cq->tuples[cq->position], cq->slot, false);
+		if (!dest->receiveSlot(cq->slot, dest))
+			break;
+		sent++;
+	}
+	ExecClearTuple(cq->slot);
+	dest->rShutdown(dest);
+	estate->es_processed = sent;
+	MemoryContextSwitchTo(old);
+}
+
+static void
+cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
+					 bool execute_once)
+{
+	CachedQuery *cq = cached_queries ? find_cached(queryDesc) : NULL;
+	DestReceiver *dest = queryDesc->dest;
+	CaptureReceiver capture;
+
+	if (cq != NULL && cq->mode == CACHED_HIT)
+	{
+		replay(queryDesc, cq, direction, count);
+		return;
+	}
+
+	if (cq != NULL && cq->filling)
+	{
+		/* Only a forward run from the start, in one or more pieces, fills. */
+		if (!ScanDirectionIsForward(direction))
+		{
+			cq->filling = false;
+			stats_count_skip(SKIP_CURSOR);
+		}
+		else
+		{
+			memset(&capture, 0, sizeof(capture));
+			capture.pub.receiveSlot = capture_receive;
+			capture.pub.rStartup = capture_startup;
+			capture.pub.rShutdown = capture_shutdown;
+			capture.pub.rDestroy = capture_destroy;
+			capture.pub.mydest = dest->mydest;
+			capture.inner = dest;
+			capture.cq = cq;
+			queryDesc->dest = (DestReceiver *) &capture;
+		}
+	}
+
+	executor_depth++;
+	PG_TRY();
+	{
+		if (cq != NULL && cq->mode == CACHED_FILL)
+			PushActiveSnapshot(cq->snapshot);
+		if (prev_ExecutorRun)
+			prev_ExecutorRun(queryDesc, direction, count, execute_once);
+		else
+			standard_ExecutorRun(queryDesc, direction, count, execute_once);
+		if (cq != NULL && cq->mode == CACHED_FILL)
+			PopActiveSnapshot();
+	}
+	PG_FINALLY();
+	{
+		executor_depth--;
+		queryDesc->dest = dest;
+	}
+	PG_END_TRY();
+
+	if (cq != NULL && cq->filling)
+	{
+		cq->runs = true;
+		if (cq->builder.too_large)
+		{
+			cq->filling = false;
+			stats_count_skip(SKIP_TOO_LARGE);
+		}
+		else if (count == 0 || queryDesc->estate->es_processed < count)
+			store_fill(cq);		/* the plan ran to its end */
+	}
+}
+
+static void
+cachebot_ExecutorFinish(QueryDesc *queryDesc)
+{
+	executor_depth++;
+	PG_TRY();
+	{
+		if (prev_ExecutorFinish)
+			prev_ExecutorFinish(queryDesc);
+		else
+			standard_ExecutorFinish(queryDesc);
+	}
+	PG_FINALLY();
+	{
+		executor_depth--;
+	}
+	PG_END_TRY();
+}
+
+static void
+cachebot_ExecutorEnd(QueryDesc *queryDesc)
+{
+	CachedQuery *cq = cached_queries ? find_cached(queryDesc) : NULL;
+
+	if (cq != NULL)
+	{
+		forget_cached(cq);
+		if (cq->filling && cq->runs)
+			stats_count_skip(SKIP_CURSOR);	/* fetched in part, then closed */
+	}
+
+	if (prev_ExecutorEnd)
+		prev_ExecutorEnd(queryDesc);
+	else
+		standard_ExecutorEnd(queryDesc);
+
+	if (cq != NULL)
+	{
+		MemoryContextDelete(cq->cxt);
+	}
+}
+
+void
+executor_install_hooks(void)
+{
+	prev_ExecutorStart = ExecutorStart_hook;
+	ExecutorStart_hook = cachebot_ExecutorStart;
+	prev_ExecutorRun = ExecutorRun_hook;
+	ExecutorRun_hook = cachebot_ExecutorRun;
+	prev_ExecutorFinish = ExecutorFinish_hook;
+	ExecutorFinish_hook = cachebot_ExecutorFinish;
+	prev_ExecutorEnd = ExecutorEnd_hook;
+	ExecutorEnd_hook = cachebot_ExecutorEnd;
+	RegisterXactCallback(executor_xact_callback, NULL);
+	RegisterSubXactCallback(executor_subxact_callback, NULL);
+}

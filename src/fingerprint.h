@@ -1,0 +1,25 @@
+/*
+ * fingerprint.h
+ *		The cache key of a statement execution (SPEC section 5).
+ *
+ * The fingerprint is a byte string holding everything that decides the
+ * result: statement text, parameter values with their types, database,
+ * current role, the settings that change how text is parsed or computed,
+ * the relations the plan reads and the result's column types. Its 128-bit
+ * hash names the entry; the whole fingerprint is kept in the entry and
+ * compared on every hit, so a hash collision is a miss, never a wrong row.
+ */
+#ifndef CACHEBOT_FINGERPRINT_H
+#define CACHEBOT_FINGERPRINT_H
+
+#include "lib/stringinfo.h"
+#include "nodes/params.h"
+#include "nodes/plannodes.h"
+
+#include "cachebot.h"
+
+extern void fingerprint_build(StringInfo buf, PlannedStmt *stmt,
+							  const char *text, int textlen,
+							  ParamListInfo params);
+
+#endif							/* CACHEBOT_FINGERPRINT_H */

@@ -1,0 +1,279 @@
+/*
+ * functions.c
+ *		SQL-callable functions of cachebot (SPEC section 2). track() and
+ *		untrack() are written in SQL, in the install script.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_type.h"
+#include "tcop/tcopprot.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
+
+#include "eligibility.h"
+#include "entry.h"
+#include "stats.h"
+#include "store.h"
+#include "xact.h"
+
+PG_FUNCTION_INFO_V1(cachebot_invalidate_table);
+PG_FUNCTION_INFO_V1(cachebot_invalidate_object);
+PG_FUNCTION_INFO_V1(cachebot_invalidate_row);
+PG_FUNCTION_INFO_V1(cachebot_flush);
+PG_FUNCTION_INFO_V1(cachebot_stat_counters);
+PG_FUNCTION_INFO_V1(cachebot_reset_stats);
+PG_FUNCTION_INFO_V1(cachebot_explain);
+
+static const CacheStore *
+require_store(void)
+{
+	const CacheStore *store = cache_store();
+
+	if (store == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cachebot is not loaded"),
+				 errhint("Add cachebot to shared_preload_libraries and restart the server.")));
+	return store;
+}
+
+static void
+require_select(Oid relid)
+{
+	char	   *name;
+
+	name = get_rel_name(relid);
+	if (name == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for table %s", name),
+				 errhint("Invalidating a table's cached results needs SELECT on it.")));
+}
+
+static void
+collect_any_row(Oid relid)
+{
+	DepKey		k = {.kind = DEP_ANY_ROW, .dbid = MyDatabaseId, .relid = relid};
+
+	xact_collect(&k);
+}
+
+/* invalidate_table(regclass): takes effect when the transaction commits. */
+Datum
+cachebot_invalidate_table(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+
+	require_store();
+	require_select(relid);
+	xact_collect_generation(relid);
+	PG_RETURN_VOID();
+}
+
+/*
+ * invalidate_object(regclass, pk): the results that can contain that row.
+ * Until keyed columns exist this means every result that read the table.
+ */
+Datum
+cachebot_invalidate_object(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+
+	require_store();
+	require_select(relid);
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("primary key value must not be null")));
+	collect_any_row(relid);
+	PG_RETURN_VOID();
+}
+
+/* invalidate_object(row): the row of a table, by its composite value. */
+Datum
+cachebot_invalidate_row(PG_FUNCTION_ARGS)
+{
+	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	Oid			relid = OidIsValid(argtype) ? typeidTypeRelid(argtype) : InvalidOid;
+
+	require_store();
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cachebot.invalidate_object() takes a table row, not type %s",
+						format_type_be(argtype)),
+				 errhint("Pass a row, as in SELECT cachebot.invalidate_object(t) FROM t WHERE ..., or call invalidate_object(table, key).")));
+	require_select(relid);
+	collect_any_row(relid);
+	PG_RETURN_VOID();
+}
+
+/* flush(): every entry of every database, at once. */
+Datum
+cachebot_flush(PG_FUNCTION_ARGS)
+{
+	const CacheStore *store = require_store();
+
+	store->flush();
+	PG_RETURN_VOID();
+}
+
+Datum
+cachebot_reset_stats(PG_FUNCTION_ARGS)
+{
+	require_store();
+	stats_reset();
+	PG_RETURN_VOID();
+}
+
+/* The counters as (name, value) rows; the cachebot.stats view pivots them. */
+Datum
+cachebot_stat_counters(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const CacheStore *store = cache_store();
+	uint64		entries = 0,
+				bytes = 0;
+	static const char *const names[STAT_NCOUNTERS] = {
+		"hits", "misses", "fills", "invalidations", "evictions", "errors", "bytes_filled"
+	};
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int i = 0; i < STAT_NCOUNTERS; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = CStringGetTextDatum(names[i]);
+		values[1] = Int64GetDatum((int64) stats_get(i));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	for (int i = 1; i < SKIP_NREASONS; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = CStringGetTextDatum(psprintf("skip:%s", skip_reason_names[i]));
+		values[1] = Int64GetDatum((int64) stats_get_skip(i));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	if (store)
+		store->usage(&entries, &bytes);
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = CStringGetTextDatum("entries");
+		values[1] = Int64GetDatum((int64) entries);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		values[0] = CStringGetTextDatum("bytes");
+		values[1] = Int64GetDatum((int64) bytes);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * explain(query): plans the statement as it is written and tells whether it
+ * would be cached, why not, its key and its dependencies, and whether a
+ * valid entry is stored now.
+ */
+Datum
+cachebot_explain(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	List	   *raw;
+	List	   *rewritten;
+	PlannedStmt *stmt;
+	CacheDecision d;
+	RunContext	run = {.eflags = 0, .dest = DestRemote};
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	bool		cached = false;
+
+	raw = pg_parse_query(query);
+	if (list_length(raw) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cachebot.explain() takes exactly one statement, got %d",
+						list_length(raw))));
+	rewritten = pg_analyze_and_rewrite_fixedparams(linitial_node(RawStmt, raw), query,
+												  NULL, 0, NULL);
+	if (list_length(rewritten) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cachebot.explain() statement rewrites into %d statements",
+						list_length(rewritten))));
+	stmt = pg_plan_query(linitial_node(Query, rewritten), query, CURSOR_OPT_PARALLEL_OK, NULL);
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (!cache_decide(stmt, query, NULL, &run, &d))
+	{
+		d.skip = SKIP_NONE;
+		values[0] = BoolGetDatum(false);
+		values[1] = CStringGetTextDatum(d.hint.kind == HINT_NOCACHE ? "nocache hint" : "no hint");
+		nulls[2] = nulls[3] = true;
+	}
+	else
+	{
+		values[0] = BoolGetDatum(d.skip == SKIP_NONE);
+		values[1] = CStringGetTextDatum(d.skip == SKIP_NONE ? "cacheable" :
+										d.skip == SKIP_BAD_HINT ?
+										psprintf("bad_hint: %s", d.hint.problem) :
+										skip_reason_names[d.skip]);
+		if (d.skip == SKIP_NONE)
+		{
+			const CacheStore *store = cache_store();
+			Datum	   *deps = palloc(d.ndeps * sizeof(Datum));
+			char	   *entry = NULL;
+			Size		len;
+			VersionRead *versions = palloc(d.ndeps * sizeof(VersionRead));
+
+			values[2] = CStringGetTextDatum(psprintf("%016llx%016llx",
+													 (unsigned long long) d.key.hi,
+													 (unsigned long long) d.key.lo));
+			for (int i = 0; i < d.ndeps; i++)
+				deps[i] = CStringGetTextDatum(depkey_describe(&d.depkeys[i]));
+			values[3] = PointerGetDatum(construct_array(deps, d.ndeps, TEXTOID, -1, false, TYPALIGN_INT));
+			if (store && store->lookup(&d.key, d.ndeps, d.deps, &entry, &len, versions) && entry)
+			{
+				uint64	   *gens = palloc(d.ndeps * sizeof(uint64));
+				MinimalTuple *tuples;
+				uint32		ntuples;
+				bool		pending = false;
+				int			natts = 0;
+				ListCell   *lc;
+
+				foreach(lc, stmt->planTree->targetlist)
+					if (!lfirst_node(TargetEntry, lc)->resjunk)
+						natts++;
+				for (int i = 0; i < d.ndeps; i++)
+				{
+					gens[i] = versions[i].gen;
+					pending |= versions[i].pending;
+				}
+				cached = !pending &&
+					entry_check(entry, len, d.fingerprint.data, d.fingerprint.len,
+								d.ndeps, d.deps, gens, natts, &tuples, &ntuples) == ENTRY_OK;
+			}
+		}
+		else
+			nulls[2] = nulls[3] = true;
+	}
+	values[4] = BoolGetDatum(cached);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}

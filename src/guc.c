@@ -1,0 +1,90 @@
+/*
+ * guc.c
+ *		cachebot's settings (SPEC section 2).
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "utils/guc.h"
+
+#include "cachebot.h"
+
+bool		cachebot_enabled = true;
+int			cachebot_backend = CACHE_BACKEND_SHMEM;
+int			cachebot_ttl = 30 * 24 * 3600;
+int			cachebot_shmem_size = 64 * 1024;
+int			cachebot_max_entry_size = 1024;
+bool		cachebot_strict = false;
+
+static const struct config_enum_entry backend_options[] = {
+	{"shmem", CACHE_BACKEND_SHMEM, false},
+	{NULL, 0, false}
+};
+
+void
+cachebot_define_gucs(void)
+{
+	DefineCustomBoolVariable("cachebot.enabled",
+							 "Serves and fills cached results of hinted SELECT statements.",
+							 NULL,
+							 &cachebot_enabled,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("cachebot.backend",
+							 "Where cached results are stored.",
+							 "shmem is an embedded shared-memory store sized by cachebot.shmem_size.",
+							 &cachebot_backend,
+							 CACHE_BACKEND_SHMEM,
+							 backend_options,
+							 PGC_POSTMASTER,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("cachebot.ttl",
+							"Lifetime of a cached result.",
+							NULL,
+							&cachebot_ttl,
+							30 * 24 * 3600,
+							1,
+							INT_MAX,
+							PGC_SUSET,
+							GUC_UNIT_S,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("cachebot.shmem_size",
+							"Size of the embedded shared-memory store.",
+							NULL,
+							&cachebot_shmem_size,
+							64 * 1024,
+							1024,
+							INT_MAX / 2,
+							PGC_POSTMASTER,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("cachebot.max_entry_size",
+							"Results larger than this are not cached.",
+							NULL,
+							&cachebot_max_entry_size,
+							1024,
+							1,
+							1024 * 1024,
+							PGC_SUSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("cachebot.strict",
+							 "Makes a malformed or unresolvable cache hint an error instead of a warning.",
+							 NULL,
+							 &cachebot_strict,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("cachebot");
+}

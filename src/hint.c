@@ -1,0 +1,366 @@
+/*
+ * hint.c
+ *		Finds the cache hint of a statement in its own text.
+ *
+ * A small lexer that knows only what can hide a comment: string literals
+ * (standard, E'' and, when standard_conforming_strings is off, backslash
+ * escapes), dollar-quotes, quoted identifiers, line comments and nested
+ * block comments.
+ */
+#include "postgres.h"
+
+#include <ctype.h>
+
+#include "lib/stringinfo.h"
+#include "parser/scansup.h"
+#include "utils/builtins.h"
+
+#include "hint.h"
+
+extern PGDLLIMPORT bool standard_conforming_strings;
+
+static bool
+is_ident_start(char c)
+{
+	return isalpha((unsigned char) c) || c == '_' || IS_HIGHBIT_SET(c);
+}
+
+static bool
+is_ident_cont(char c)
+{
+	return is_ident_start(c) || isdigit((unsigned char) c) || c == '$';
+}
+
+/* Returns the position just after a string literal that opens at text[i]. */
+static int
+skip_string(const char *text, int len, int i, bool backslash_escapes)
+{
+	i++;						/* opening quote */
+	while (i < len)
+	{
+		if (backslash_escapes && text[i] == '\\' && i + 1 < len)
+			i += 2;
+		else if (text[i] == '\'')
+		{
+			if (i + 1 < len && text[i + 1] == '\'')
+				i += 2;
+			else
+				return i + 1;
+		}
+		else
+			i++;
+	}
+	return len;
+}
+
+static int
+skip_quoted_ident(const char *text, int len, int i)
+{
+	i++;
+	while (i < len)
+	{
+		if (text[i] == '"')
+		{
+			if (i + 1 < len && text[i + 1] == '"')
+				i += 2;
+			else
+				return i + 1;
+		}
+		else
+			i++;
+	}
+	return len;
+}
+
+/*
+ * If text[i] opens a dollar-quote, returns the position after its end;
+ * otherwise returns -1 (a parameter such as $1, or a lone dollar).
+ */
+static int
+skip_dollar_quote(const char *text, int len, int i)
+{
+	int			tag_end = i + 1;
+	int			taglen;
+
+	if (i > 0 && is_ident_cont(text[i - 1]))
+		return -1;				/* part of an identifier such as a$b */
+	if (tag_end < len && is_ident_start(text[tag_end]))
+	{
+		while (tag_end < len && is_ident_cont(text[tag_end]) && text[tag_end] != '$')
+			tag_end++;
+	}
+	if (tag_end >= len || text[tag_end] != '$')
+		return -1;
+	taglen = tag_end - i + 1;	/* includes both dollars */
+	for (int j = tag_end + 1; j + taglen <= len; j++)
+	{
+		if (text[j] == '$' && memcmp(text + j, text + i, taglen) == 0)
+			return j + taglen;
+	}
+	return len;
+}
+
+/* Parses one identifier of a hint's column list; NULL if there is none. */
+static char *
+parse_identifier(const char **p, const char *end)
+{
+	const char *s = *p;
+
+	if (s < end && *s == '"')
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		s++;
+		while (s < end)
+		{
+			if (*s == '"')
+			{
+				if (s + 1 < end && s[1] == '"')
+				{
+					appendStringInfoChar(&buf, '"');
+					s += 2;
+					continue;
+				}
+				break;
+			}
+			appendStringInfoChar(&buf, *s++);
+		}
+		if (s >= end || buf.len == 0)
+			return NULL;
+		*p = s + 1;
+		return buf.data;
+	}
+	if (s < end && is_ident_start(*s))
+	{
+		const char *start = s;
+
+		while (s < end && is_ident_cont(*s))
+			s++;
+		*p = s;
+		return downcase_identifier(start, s - start, false, false);
+	}
+	return NULL;
+}
+
+static const char *
+skip_space(const char *p, const char *end)
+{
+	while (p < end && isspace((unsigned char) *p))
+		p++;
+	return p;
+}
+
+/* Parses "col, t.col, ..." up to end, which is just before the ')'. */
+static bool
+parse_column_list(const char *p, const char *end, CacheHint *hint)
+{
+	p = skip_space(p, end);
+	if (p >= end)
+	{
+		hint->problem = "empty column list";
+		return false;
+	}
+	for (;;)
+	{
+		HintColumn *col = palloc0(sizeof(HintColumn));
+		char	   *first;
+
+		p = skip_space(p, end);
+		first = parse_identifier(&p, end);
+		if (first == NULL)
+		{
+			hint->problem = "expected a column name";
+			return false;
+		}
+		p = skip_space(p, end);
+		if (p < end && *p == '.')
+		{
+			p = skip_space(p + 1, end);
+			col->qualifier = first;
+			col->column = parse_identifier(&p, end);
+			if (col->column == NULL)
+			{
+				hint->problem = "expected a column name after \".\"";
+				return false;
+			}
+			p = skip_space(p, end);
+			if (p < end && *p == '.')
+			{
+				hint->problem = "a column is written \"column\" or \"table.column\"";
+				return false;
+			}
+		}
+		else
+			col->column = first;
+		hint->columns = lappend(hint->columns, col);
+		if (p >= end)
+			return true;
+		if (*p != ',')
+		{
+			hint->problem = "expected \",\" or \")\"";
+			return false;
+		}
+		p++;
+	}
+}
+
+/*
+ * Classifies a block comment's body. Returns false if it is an ordinary
+ * comment, true if it is a hint (well-formed or not).
+ */
+static bool
+classify_comment(const char *body, int bodylen, CacheHint *hint)
+{
+	const char *p = skip_space(body, body + bodylen);
+	const char *end = body + bodylen;
+	int			wordlen;
+
+	while (end > p && isspace((unsigned char) end[-1]))
+		end--;
+
+	if (end - p >= 7 && pg_strncasecmp(p, "nocache", 7) == 0)
+	{
+		wordlen = 7;
+		hint->kind = HINT_NOCACHE;
+	}
+	else if (end - p >= 5 && pg_strncasecmp(p, "cache", 5) == 0)
+	{
+		wordlen = 5;
+		hint->kind = HINT_CACHE;
+	}
+	else
+		return false;
+
+	p += wordlen;
+	if (p < end && is_ident_cont(*p))
+	{
+		hint->kind = HINT_NONE; /* "cached", "cache_size": a plain comment */
+		return false;
+	}
+	p = skip_space(p, end);
+	if (p == end)
+		return true;
+	if (*p != '(')
+	{
+		hint->kind = HINT_NONE; /* prose that starts with the word */
+		return false;
+	}
+	if (hint->kind == HINT_NOCACHE)
+	{
+		hint->kind = HINT_MALFORMED;
+		hint->problem = "nocache takes no column list";
+		return true;
+	}
+	if (end[-1] != ')')
+	{
+		hint->kind = HINT_MALFORMED;
+		hint->problem = "missing \")\"";
+		return true;
+	}
+	if (!parse_column_list(p + 1, end - 1, hint))
+	{
+		hint->kind = HINT_MALFORMED;
+		list_free_deep(hint->columns);
+		hint->columns = NIL;
+	}
+	return true;
+}
+
+void
+hint_parse(const char *text, int len, CacheHint *hint)
+{
+	int			i = 0;
+
+	hint->kind = HINT_NONE;
+	hint->columns = NIL;
+	hint->problem = NULL;
+
+	/* Most statements carry no block comment at all. */
+	if (len < 4 || memchr(text, '*', len) == NULL)
+		return;
+
+	while (i < len)
+	{
+		char		c = text[i];
+
+		if (c == '\'')
+		{
+			bool		escapes = !standard_conforming_strings ||
+				(i > 0 && (text[i - 1] == 'e' || text[i - 1] == 'E') &&
+				 (i == 1 || !is_ident_cont(text[i - 2])));
+
+			i = skip_string(text, len, i, escapes);
+		}
+		else if (c == '"')
+			i = skip_quoted_ident(text, len, i);
+		else if (c == '$')
+		{
+			int			after = skip_dollar_quote(text, len, i);
+
+			i = after < 0 ? i + 1 : after;
+		}
+		else if (c == '-' && i + 1 < len && text[i + 1] == '-')
+		{
+			while (i < len && text[i] != '\n')
+				i++;
+		}
+		else if (c == '/' && i + 1 < len && text[i + 1] == '*')
+		{
+			int			depth = 1;
+			int			body = i + 2;
+			int			j = body;
+
+			while (j < len && depth > 0)
+			{
+				if (text[j] == '/' && j + 1 < len && text[j + 1] == '*')
+				{
+					depth++;
+					j += 2;
+				}
+				else if (text[j] == '*' && j + 1 < len && text[j + 1] == '/')
+				{
+					depth--;
+					j += 2;
+				}
+				else
+					j++;
+			}
+			if (depth > 0)
+				return;			/* unterminated: the parser will complain */
+			if (classify_comment(text + body, j - 2 - body, hint))
+				return;
+			i = j;
+		}
+		else if (is_ident_start(c))
+		{
+			/* skip whole words, so that U&'...' and x'...' stay literals */
+			while (i < len && is_ident_cont(text[i]))
+				i++;
+			if (i < len && text[i] == '\'' )
+				continue;
+		}
+		else
+			i++;
+	}
+}
+
+void
+hint_statement_text(const char *source, int location, int length,
+					const char **text, int *textlen)
+{
+	int			srclen = source ? strlen(source) : 0;
+
+	if (source == NULL)
+	{
+		*text = "";
+		*textlen = 0;
+		return;
+	}
+	if (location < 0 || location > srclen)
+		location = 0, length = 0;
+	if (length <= 0 || location + length > srclen)
+		length = srclen - location;
+	*text = source + location;
+	*textlen = length;
+}

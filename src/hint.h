@@ -1,0 +1,46 @@
+/*
+ * hint.h
+ *		Finds the cache hint of a statement in its own text (SPEC section 3).
+ *
+ * The hint is the first block comment whose body is "cache", "cache(col, ...)"
+ * or "nocache" (whitespace and case free), outside string literals,
+ * dollar-quotes, quoted identifiers and line comments.
+ */
+#ifndef CACHEBOT_HINT_H
+#define CACHEBOT_HINT_H
+
+#include "nodes/pg_list.h"
+
+typedef enum HintKind
+{
+	HINT_NONE = 0,				/* no hint comment */
+	HINT_CACHE,					/* cache or cache(col, ...) */
+	HINT_NOCACHE,				/* nocache */
+	HINT_MALFORMED				/* looked like a hint, did not parse */
+} HintKind;
+
+/* One entry of cache(...): "column" or "qualifier.column". */
+typedef struct HintColumn
+{
+	char	   *qualifier;		/* table name or alias, or NULL */
+	char	   *column;
+} HintColumn;
+
+typedef struct CacheHint
+{
+	HintKind	kind;
+	List	   *columns;		/* of HintColumn *, for HINT_CACHE */
+	const char *problem;		/* why, for HINT_MALFORMED */
+} CacheHint;
+
+/*
+ * Parses text[0..len). Allocates in CurrentMemoryContext; cheap when the text
+ * holds no block comment at all.
+ */
+extern void hint_parse(const char *text, int len, CacheHint *hint);
+
+/* The statement's own text inside a possibly multi-statement source string. */
+extern void hint_statement_text(const char *source, int location, int length,
+								const char **text, int *textlen);
+
+#endif							/* CACHEBOT_HINT_H */

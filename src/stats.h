@@ -1,0 +1,55 @@
+/*
+ * stats.h
+ *		Shared counters behind the cachebot.stats view.
+ */
+#ifndef CACHEBOT_STATS_H
+#define CACHEBOT_STATS_H
+
+#include "postgres.h"
+
+/* Why a hinted statement ran normally (SPEC section 4). */
+typedef enum SkipReason
+{
+	SKIP_NONE = 0,
+	SKIP_NOT_SELECT,			/* not a plain SELECT (INTO, FOR UPDATE, DML CTE...) */
+	SKIP_UNTRACKED_TABLE,		/* reads a table that is not tracked */
+	SKIP_MUTABLE_FUNCTION,		/* calls a function that is not IMMUTABLE */
+	SKIP_ISOLATION,				/* REPEATABLE READ or SERIALIZABLE */
+	SKIP_CURSOR,				/* scrollable cursor or partial fetch, on a miss */
+	SKIP_WRITTEN_IN_XACT,		/* the transaction wrote one of its tables */
+	SKIP_ROW_SECURITY,			/* a table has row level security */
+	SKIP_TOO_LARGE,				/* result over cachebot.max_entry_size */
+	SKIP_BAD_HINT,				/* malformed hint */
+	SKIP_BACKEND_ERROR,			/* the store could not answer */
+	SKIP_PENDING,				/* a writer of a dependency is committing */
+	SKIP_NESTED,				/* runs inside another statement or function */
+	SKIP_UNSUPPORTED,			/* plan shape cachebot does not replay */
+	SKIP_RECOVERY,				/* the server is a standby */
+	SKIP_DISABLED,				/* cachebot.enabled is off */
+	SKIP_NREASONS
+} SkipReason;
+
+extern const char *const skip_reason_names[SKIP_NREASONS];
+
+typedef enum StatCounter
+{
+	STAT_HITS = 0,
+	STAT_MISSES,
+	STAT_FILLS,
+	STAT_INVALIDATIONS,			/* version records bumped at commit */
+	STAT_EVICTIONS,				/* entries overwritten to make room */
+	STAT_ERRORS,				/* corrupt entries, store failures */
+	STAT_BYTES_FILLED,			/* bytes written by fills */
+	STAT_NCOUNTERS
+} StatCounter;
+
+extern void stats_request(void);
+extern void stats_startup(void);
+extern void stats_count(StatCounter counter, uint64 n);
+extern void stats_count_skip(SkipReason reason);
+extern uint64 stats_get(StatCounter counter);
+extern uint64 stats_get_skip(SkipReason reason);
+extern void stats_reset(void);
+extern bool stats_available(void);
+
+#endif							/* CACHEBOT_STATS_H */

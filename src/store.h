@@ -1,0 +1,75 @@
+/*
+ * store.h
+ *		The interface every cache backend implements (SPEC section 7).
+ *
+ * A store holds two kinds of things: entries (serialized results, see
+ * entry.h), named by a 128-bit key, and version records {gen, pending}, named
+ * by a dependency key's 128-bit hash. The global epoch is a version record
+ * too, under the key EPOCH_KEY.
+ */
+#ifndef CACHEBOT_STORE_H
+#define CACHEBOT_STORE_H
+
+#include "cachebot.h"
+
+/* What a writer does to a version record, at which moment of its commit. */
+typedef enum BumpPhase
+{
+	BUMP_PRE_COMMIT,			/* pending++, new gen: readers stop filling */
+	BUMP_COMMIT,				/* new gen, pending--: the write is visible */
+	BUMP_ABORT,					/* pending--: failed after pre-commit */
+	BUMP_NOW					/* new gen, outside any transaction protocol */
+} BumpPhase;
+
+/* The result of reading one version record. */
+typedef struct VersionRead
+{
+	uint64		gen;
+	bool		pending;
+} VersionRead;
+
+typedef struct CacheStore
+{
+	const char *name;
+
+	/*
+	 * Reads, in one round trip, the entry named key (copied into
+	 * CurrentMemoryContext; *entry is NULL when absent) and the version
+	 * records of deps[0..ndeps), creating absent records with a fresh gen.
+	 * Returns false if the store could not answer.
+	 */
+	bool		(*lookup) (const Hash128 *key, int ndeps, const Hash128 *deps,
+						   char **entry, Size *entrylen, VersionRead *versions);
+
+	/* Stores an entry; returns false if the store could not take it. */
+	bool		(*put) (const Hash128 *key, const char *entry, Size len);
+
+	/*
+	 * Applies phase to the records of keys[0..nkeys). Never raises an ERROR
+	 * (it runs after commit). Returns false if a record could not be
+	 * written; the caller then falls back to bumping the epoch.
+	 */
+	bool		(*bump) (int nkeys, const Hash128 *keys, BumpPhase phase);
+
+	/* Drops every entry (the epoch is bumped by the caller). */
+	void		(*flush) (void);
+
+	/* Current number of entries and bytes they occupy. */
+	void		(*usage) (uint64 *entries, uint64 *bytes);
+} CacheStore;
+
+/* The store chosen by cachebot.backend, or NULL if it is unavailable. */
+extern const CacheStore *cache_store(void);
+
+/* The embedded shared-memory store (store_shmem.c). */
+extern const CacheStore shmem_store;
+extern void shmem_store_request(void);
+extern void shmem_store_startup(void);
+
+/* The dependency key every entry has: bumped by flush(). */
+extern const Hash128 EPOCH_KEY;
+
+/* A fresh, never-zero generation number. */
+extern uint64 new_generation(void);
+
+#endif							/* CACHEBOT_STORE_H */

@@ -1,0 +1,540 @@
+/*
+ * store_shmem.c
+ *		The embedded store: a fixed region of shared memory.
+ *
+ * Layout (sized once from cachebot.shmem_size):
+ *	- version records: a set-associative table (VERSION_WAYS slots a set),
+ *	  split into partitions with a lock each. A record with pending > 0 is
+ *	  never evicted; among the others the least recently used goes first.
+ *	- entries: each partition owns a ring buffer (its arena) and a
+ *	  set-associative index into it. A fill appends to the ring; an entry is
+ *	  intact while the ring has not wrapped over it, so eviction is the ring
+ *	  overwriting its oldest bytes, and a stale index slot is detected by its
+ *	  position alone.
+ *	- the epoch: one atomic in the header.
+ *
+ * Every lookup takes one partition lock for the entry and one per version
+ * record, in shared mode and one at a time: there is no global lock, and no
+ * two locks are ever held together.
+ */
+#include "postgres.h"
+
+#include "common/pg_prng.h"
+#include "miscadmin.h"
+#include "port/atomics.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+#include "utils/timestamp.h"
+
+#include "stats.h"
+#include "store.h"
+
+#define MAX_PARTITIONS	32
+#define ENTRY_WAYS		8
+#define VERSION_WAYS	8
+#define MIN_ARENA_PER_PARTITION (256 * 1024)
+
+typedef struct IndexSlot
+{
+	Hash128		key;
+	uint64		pos;			/* absolute ring position of the entry */
+	uint32		len;			/* 0: empty slot */
+	uint32		last_used;
+} IndexSlot;
+
+typedef struct VersionSlot
+{
+	Hash128		key;			/* zero: empty slot */
+	uint64		gen;
+	TimestampTz pending_since;
+	int32		pending;
+	uint32		last_used;
+} VersionSlot;
+
+typedef struct EntryPartition
+{
+	uint64		write_pos;		/* absolute bytes appended to the ring */
+	uint32		clock;
+	IndexSlot  *slots;			/* nsets * ENTRY_WAYS */
+	char	   *arena;
+} EntryPartition;
+
+typedef struct VersionPartition
+{
+	uint32		clock;
+	VersionSlot *slots;			/* nsets * VERSION_WAYS */
+} VersionPartition;
+
+typedef struct ShmemStoreHeader
+{
+	pg_atomic_uint64 epoch;
+	int			npartitions;
+	Size		arena_size;		/* per partition */
+	uint32		entry_sets;		/* per partition */
+	uint32		version_sets;	/* per partition */
+	LWLockPadded *locks;		/* entry locks, then version locks */
+	EntryPartition entries[MAX_PARTITIONS];
+	VersionPartition versions[MAX_PARTITIONS];
+} ShmemStoreHeader;
+
+static ShmemStoreHeader *header = NULL;
+
+const Hash128 EPOCH_KEY = {0x6361636865626f74ULL, 0x65706f6368000001ULL};
+
+static Size
+total_size(void)
+{
+	return (Size) cachebot_shmem_size * 1024;
+}
+
+/* Splits the configured size: 1/8 versions, 1/16 entry index, rest arenas. */
+static void
+compute_layout(int *nparts, Size *arena, uint32 *entry_sets, uint32 *version_sets)
+{
+	Size		total = total_size();
+	Size		arenas = total - total / 8 - total / 16;
+	int			n = MAX_PARTITIONS;
+
+	while (n > 1 && arenas / n < MIN_ARENA_PER_PARTITION)
+		n /= 2;
+	*nparts = n;
+	*arena = MAXALIGN_DOWN(arenas / n);
+	*entry_sets = Max(1, (total / 16) / n / (sizeof(IndexSlot) * ENTRY_WAYS));
+	*version_sets = Max(1, (total / 8) / n / (sizeof(VersionSlot) * VERSION_WAYS));
+}
+
+void
+shmem_store_request(void)
+{
+	RequestAddinShmemSpace(MAXALIGN(sizeof(ShmemStoreHeader)) + total_size() + 4096);
+	RequestNamedLWLockTranche("cachebot", 2 * MAX_PARTITIONS);
+}
+
+void
+shmem_store_startup(void)
+{
+	bool		found;
+	int			nparts;
+	Size		arena;
+	uint32		esets,
+				vsets;
+	char	   *p;
+
+	compute_layout(&nparts, &arena, &esets, &vsets);
+	header = ShmemInitStruct("cachebot store",
+							 MAXALIGN(sizeof(ShmemStoreHeader)) + total_size() + 4096,
+							 &found);
+	if (found)
+		return;
+
+	memset(header, 0, sizeof(ShmemStoreHeader));
+	pg_atomic_init_u64(&header->epoch, 0);
+	header->npartitions = nparts;
+	header->arena_size = arena;
+	header->entry_sets = esets;
+	header->version_sets = vsets;
+	header->locks = GetNamedLWLockTranche("cachebot");
+
+	p = (char *) header + MAXALIGN(sizeof(ShmemStoreHeader));
+	for (int i = 0; i < nparts; i++)
+	{
+		Size		n = (Size) esets * ENTRY_WAYS * sizeof(IndexSlot);
+
+		header->entries[i].slots = (IndexSlot *) p;
+		memset(p, 0, n);
+		p += MAXALIGN(n);
+	}
+	for (int i = 0; i < nparts; i++)
+	{
+		Size		n = (Size) vsets * VERSION_WAYS * sizeof(VersionSlot);
+
+		header->versions[i].slots = (VersionSlot *) p;
+		memset(p, 0, n);
+		p += MAXALIGN(n);
+	}
+	for (int i = 0; i < nparts; i++)
+	{
+		header->entries[i].arena = p;
+		p += arena;
+	}
+	Assert(p <= (char *) header + MAXALIGN(sizeof(ShmemStoreHeader)) + total_size() + 4096);
+}
+
+uint64
+new_generation(void)
+{
+	static bool seeded = false;
+	static pg_prng_state prng;
+	uint64		gen;
+
+	if (!seeded)
+	{
+		if (!pg_prng_strong_seed(&prng))
+			pg_prng_seed(&prng, (uint64) MyProcPid ^ (uint64) GetCurrentTimestamp());
+		seeded = true;
+	}
+	do
+		gen = pg_prng_uint64(&prng);
+	while (gen == 0);
+	return gen;
+}
+
+static inline LWLock *
+entry_lock(int part)
+{
+	return &header->locks[part].lock;
+}
+
+static inline LWLock *
+version_lock(int part)
+{
+	return &header->locks[MAX_PARTITIONS + part].lock;
+}
+
+static inline int
+partition_of(const Hash128 *key)
+{
+	return (int) (key->hi % (uint64) header->npartitions);
+}
+
+static inline bool
+entry_intact(const EntryPartition *part, const IndexSlot *slot)
+{
+	return slot->len > 0 &&
+		slot->pos + header->arena_size >= part->write_pos;
+}
+
+/* ---- version records ---- */
+
+static inline VersionSlot *
+version_set(int part, const Hash128 *key)
+{
+	return &header->versions[part].slots[(key->lo % header->version_sets) * VERSION_WAYS];
+}
+
+static VersionSlot *
+version_find(VersionSlot *set, const Hash128 *key)
+{
+	for (int i = 0; i < VERSION_WAYS; i++)
+		if (hash128_equal(&set[i].key, key))
+			return &set[i];
+	return NULL;
+}
+
+/* An empty slot, else the least recently used record that is not pending. */
+static VersionSlot *
+version_victim(VersionSlot *set)
+{
+	VersionSlot *victim = NULL;
+
+	for (int i = 0; i < VERSION_WAYS; i++)
+	{
+		if (set[i].key.hi == 0 && set[i].key.lo == 0)
+			return &set[i];
+		if (set[i].pending > 0)
+			continue;
+		if (victim == NULL || (int32) (set[i].last_used - victim->last_used) < 0)
+			victim = &set[i];
+	}
+	return victim;
+}
+
+static bool
+pending_now(const VersionSlot *slot)
+{
+	if (slot->pending <= 0)
+		return false;
+	return !TimestampDifferenceExceeds(slot->pending_since, GetCurrentTimestamp(),
+									   CACHEBOT_PENDING_EXPIRY_SECS * 1000);
+}
+
+/* Reads one record under a shared lock; false if absent. */
+static bool
+version_read_shared(const Hash128 *key, VersionRead *out)
+{
+	int			part = partition_of(key);
+	VersionSlot *slot;
+	bool		found = false;
+
+	LWLockAcquire(version_lock(part), LW_SHARED);
+	slot = version_find(version_set(part, key), key);
+	if (slot)
+	{
+		out->gen = slot->gen;
+		out->pending = pending_now(slot);
+		slot->last_used = header->versions[part].clock++;	/* a hint, racy by design */
+		found = true;
+	}
+	LWLockRelease(version_lock(part));
+	return found;
+}
+
+/* Reads one record, creating it with a fresh gen if absent. */
+static bool
+version_read_or_create(const Hash128 *key, VersionRead *out)
+{
+	int			part = partition_of(key);
+	VersionSlot *set;
+	VersionSlot *slot;
+	bool		ok = true;
+
+	LWLockAcquire(version_lock(part), LW_EXCLUSIVE);
+	set = version_set(part, key);
+	slot = version_find(set, key);
+	if (slot == NULL)
+	{
+		slot = version_victim(set);
+		if (slot == NULL)
+			ok = false;
+		else
+		{
+			slot->key = *key;
+			slot->gen = new_generation();
+			slot->pending = 0;
+			slot->pending_since = 0;
+		}
+	}
+	if (ok)
+	{
+		out->gen = slot->gen;
+		out->pending = pending_now(slot);
+		slot->last_used = header->versions[part].clock++;
+	}
+	LWLockRelease(version_lock(part));
+	return ok;
+}
+
+static bool
+version_bump(const Hash128 *key, BumpPhase phase)
+{
+	int			part = partition_of(key);
+	VersionSlot *set;
+	VersionSlot *slot;
+	bool		ok = true;
+
+	LWLockAcquire(version_lock(part), LW_EXCLUSIVE);
+	set = version_set(part, key);
+	slot = version_find(set, key);
+	switch (phase)
+	{
+		case BUMP_PRE_COMMIT:
+			if (slot == NULL)
+			{
+				/* Create it pending, so no reader fills until we commit. */
+				slot = version_victim(set);
+				if (slot == NULL)
+				{
+					ok = false;
+					break;
+				}
+				slot->key = *key;
+				slot->pending = 0;
+			}
+			slot->gen = new_generation();
+			slot->pending++;
+			slot->pending_since = GetCurrentTimestamp();
+			break;
+		case BUMP_COMMIT:
+		case BUMP_NOW:
+			/* An absent record cannot vouch for any entry: nothing to do. */
+			if (slot)
+			{
+				slot->gen = new_generation();
+				if (phase == BUMP_COMMIT && slot->pending > 0)
+					slot->pending--;
+			}
+			break;
+		case BUMP_ABORT:
+			if (slot)
+			{
+				slot->gen = new_generation();
+				if (slot->pending > 0)
+					slot->pending--;
+			}
+			break;
+	}
+	LWLockRelease(version_lock(part));
+	return ok;
+}
+
+/* ---- entries ---- */
+
+static inline IndexSlot *
+entry_set(int part, const Hash128 *key)
+{
+	return &header->entries[part].slots[(key->lo % header->entry_sets) * ENTRY_WAYS];
+}
+
+static char *
+entry_get(const Hash128 *key, Size *len)
+{
+	int			part = partition_of(key);
+	EntryPartition *ep = &header->entries[part];
+	IndexSlot  *set;
+	char	   *copy = NULL;
+
+	LWLockAcquire(entry_lock(part), LW_SHARED);
+	set = entry_set(part, key);
+	for (int i = 0; i < ENTRY_WAYS; i++)
+	{
+		IndexSlot  *slot = &set[i];
+
+		if (slot->len > 0 && hash128_equal(&slot->key, key) && entry_intact(ep, slot))
+		{
+			copy = palloc(slot->len);
+			memcpy(copy, ep->arena + slot->pos % header->arena_size, slot->len);
+			*len = slot->len;
+			slot->last_used = ep->clock++;
+			break;
+		}
+	}
+	LWLockRelease(entry_lock(part));
+	return copy;
+}
+
+static bool
+shmem_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
+			 char **entry, Size *entrylen, VersionRead *versions)
+{
+	if (header == NULL)
+		return false;
+
+	*entry = key ? entry_get(key, entrylen) : NULL;
+	for (int i = 0; i < ndeps; i++)
+	{
+		if (hash128_equal(&deps[i], &EPOCH_KEY))
+		{
+			versions[i].gen = pg_atomic_read_u64(&header->epoch);
+			versions[i].pending = false;
+		}
+		else if (!version_read_shared(&deps[i], &versions[i]) &&
+				 !version_read_or_create(&deps[i], &versions[i]))
+			return false;
+	}
+	return true;
+}
+
+static bool
+shmem_put(const Hash128 *key, const char *data, Size len)
+{
+	int			part;
+	EntryPartition *ep;
+	IndexSlot  *set;
+	IndexSlot  *slot = NULL;
+	uint64		offset;
+	uint64		evicted = 0;
+
+	if (header == NULL || len == 0 || len > header->arena_size / 2)
+		return false;
+
+	part = partition_of(key);
+	ep = &header->entries[part];
+	LWLockAcquire(entry_lock(part), LW_EXCLUSIVE);
+
+	/* Reuse the slot of the same key, else an empty or dead one, else the LRU. */
+	set = entry_set(part, key);
+	for (int i = 0; i < ENTRY_WAYS && slot == NULL; i++)
+		if (set[i].len > 0 && hash128_equal(&set[i].key, key))
+			slot = &set[i];
+	for (int i = 0; i < ENTRY_WAYS && slot == NULL; i++)
+		if (!entry_intact(ep, &set[i]))
+			slot = &set[i];
+	if (slot == NULL)
+	{
+		slot = &set[0];
+		for (int i = 1; i < ENTRY_WAYS; i++)
+			if ((int32) (set[i].last_used - slot->last_used) < 0)
+				slot = &set[i];
+		evicted++;
+	}
+
+	/* An entry never wraps around the end of the ring. */
+	offset = ep->write_pos % header->arena_size;
+	if (offset + len > header->arena_size)
+		ep->write_pos += header->arena_size - offset;
+	offset = ep->write_pos % header->arena_size;
+	memcpy(ep->arena + offset, data, len);
+
+	slot->key = *key;
+	slot->pos = ep->write_pos;
+	slot->len = (uint32) len;
+	slot->last_used = ep->clock++;
+	ep->write_pos += MAXALIGN(len);
+	LWLockRelease(entry_lock(part));
+
+	if (evicted)
+		stats_count(STAT_EVICTIONS, evicted);
+	return true;
+}
+
+static bool
+shmem_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
+{
+	bool		ok = true;
+
+	if (header == NULL)
+		return false;
+	for (int i = 0; i < nkeys; i++)
+	{
+		if (hash128_equal(&keys[i], &EPOCH_KEY))
+			pg_atomic_write_u64(&header->epoch, new_generation());
+		else if (!version_bump(&keys[i], phase))
+			ok = false;
+	}
+	return ok;
+}
+
+static void
+shmem_flush(void)
+{
+	if (header == NULL)
+		return;
+	pg_atomic_write_u64(&header->epoch, new_generation());
+	for (int part = 0; part < header->npartitions; part++)
+	{
+		LWLockAcquire(entry_lock(part), LW_EXCLUSIVE);
+		memset(header->entries[part].slots, 0,
+			   (Size) header->entry_sets * ENTRY_WAYS * sizeof(IndexSlot));
+		LWLockRelease(entry_lock(part));
+	}
+}
+
+static void
+shmem_usage(uint64 *entries, uint64 *bytes)
+{
+	*entries = 0;
+	*bytes = 0;
+	if (header == NULL)
+		return;
+	for (int part = 0; part < header->npartitions; part++)
+	{
+		EntryPartition *ep = &header->entries[part];
+
+		LWLockAcquire(entry_lock(part), LW_SHARED);
+		for (uint32 i = 0; i < header->entry_sets * ENTRY_WAYS; i++)
+		{
+			if (entry_intact(ep, &ep->slots[i]))
+			{
+				(*entries)++;
+				*bytes += ep->slots[i].len;
+			}
+		}
+		LWLockRelease(entry_lock(part));
+	}
+}
+
+const CacheStore shmem_store = {
+	.name = "shmem",
+	.lookup = shmem_lookup,
+	.put = shmem_put,
+	.bump = shmem_bump,
+	.flush = shmem_flush,
+	.usage = shmem_usage,
+};
+
+const CacheStore *
+cache_store(void)
+{
+	return header ? &shmem_store : NULL;
+}

@@ -1,0 +1,315 @@
+/*
+ * xact.c
+ *		Collects what a transaction invalidates, and bumps it at commit.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/objectaccess.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_proc.h"
+#include "commands/trigger.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+
+#include "stats.h"
+#include "store.h"
+#include "xact.h"
+
+typedef struct CollectedKey
+{
+	DepKey		key;			/* hash key: must be first */
+	int			nest_level;		/* lowest subtransaction that collected it */
+} CollectedKey;
+
+typedef struct WrittenRel
+{
+	Oid			relid;
+	int			nest_level;
+} WrittenRel;
+
+static MemoryContext xact_cxt = NULL;
+static HTAB *collected = NULL;
+static HTAB *written = NULL;
+
+/* The keys bumped at pre-commit, bumped again at commit or abort. */
+static Hash128 *bumped = NULL;
+static int	nbumped = 0;
+static bool epoch_fallback = false;
+
+static object_access_hook_type prev_object_access_hook = NULL;
+
+static void
+ensure_sets(void)
+{
+	HASHCTL		ctl;
+
+	if (collected != NULL)
+		return;
+	if (xact_cxt == NULL)
+		xact_cxt = AllocSetContextCreate(TopMemoryContext, "cachebot transaction",
+										 ALLOCSET_SMALL_SIZES);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(DepKey);
+	ctl.entrysize = sizeof(CollectedKey);
+	ctl.hcxt = xact_cxt;
+	collected = hash_create("cachebot collected keys", 64, &ctl,
+							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(WrittenRel);
+	written = hash_create("cachebot written relations", 16, &ctl,
+						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+static void
+forget_all(void)
+{
+	if (xact_cxt != NULL)
+		MemoryContextReset(xact_cxt);
+	collected = NULL;
+	written = NULL;
+	bumped = NULL;
+	nbumped = 0;
+	epoch_fallback = false;
+}
+
+static void
+mark_written(Oid relid)
+{
+	WrittenRel *w;
+	bool		found;
+
+	ensure_sets();
+	w = hash_search(written, &relid, HASH_ENTER, &found);
+	if (!found)
+		w->nest_level = GetCurrentTransactionNestLevel();
+}
+
+void
+xact_collect(const DepKey *key)
+{
+	DepKey		k;
+	CollectedKey *c;
+	bool		found;
+
+	ensure_sets();
+	memset(&k, 0, sizeof(k));
+	k.kind = key->kind;
+	k.dbid = key->dbid;
+	k.relid = key->relid;
+	k.attnum = key->attnum;
+	k.valuehash = key->valuehash;
+	c = hash_search(collected, &k, HASH_ENTER, &found);
+	if (!found)
+		c->nest_level = GetCurrentTransactionNestLevel();
+	if (k.relid != InvalidOid)
+		mark_written(k.relid);
+}
+
+void
+xact_collect_generation(Oid relid)
+{
+	DepKey		k = {.kind = DEP_GENERATION, .dbid = MyDatabaseId, .relid = relid};
+
+	xact_collect(&k);
+}
+
+bool
+xact_wrote(Oid relid)
+{
+	return written != NULL && hash_search(written, &relid, HASH_FIND, NULL) != NULL;
+}
+
+/* Bumps at pre-commit: every collected key goes pending with a new gen. */
+static void
+bump_pre_commit(void)
+{
+	const CacheStore *store = cache_store();
+	HASH_SEQ_STATUS seq;
+	CollectedKey *c;
+	int			n = 0;
+
+	if (collected == NULL || hash_get_num_entries(collected) == 0 || store == NULL)
+		return;
+
+	bumped = MemoryContextAlloc(xact_cxt, hash_get_num_entries(collected) * sizeof(Hash128));
+	hash_seq_init(&seq, collected);
+	while ((c = hash_seq_search(&seq)) != NULL)
+		bumped[n++] = c->key.kind == DEP_EPOCH ? EPOCH_KEY : depkey_hash(&c->key);
+	nbumped = n;
+
+	if (!store->bump(nbumped, bumped, BUMP_PRE_COMMIT))
+	{
+		/* A record we could not mark: make everything miss, now and after. */
+		Hash128		epoch = EPOCH_KEY;
+
+		epoch_fallback = true;
+		store->bump(1, &epoch, BUMP_NOW);
+		stats_count(STAT_ERRORS, 1);
+	}
+	stats_count(STAT_INVALIDATIONS, nbumped);
+}
+
+/* After commit or abort: must not raise an ERROR. */
+static void
+bump_finish(BumpPhase phase)
+{
+	const CacheStore *store = cache_store();
+
+	if (store != NULL && nbumped > 0)
+	{
+		store->bump(nbumped, bumped, phase);
+		if (epoch_fallback)
+		{
+			Hash128		epoch = EPOCH_KEY;
+
+			store->bump(1, &epoch, BUMP_NOW);
+		}
+	}
+}
+
+static void
+xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PARALLEL_PRE_COMMIT:
+			bump_pre_commit();
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+			bump_finish(BUMP_COMMIT);
+			forget_all();
+			break;
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			bump_finish(BUMP_ABORT);
+			forget_all();
+			break;
+		case XACT_EVENT_PRE_PREPARE:
+			if (collected != NULL && hash_get_num_entries(collected) > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot PREPARE a transaction that wrote a table tracked by cachebot"),
+						 errdetail("Cached results are invalidated when the writing transaction commits, and COMMIT PREPARED runs no commit callbacks."),
+						 errhint("Commit the transaction directly, or untrack the table.")));
+			break;
+		case XACT_EVENT_PREPARE:
+			forget_all();
+			break;
+	}
+}
+
+static void
+subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+				 SubTransactionId parentSubid, void *arg)
+{
+	int			level = GetCurrentTransactionNestLevel();
+	HASH_SEQ_STATUS seq;
+	CollectedKey *c;
+	WrittenRel *w;
+
+	if (collected == NULL)
+		return;
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		hash_seq_init(&seq, collected);
+		while ((c = hash_seq_search(&seq)) != NULL)
+			if (c->nest_level >= level)
+				hash_search(collected, &c->key, HASH_REMOVE, NULL);
+		hash_seq_init(&seq, written);
+		while ((w = hash_seq_search(&seq)) != NULL)
+			if (w->nest_level >= level)
+				hash_search(written, &w->relid, HASH_REMOVE, NULL);
+	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		hash_seq_init(&seq, collected);
+		while ((c = hash_seq_search(&seq)) != NULL)
+			if (c->nest_level >= level)
+				c->nest_level = level - 1;
+		hash_seq_init(&seq, written);
+		while ((w = hash_seq_search(&seq)) != NULL)
+			if (w->nest_level >= level)
+				w->nest_level = level - 1;
+	}
+}
+
+/*
+ * DDL and TRUNCATE on a relation invalidate what read it; so does replacing
+ * a function, which cached results may have computed (the epoch).
+ */
+static void
+object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
+{
+	if (prev_object_access_hook)
+		prev_object_access_hook(access, classId, objectId, subId, arg);
+
+	if (!IsTransactionState() || cache_store() == NULL)
+		return;
+	if (classId == RelationRelationId &&
+		(access == OAT_POST_ALTER || access == OAT_DROP || access == OAT_TRUNCATE))
+		xact_collect_generation(objectId);
+	else if (classId == ProcedureRelationId &&
+			 (access == OAT_POST_ALTER || access == OAT_DROP))
+	{
+		DepKey		k = {.kind = DEP_EPOCH};
+
+		xact_collect(&k);
+	}
+}
+
+void
+xact_register_callbacks(void)
+{
+	RegisterXactCallback(xact_callback, NULL);
+	RegisterSubXactCallback(subxact_callback, NULL);
+	prev_object_access_hook = object_access_hook;
+	object_access_hook = object_access;
+}
+
+/* ---- the trigger ---- */
+
+PG_FUNCTION_INFO_V1(cachebot_invalidate_trigger);
+
+/*
+ * Row and TRUNCATE trigger installed by cachebot.track(). Its first argument
+ * is the OID of the tracked table, so that the clones on partitions
+ * invalidate their root.
+ */
+Datum
+cachebot_invalidate_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Oid			root;
+	DepKey		k;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("cachebot._invalidate_trigger() was not called as a trigger")));
+	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("cachebot._invalidate_trigger() must be fired AFTER")));
+
+	root = RelationGetRelid(trigdata->tg_relation);
+	if (trigdata->tg_trigger->tgnargs >= 1)
+		root = (Oid) strtoul(trigdata->tg_trigger->tgargs[0], NULL, 10);
+
+	memset(&k, 0, sizeof(k));
+	k.dbid = MyDatabaseId;
+	k.relid = root;
+	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+		k.kind = DEP_GENERATION;
+	else
+		k.kind = DEP_ANY_ROW;
+	xact_collect(&k);
+	if (root != RelationGetRelid(trigdata->tg_relation))
+		mark_written(RelationGetRelid(trigdata->tg_relation));
+
+	return PointerGetDatum(NULL);
+}

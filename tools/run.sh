@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The README's commands: install what is missing, build, start throwaway
+# servers on loopback, then run the demo, the test suite or the benchmarks,
+# and stop the servers whatever happens.
+#   bash tools/run.sh demo | test | bench
+set -euo pipefail
+
+mode=${1:-test}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+sudo_cmd=""
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+
+# ---- install what is missing ----
+need=()
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
+[ -x /usr/lib/postgresql/15/bin/pgbench ] || need+=(postgresql-15)
+[ -f /usr/include/postgresql/15/server/postgres.h ] || need+=(postgresql-server-dev-15)
+[ -x /usr/lib/postgresql/15/lib/pgxs/src/test/isolation/pg_isolation_regress ] || need+=(postgresql-server-dev-15)
+command -v gcc >/dev/null || need+=(gcc)
+command -v make >/dev/null || need+=(make)
+command -v runuser >/dev/null || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== installing: ${need[*]}"
+  $sudo_cmd apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y --no-install-recommends "${need[@]}"
+fi
+
+export PATH=/usr/lib/postgresql/15/bin:$PATH
+PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+[ -x "$PG_CONFIG" ] || PG_CONFIG=pg_config
+
+# ---- build and install ----
+echo "== building cachebot"
+make -s PG_CONFIG="$PG_CONFIG" >/dev/null
+$sudo_cmd make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
+
+# ---- throwaway PostgreSQL on a private port and socket ----
+work=$(mktemp -d /tmp/cachebot.XXXXXX)
+chmod 755 "$work"
+pgdata="$work/data"
+sock="$work/sock"
+mkdir -p "$sock"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)))
+run_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$work"; fi
+
+stop_servers() {
+  set +e
+  [ -f "$pgdata/postmaster.pid" ] && run_pg pg_ctl -D "$pgdata" -m immediate -w stop >/dev/null 2>&1
+  if [ "${KEEP_WORKDIR:-}" = "" ]; then rm -rf "$work"; else echo "kept $work"; fi
+}
+trap stop_servers EXIT
+
+run_pg initdb -D "$pgdata" -U postgres --auth=trust --no-sync >/dev/null
+cat >> "$pgdata/postgresql.conf" <<CONF
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$sock'
+shared_preload_libraries = 'cachebot'
+cachebot.shmem_size = 64MB
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 60
+max_prepared_transactions = 2
+log_min_messages = warning
+CONF
+run_pg pg_ctl -D "$pgdata" -l "$work/postgres.log" -w start >/dev/null
+export PGHOST=$sock PGPORT=$port PGUSER=postgres
+echo "== PostgreSQL 15 with cachebot on port $port (socket $sock)"
+
+case "$mode" in
+  demo)
+    psql -X -q -v ON_ERROR_STOP=1 -d postgres -f tools/demo.sql
+    ;;
+  test)
+    status=0
+    # pg_regress writes its results next to the tests: give it a copy it owns.
+    make -s PG_CONFIG="$PG_CONFIG" installcheck || status=1
+    if [ $status -ne 0 ]; then
+      for f in regression.diffs output_iso/regression.diffs; do
+        [ -f "$f" ] && { echo "== $f"; head -300 "$f"; }
+      done
+    fi
+    bash test/stress.sh || status=1
+    if [ $status -ne 0 ]; then
+      echo "== server log (tail)"; tail -50 "$work/postgres.log"
+      exit 1
+    fi
+    echo "== all tests passed"
+    ;;
+  bench)
+    bash bench/run.sh
+    ;;
+  *)
+    echo "usage: $0 demo|test|bench" >&2; exit 2 ;;
+esac

@@ -42,6 +42,10 @@ AS $$
 DECLARE
     c pg_class%ROWTYPE;
 BEGIN
+    IF rel IS NULL THEN
+        RAISE EXCEPTION 'cachebot.track() needs a table'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     SELECT * INTO c FROM pg_class WHERE oid = rel;
     IF c.relkind NOT IN ('r', 'p') THEN
         RAISE EXCEPTION 'cannot track "%": it is not a table', rel
@@ -89,6 +93,10 @@ SET search_path = pg_catalog, pg_temp
 SET client_min_messages = warning
 AS $$
 BEGIN
+    IF rel IS NULL THEN
+        RAISE EXCEPTION 'cachebot.untrack() needs a table'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_trigger
                     WHERE tgrelid = rel AND tgname = 'cachebot_invalidate' AND tgparentid = 0) THEN
         RAISE EXCEPTION 'table % is not tracked by cachebot', rel

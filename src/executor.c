@@ -66,6 +66,7 @@ typedef struct CachedQuery
 	EntryBuilder builder;
 	bool		filling;		/* still capturing */
 	bool		runs;			/* ExecutorRun has been called */
+	bool		probing;		/* looking for a row past the last run */
 } CachedQuery;
 
 static ExecutorStart_hook_type prev_ExecutorStart = NULL;
@@ -140,6 +141,8 @@ capture_receive(TupleTableSlot *slot, DestReceiver *self)
 {
 	CaptureReceiver *r = (CaptureReceiver *) self;
 
+	if (r->cq->probing)
+		return true;			/* the probe's row is not part of the result */
 	if (r->cq->filling)
 	{
 		MemoryContext old = MemoryContextSwitchTo(r->cq->cxt);
@@ -463,12 +466,64 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 	}
 }
 
+/*
+ * A fill whose last run stopped at its row count (a cursor fetched to the
+ * last row, PL/pgSQL's SELECT INTO) does not know whether the plan had more.
+ * No run follows ExecutorFinish, so one more step tells: if the plan yields
+ * nothing, the captured rows are the whole result.
+ */
+static void
+probe_and_store(QueryDesc *queryDesc, CachedQuery *cq)
+{
+	DestReceiver *dest = queryDesc->dest;
+	uint64		processed = queryDesc->estate->es_processed;
+	CaptureReceiver probe;
+
+	memset(&probe, 0, sizeof(probe));
+	probe.pub.receiveSlot = capture_receive;
+	probe.pub.rStartup = capture_startup;
+	probe.pub.rShutdown = capture_shutdown;
+	probe.pub.rDestroy = capture_destroy;
+	probe.pub.mydest = DestNone;
+	probe.inner = None_Receiver;
+	probe.cq = cq;
+
+	cq->probing = true;
+	queryDesc->dest = (DestReceiver *) &probe;
+	PushActiveSnapshot(cq->snapshot);
+	PG_TRY();
+	{
+		standard_ExecutorRun(queryDesc, ForwardScanDirection, 1, false);
+	}
+	PG_FINALLY();
+	{
+		queryDesc->dest = dest;
+		cq->probing = false;
+	}
+	PG_END_TRY();
+	PopActiveSnapshot();
+
+	if (queryDesc->estate->es_processed == 0)
+		store_fill(cq);
+	else
+	{
+		cq->filling = false;
+		stats_count_skip(SKIP_CURSOR);	/* fetched in part, then closed */
+	}
+	queryDesc->estate->es_processed = processed;
+}
+
 static void
 cachebot_ExecutorFinish(QueryDesc *queryDesc)
 {
+	CachedQuery *cq = cached_queries ? find_cached(queryDesc) : NULL;
+
 	executor_depth++;
 	PG_TRY();
 	{
+		if (cq != NULL && cq->filling && cq->runs &&
+			!queryDesc->plannedstmt->parallelModeNeeded)
+			probe_and_store(queryDesc, cq);
 		if (prev_ExecutorFinish)
 			prev_ExecutorFinish(queryDesc);
 		else

@@ -251,7 +251,8 @@ object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 	if (!IsTransactionState() || cache_store() == NULL)
 		return;
 	if (classId == RelationRelationId &&
-		(access == OAT_POST_ALTER || access == OAT_DROP || access == OAT_TRUNCATE))
+		(access == OAT_POST_ALTER || access == OAT_DROP || access == OAT_TRUNCATE ||
+		 (access == OAT_POST_CREATE && subId != 0)))	/* ADD COLUMN */
 		xact_collect_generation(objectId);
 	else if (classId == ProcedureRelationId &&
 			 (access == OAT_POST_ALTER || access == OAT_DROP))

@@ -1,0 +1,140 @@
+-- Writes are seen by the next read after COMMIT; never on ROLLBACK.
+CREATE TABLE photo (id int PRIMARY KEY, user_id int, status int, title text);
+INSERT INTO photo SELECT i, 1 + i % 2, i % 3, 'photo ' || i FROM generate_series(1, 6) i;
+SELECT cachebot.track('photo');
+CREATE TEMP VIEW s AS SELECT hits, misses, fills, skips, skips_by_reason FROM cachebot.stats;
+PREPARE q AS SELECT /* cache */ id, title FROM photo WHERE user_id = 1 ORDER BY id;
+
+SELECT cachebot.reset_stats();
+EXECUTE q;
+EXECUTE q;
+SELECT hits, misses, fills FROM s;
+
+-- INSERT, UPDATE, DELETE, TRUNCATE, COPY: each seen by the next read
+INSERT INTO photo VALUES (100, 1, 0, 'inserted');
+EXECUTE q;
+UPDATE photo SET title = 'updated' WHERE id = 2;
+EXECUTE q;
+DELETE FROM photo WHERE id = 4;
+EXECUTE q;
+COPY photo FROM STDIN;
+200	1	0	copied
+\.
+EXECUTE q;
+SELECT hits, misses, fills FROM s;
+
+-- ROLLBACK invalidates nothing
+SELECT cachebot.reset_stats();
+EXECUTE q;
+BEGIN;
+UPDATE photo SET title = 'rolled back' WHERE id = 2;
+ROLLBACK;
+EXECUTE q;
+SELECT hits, misses, fills FROM s;
+
+-- inside the writing transaction: not looked up, not filled; other statements still are
+CREATE TABLE other (id int PRIMARY KEY);
+INSERT INTO other VALUES (1);
+SELECT cachebot.track('other');
+SELECT cachebot.reset_stats();
+BEGIN;
+SELECT /* cache */ count(*) FROM other;
+UPDATE photo SET title = 'uncommitted' WHERE id = 2;
+EXECUTE q;
+SELECT /* cache */ count(*) FROM other;
+COMMIT;
+SELECT hits, misses, fills, skips_by_reason FROM s;
+EXECUTE q;
+
+-- ROLLBACK TO SAVEPOINT forgets the subtransaction's writes, keeps the rest
+SELECT cachebot.reset_stats();
+EXECUTE q;
+BEGIN;
+SAVEPOINT a;
+UPDATE photo SET title = 'in savepoint' WHERE id = 2;
+ROLLBACK TO SAVEPOINT a;
+EXECUTE q;
+COMMIT;
+EXECUTE q;
+SELECT hits, misses, fills, skips_by_reason FROM s;
+BEGIN;
+UPDATE photo SET title = 'before savepoint' WHERE id = 2;
+SAVEPOINT a;
+UPDATE photo SET title = 'in savepoint' WHERE id = 6;
+ROLLBACK TO SAVEPOINT a;
+COMMIT;
+EXECUTE q;
+
+-- a failed statement does not disable caching for the rest of the transaction
+SELECT cachebot.reset_stats();
+BEGIN;
+SAVEPOINT a;
+SELECT 1 / 0;
+ROLLBACK TO SAVEPOINT a;
+EXECUTE q;
+EXECUTE q;
+COMMIT;
+SELECT hits, misses, fills FROM s;
+
+-- TRUNCATE, and TRUNCATE rolled back
+SELECT cachebot.reset_stats();
+EXECUTE q;
+BEGIN;
+TRUNCATE photo;
+ROLLBACK;
+EXECUTE q;
+SELECT hits, misses, fills FROM s;
+
+-- invalidate_table / invalidate_object act at commit, not on rollback
+SELECT cachebot.reset_stats();
+EXECUTE q;
+BEGIN;
+SELECT cachebot.invalidate_table('photo');
+ROLLBACK;
+EXECUTE q;
+SELECT cachebot.invalidate_table('photo');
+EXECUTE q;
+BEGIN;
+SELECT cachebot.invalidate_object('photo', 2);
+ROLLBACK;
+EXECUTE q;
+SELECT cachebot.invalidate_object('photo', 2);
+EXECUTE q;
+SELECT cachebot.invalidate_object(p) FROM photo p WHERE id = 2;
+EXECUTE q;
+SELECT hits, misses, fills FROM s;
+
+-- flush() empties everything at once
+SELECT cachebot.reset_stats();
+EXECUTE q;
+SELECT cachebot.flush();
+EXECUTE q;
+SELECT hits, misses, fills FROM s;
+
+-- DDL: a rewrite is seen at once, and the table is uncached inside its transaction
+SELECT cachebot.reset_stats();
+SELECT /* cache */ id, title FROM photo WHERE user_id = 1 ORDER BY id;
+BEGIN;
+ALTER TABLE photo ALTER COLUMN title TYPE text USING upper(title);
+SELECT /* cache */ id, title FROM photo WHERE user_id = 1 ORDER BY id;
+ROLLBACK;
+SELECT /* cache */ id, title FROM photo WHERE user_id = 1 ORDER BY id;
+ALTER TABLE photo ALTER COLUMN title TYPE text USING upper(title);
+SELECT /* cache */ id, title FROM photo WHERE user_id = 1 ORDER BY id;
+SELECT hits, misses, fills, skips_by_reason FROM s;
+
+-- untrack: the table's statements run uncached; track again: cached again
+SELECT cachebot.untrack('photo');
+SELECT cacheable, reason FROM cachebot.explain('SELECT /* cache */ * FROM photo');
+SELECT cachebot.track('photo');
+SELECT cacheable, reason FROM cachebot.explain('SELECT /* cache */ * FROM photo');
+SELECT "table", always FROM cachebot.tracked_tables ORDER BY 1::text;
+
+-- PREPARE TRANSACTION after writing a tracked table is refused
+BEGIN;
+UPDATE photo SET title = 'prepared' WHERE id = 2;
+PREPARE TRANSACTION 'cachebot_regress';
+EXECUTE q;
+
+DEALLOCATE q;
+DROP TABLE photo, other;

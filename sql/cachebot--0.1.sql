@@ -153,3 +153,9 @@ CREATE FUNCTION cachebot.explain(query text,
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'cachebot_explain'
 LANGUAGE C STRICT VOLATILE;
+
+-- How the hint parser reads a text (for tests and troubleshooting).
+CREATE FUNCTION cachebot._parse_hint(statement text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'cachebot_parse_hint'
+LANGUAGE C STRICT IMMUTABLE;

@@ -19,6 +19,7 @@
 #include "utils/snapmgr.h"
 
 #include "eligibility.h"
+#include "hint.h"
 #include "entry.h"
 #include "stats.h"
 #include "store.h"
@@ -276,4 +277,49 @@ cachebot_explain(PG_FUNCTION_ARGS)
 	values[4] = BoolGetDatum(cached);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(cachebot_parse_hint);
+
+/*
+ * _parse_hint(text): how the hint parser reads a statement's text, for tests
+ * and fuzzing: 'none', 'nocache', 'cache', 'cache(t.a,b)' or 'malformed: ...'.
+ */
+Datum
+cachebot_parse_hint(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	CacheHint	hint;
+	StringInfoData out;
+	ListCell   *lc;
+
+	hint_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &hint);
+	initStringInfo(&out);
+	switch (hint.kind)
+	{
+		case HINT_NONE:
+			appendStringInfoString(&out, "none");
+			break;
+		case HINT_NOCACHE:
+			appendStringInfoString(&out, "nocache");
+			break;
+		case HINT_MALFORMED:
+			appendStringInfo(&out, "malformed: %s", hint.problem);
+			break;
+		case HINT_CACHE:
+			appendStringInfoString(&out, "cache");
+			foreach(lc, hint.columns)
+			{
+				HintColumn *col = lfirst(lc);
+
+				appendStringInfoString(&out, foreach_current_index(lc) == 0 ? "(" : ",");
+				if (col->qualifier)
+					appendStringInfo(&out, "%s.", col->qualifier);
+				appendStringInfoString(&out, col->column);
+			}
+			if (hint.columns != NIL)
+				appendStringInfoChar(&out, ')');
+			break;
+	}
+	PG_RETURN_TEXT_P(cstring_to_text(out.data));
 }

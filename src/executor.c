@@ -342,6 +342,13 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 		UnregisterSnapshot(portal_snapshot);
 	}
 
+	/*
+	 * A hit runs no plan node: initialize them as EXPLAIN does. Permission
+	 * checks and the result descriptor are unaffected.
+	 */
+	if (cq != NULL && cq->mode == CACHED_HIT)
+		eflags |= EXEC_FLAG_EXPLAIN_ONLY;
+
 	if (prev_ExecutorStart)
 		prev_ExecutorStart(queryDesc, eflags);
 	else
@@ -517,6 +524,10 @@ static void
 cachebot_ExecutorFinish(QueryDesc *queryDesc)
 {
 	CachedQuery *cq = cached_queries ? find_cached(queryDesc) : NULL;
+
+	/* Started as EXPLAIN-only: nothing ran, no after-trigger query is open. */
+	if (cq != NULL && cq->mode == CACHED_HIT)
+		return;
 
 	executor_depth++;
 	PG_TRY();

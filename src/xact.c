@@ -255,7 +255,7 @@ object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 		 (access == OAT_POST_CREATE && subId != 0)))	/* ADD COLUMN */
 		xact_collect_generation(objectId);
 	else if (classId == ProcedureRelationId &&
-			 (access == OAT_POST_ALTER || access == OAT_DROP))
+			 (access == OAT_POST_CREATE || access == OAT_POST_ALTER || access == OAT_DROP))
 	{
 		DepKey		k = {.kind = DEP_EPOCH};
 

@@ -34,7 +34,7 @@ nprepared=$(( nreaders - nsimple ))
 
 tmp=$(mktemp -d /tmp/cachebot_stress.XXXXXX)
 chmod 755 "$tmp"
-cleanup() { rm -rf "$tmp"; }
+cleanup() { if [ -n "${STRESS_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi; }
 trap cleanup EXIT
 
 fail() { echo "stress: FAIL: $*"; exit 1; }
@@ -107,6 +107,7 @@ acks_sql="SELECT ARRAY[$(for i in $(seq 1 "$nids"); do
   printf '%s(SELECT coalesce(max(v), 0) FROM ack WHERE id = %d)' "$([ "$i" -gt 1 ] && echo ', ')" "$i"; done)]::bigint[] AS acked"
 
 # ---- writer scripts ----
+# Every writer locks rows in id order (no deadlocks; --max-tries retries any).
 cat > "$tmp/w_single.sql" <<'EOF'
 \set id random(1, :nids)
 UPDATE counter SET v = v + 1 WHERE id = :id RETURNING v \gset
@@ -115,20 +116,26 @@ EOF
 cat > "$tmp/w_multirow.sql" <<'EOF'
 \set a random(1, :nids)
 \set b random(1, :nids)
-WITH u AS (UPDATE counter SET v = v + 1 WHERE id IN (:a, :b) RETURNING id, v)
+WITH l AS (SELECT id FROM counter WHERE id IN (:a, :b) ORDER BY id FOR UPDATE),
+     u AS (UPDATE counter c SET v = c.v + 1 FROM l WHERE c.id = l.id RETURNING c.id, c.v)
 SELECT max(v) FILTER (WHERE id = :a) AS va, max(v) FILTER (WHERE id = :b) AS vb FROM u \gset
 INSERT INTO ack VALUES (:a, :va), (:b, :vb);
 EOF
 # w_all: an every-row update; the values acknowledged are read back (uncached)
 # after its commit, so they were committed before the ack.
 cat > "$tmp/w_all.sql" <<'EOF'
+BEGIN;
+SELECT id FROM counter ORDER BY id FOR UPDATE;
 UPDATE counter SET v = v + 1;
+COMMIT;
 SELECT array_agg(v ORDER BY id) AS now FROM counter \gset
 INSERT INTO ack SELECT g, (':now'::bigint[])[g] FROM generate_series(1, :nids) g;
 EOF
 cat > "$tmp/w_txn.sql" <<EOF
-\\set a random(1, :nids)
-\\set b random(1, :nids)
+\\set x random(1, :nids)
+\\set y random(1, :nids)
+\\set a least(:x, :y)
+\\set b greatest(:x, :y)
 BEGIN;
 UPDATE counter SET v = v + 1 WHERE id = :a RETURNING v AS va \\gset
 SAVEPOINT s;

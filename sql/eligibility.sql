@@ -116,6 +116,25 @@ CLOSE c;
 COMMIT;
 SELECT hits, misses, fills, skips_by_reason FROM s;
 
+-- PL/pgSQL SELECT INTO fetches one row; the fill then looks for another one,
+-- but only where that cannot raise an error the statement would not have raised
+CREATE TABLE divisor (id int PRIMARY KEY);
+INSERT INTO divisor VALUES (1), (2), (3);
+SELECT cachebot.track('divisor');
+SELECT cachebot.reset_stats();
+DO $$ DECLARE x int; BEGIN
+  SELECT /* cache */ id INTO x FROM divisor WHERE id = 2; RAISE NOTICE 'x = %', x;
+  SELECT /* cache */ id INTO x FROM divisor WHERE id = 2; RAISE NOTICE 'x = %', x;
+END $$;
+SELECT hits, misses, fills FROM s;
+SELECT cachebot.reset_stats();
+DO $$ DECLARE x int; BEGIN
+  SELECT /* cache */ 10 / (id - 2) INTO x FROM divisor ORDER BY id; RAISE NOTICE 'x = %', x;
+  SELECT /* cache */ 10 / (id - 2) INTO x FROM divisor ORDER BY id; RAISE NOTICE 'x = %', x;
+END $$;
+SELECT hits, misses, fills, skips_by_reason FROM s;
+DROP TABLE divisor;
+
 -- partitioned tables are tracked through their root; a plain inheritance child is not
 CREATE TABLE part (id int, k int) PARTITION BY RANGE (id);
 CREATE TABLE part_1 PARTITION OF part FOR VALUES FROM (0) TO (100);

@@ -15,6 +15,7 @@
 #include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/clauses.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_func.h"
 #include "utils/inval.h"
@@ -160,18 +161,21 @@ check_relations(PlannedStmt *stmt, CacheDecision *d)
 	return SKIP_NONE;
 }
 
+/* A test of a plan node's expressions: true means "not acceptable". */
+typedef bool (*ExprTest) (Node *exprs);
+
 static bool
-exprs_mutable(List *exprs)
+exprs_fail(ExprTest test, List *exprs)
 {
-	return exprs != NIL && contain_mutable_functions((Node *) exprs);
+	return exprs != NIL && test((Node *) exprs);
 }
 
 /*
- * Walks a plan tree: every expression must be immutable, and every node of
- * a kind whose output depends only on its input rows and the snapshot.
+ * Walks a plan tree: every node must be of a kind whose output depends only
+ * on its input rows and the snapshot, and no expression may fail test.
  */
 static SkipReason
-check_plan(Plan *plan)
+check_plan(Plan *plan, ExprTest test, SkipReason failure)
 {
 	List	   *exprs = NIL;
 	List	   *children = NIL;
@@ -273,25 +277,76 @@ check_plan(Plan *plan)
 			return SKIP_UNSUPPORTED;
 	}
 
-	if (exprs_mutable(plan->targetlist) || exprs_mutable(plan->qual) ||
-		exprs_mutable(plan->initPlan) || exprs_mutable(exprs))
-		return SKIP_MUTABLE_FUNCTION;
+	if (exprs_fail(test, plan->targetlist) || exprs_fail(test, plan->qual) ||
+		exprs_fail(test, plan->initPlan) || exprs_fail(test, exprs))
+		return failure;
 
 	foreach(lc, children)
 	{
-		SkipReason	why = check_plan((Plan *) lfirst(lc));
+		SkipReason	why = check_plan((Plan *) lfirst(lc), test, failure);
 
 		if (why != SKIP_NONE)
 			return why;
 	}
 	if (plan->lefttree)
 	{
-		SkipReason	why = check_plan(plan->lefttree);
+		SkipReason	why = check_plan(plan->lefttree, test, failure);
 
 		if (why != SKIP_NONE)
 			return why;
 	}
-	return check_plan(plan->righttree);
+	return check_plan(plan->righttree, test, failure);
+}
+
+static SkipReason
+check_statement_plans(PlannedStmt *stmt, ExprTest test, SkipReason failure)
+{
+	SkipReason	why = check_plan(stmt->planTree, test, failure);
+	ListCell   *lc;
+
+	foreach(lc, stmt->subplans)
+	{
+		if (why != SKIP_NONE)
+			break;
+		why = check_plan((Plan *) lfirst(lc), test, failure);
+	}
+	return why;
+}
+
+/* Does any expression of the list apply a function that may throw? */
+static bool
+contain_leaky_functions(Node *exprs)
+{
+	ListCell   *lc;
+
+	if (!IsA(exprs, List))
+		return contain_leaked_vars(exprs);
+	foreach(lc, (List *) exprs)
+	{
+		Node	   *expr = lfirst(lc);
+
+		if (expr == NULL)
+			continue;
+		if (IsA(expr, TargetEntry))
+			expr = (Node *) ((TargetEntry *) expr)->expr;
+		if (IsA(expr, List) ? contain_leaky_functions(expr) : contain_leaked_vars(expr))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Can the rest of this plan run without raising an error the caller would
+ * not have met? True when every function it applies to row values is
+ * leakproof, a promise not to throw on any input.
+ */
+bool
+plan_cannot_fail(PlannedStmt *stmt)
+{
+	/* A plain aggregate has computed its one row: asking again computes nothing. */
+	if (IsA(stmt->planTree, Agg) && ((Agg *) stmt->planTree)->aggstrategy == AGG_PLAIN)
+		return true;
+	return check_statement_plans(stmt, contain_leaky_functions, SKIP_UNSUPPORTED) == SKIP_NONE;
 }
 
 static SkipReason
@@ -338,7 +393,6 @@ cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 {
 	const char *text;
 	int			textlen;
-	ListCell   *lc;
 
 	hint_statement_text(source, stmt->stmt_location, stmt->stmt_len, &text, &textlen);
 	hint_parse(text, textlen, &d->hint);
@@ -358,13 +412,8 @@ cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 	if (d->skip == SKIP_NONE)
 		d->skip = check_relations(stmt, d);
 	if (d->skip == SKIP_NONE)
-		d->skip = check_plan(stmt->planTree);
-	foreach(lc, stmt->subplans)
-	{
-		if (d->skip != SKIP_NONE)
-			break;
-		d->skip = check_plan((Plan *) lfirst(lc));
-	}
+		d->skip = check_statement_plans(stmt, contain_mutable_functions,
+										SKIP_MUTABLE_FUNCTION);
 	if (d->skip != SKIP_NONE)
 		return true;
 

@@ -48,6 +48,12 @@ extern bool cache_decide(PlannedStmt *stmt, const char *source,
 /* Raises the hint's WARNING (or ERROR under cachebot.strict), if it has one. */
 extern void cache_report_skip(const CacheDecision *d);
 
+/*
+ * True when running this plan further cannot raise an error: every function
+ * it applies to row values is leakproof.
+ */
+extern bool plan_cannot_fail(PlannedStmt *stmt);
+
 extern void eligibility_init(void);
 
 #endif							/* CACHEBOT_ELIGIBILITY_H */

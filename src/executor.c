@@ -49,6 +49,7 @@ typedef struct CachedQuery
 	QueryDesc  *qd;
 	int			nest_level;		/* subtransaction that started it */
 	MemoryContext cxt;
+	MemoryContextCallback unlink;	/* leaves the list when cxt goes away */
 	CachedMode	mode;
 	CacheDecision decision;
 
@@ -101,6 +102,16 @@ forget_cached(CachedQuery *target)
 		}
 		p = &(*p)->next;
 	}
+}
+
+/*
+ * A statement whose executor is abandoned (a failed portal dropped without
+ * ExecutorEnd) goes away with its memory: it leaves the list then.
+ */
+static void
+unlink_cached(void *arg)
+{
+	forget_cached((CachedQuery *) arg);
 }
 
 /* Statements started in an aborted subtransaction are gone: forget them. */
@@ -243,6 +254,9 @@ prepare_cached(QueryDesc *qd, int eflags)
 	old = MemoryContextSwitchTo(cxt);
 	cq = palloc0(sizeof(CachedQuery));
 	cq->cxt = cxt;
+	cq->unlink.func = unlink_cached;
+	cq->unlink.arg = cq;
+	MemoryContextRegisterResetCallback(cxt, &cq->unlink);
 	cq->qd = qd;
 	cq->nest_level = GetCurrentTransactionNestLevel();
 	cq->position = -1;
@@ -477,7 +491,9 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
  * A fill whose last run stopped at its row count (a cursor fetched to the
  * last row, PL/pgSQL's SELECT INTO) does not know whether the plan had more.
  * No run follows ExecutorFinish, so one more step tells: if the plan yields
- * nothing, the captured rows are the whole result.
+ * nothing, the captured rows are the whole result. The step must not raise
+ * an error the statement would not have raised, so it is only taken when
+ * every function left to run is leakproof.
  */
 static void
 probe_and_store(QueryDesc *queryDesc, CachedQuery *cq)
@@ -533,7 +549,8 @@ cachebot_ExecutorFinish(QueryDesc *queryDesc)
 	PG_TRY();
 	{
 		if (cq != NULL && cq->filling && cq->runs &&
-			!queryDesc->plannedstmt->parallelModeNeeded)
+			!queryDesc->plannedstmt->parallelModeNeeded &&
+			plan_cannot_fail(queryDesc->plannedstmt))
 			probe_and_store(queryDesc, cq);
 		if (prev_ExecutorFinish)
 			prev_ExecutorFinish(queryDesc);

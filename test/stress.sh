@@ -44,7 +44,7 @@ q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 echo "== stress: ${secs}s, $nwriters writer clients, $nreaders reader clients ($nsimple simple, $nprepared prepared), $nids ids"
 
 # ---- setup ----
-psqlq -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null \
+psqlq -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null \
   || fail "cannot create database $db"
 psqlq -d "$db" >/dev/null <<SQL || fail "setup failed"
 SET client_min_messages = warning;

@@ -159,7 +159,10 @@ capture_receive(TupleTableSlot *slot, DestReceiver *self)
 		MemoryContext old = MemoryContextSwitchTo(r->cq->cxt);
 
 		if (!entry_add_tuple(&r->cq->builder, slot))
+		{
 			r->cq->filling = false;
+			stats_count_skip(SKIP_TOO_LARGE);
+		}
 		MemoryContextSwitchTo(old);
 	}
 	if (!r->inner->receiveSlot(slot, r->inner))
@@ -477,12 +480,7 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 	if (cq != NULL && cq->filling)
 	{
 		cq->runs = true;
-		if (cq->builder.too_large)
-		{
-			cq->filling = false;
-			stats_count_skip(SKIP_TOO_LARGE);
-		}
-		else if (count == 0 || queryDesc->estate->es_processed < count)
+		if (count == 0 || queryDesc->estate->es_processed < count)
 			store_fill(cq);		/* the plan ran to its end */
 	}
 }

@@ -439,7 +439,11 @@ shmem_put(const Hash128 *key, const char *data, Size len)
 			slot = &set[i];
 	for (int i = 0; i < ENTRY_WAYS && slot == NULL; i++)
 		if (!entry_intact(ep, &set[i]))
+		{
 			slot = &set[i];
+			if (slot->len > 0)
+				evicted++;		/* the ring wrote over it */
+		}
 	if (slot == NULL)
 	{
 		slot = &set[0];

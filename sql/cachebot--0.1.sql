@@ -1,6 +1,9 @@
 -- cachebot install script
 \echo Use "CREATE EXTENSION cachebot" to load this file. \quit
 
+-- Every role may read through the cache and call what its privileges allow.
+GRANT USAGE ON SCHEMA cachebot TO PUBLIC;
+
 CREATE FUNCTION cachebot._invalidate_trigger()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'cachebot_invalidate_trigger'
@@ -14,6 +17,8 @@ SELECT t.tgrelid::regclass AS "table",
  WHERE t.tgfoid = 'cachebot._invalidate_trigger'::regproc
    AND t.tgname = 'cachebot_invalidate'
    AND t.tgparentid = 0;
+
+GRANT SELECT ON cachebot.tracked_tables TO PUBLIC;
 
 CREATE FUNCTION cachebot.invalidate_table(rel regclass)
 RETURNS void
@@ -145,6 +150,7 @@ SELECT current_setting('cachebot.backend') AS backend,
        max(value) FILTER (WHERE counter = 'bytes_filled') AS bytes_filled,
        max(value) FILTER (WHERE counter = 'errors') AS errors
   FROM cachebot._stat_counters();
+GRANT SELECT ON cachebot.stats TO PUBLIC;
 
 CREATE FUNCTION cachebot.explain(query text,
                                  OUT cacheable boolean, OUT reason text,

@@ -128,7 +128,7 @@ SELECT cachebot.untrack('photo');
 SELECT cacheable, reason FROM cachebot.explain('SELECT /* cache */ * FROM photo');
 SELECT cachebot.track('photo');
 SELECT cacheable, reason FROM cachebot.explain('SELECT /* cache */ * FROM photo');
-SELECT "table", always FROM cachebot.tracked_tables ORDER BY 1::text;
+SELECT "table", always FROM cachebot.tracked_tables ORDER BY "table"::text;
 
 -- PREPARE TRANSACTION after writing a tracked table is refused
 BEGIN;

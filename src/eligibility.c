@@ -9,7 +9,10 @@
 #include "access/relation.h"
 #include "access/xact.h"
 #include "access/xlog.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
 #include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
@@ -18,6 +21,7 @@
 #include "optimizer/clauses.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_func.h"
+#include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -53,10 +57,14 @@ invalidate_trigger_oid(void)
 {
 	if (!trigger_fn_known)
 	{
-		List	   *name = list_make2(makeString("cachebot"),
-									  makeString("_invalidate_trigger"));
+		/* No ACL check: reading a table must not need USAGE on our schema. */
+		Oid			nsp = get_namespace_oid("cachebot", true);
 
-		trigger_fn_oid = LookupFuncName(name, 0, NULL, true);
+		trigger_fn_oid = !OidIsValid(nsp) ? InvalidOid :
+			GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
+							CStringGetDatum("_invalidate_trigger"),
+							PointerGetDatum(buildoidvector(NULL, 0)),
+							ObjectIdGetDatum(nsp));
 		trigger_fn_known = true;
 	}
 	return trigger_fn_oid;

@@ -302,7 +302,6 @@ prepare_cached(QueryDesc *qd, int eflags)
 		{
 			cq->mode = CACHED_HIT;
 			cq->entry = entry;
-			stats_count(STAT_HITS, 1);
 			MemoryContextSwitchTo(old);
 			return cq;
 		}
@@ -373,6 +372,9 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 
 	if (cq != NULL)
 	{
+		/* Counted once the permission checks have passed. */
+		if (cq->mode == CACHED_HIT)
+			stats_count(STAT_HITS, 1);
 		cq->next = cached_queries;
 		cached_queries = cq;
 	}

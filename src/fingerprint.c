@@ -83,7 +83,9 @@ append_u32(StringInfo buf, uint32 v)
 static const char *const keyed_settings[] = {
 	"search_path", "DateStyle", "IntervalStyle", "TimeZone",
 	"standard_conforming_strings", "extra_float_digits", "bytea_output",
-	"xmloption", "lc_monetary", "lc_numeric", "lc_time", "default_text_search_config"
+	"xmloption", "xmlbinary", "lc_monetary", "lc_numeric", "lc_time",
+	"default_text_search_config", "array_nulls", "transform_null_equals",
+	"quote_all_identifiers", "timezone_abbreviations"
 };
 
 static void

@@ -30,10 +30,10 @@
 #include "stats.h"
 #include "store.h"
 
-#define MAX_PARTITIONS	32
+#define MAX_PARTITIONS	16
 #define ENTRY_WAYS		8
 #define VERSION_WAYS	8
-#define MIN_ARENA_PER_PARTITION (256 * 1024)
+#define MIN_ARENA_PER_PARTITION (2 * 1024 * 1024)
 
 typedef struct IndexSlot
 {

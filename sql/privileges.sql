@@ -1,0 +1,250 @@
+--
+-- privileges: a cached result is never a way around the privilege system.
+--
+SELECT cachebot.reset_stats();
+\pset null '<NULL>'
+
+-- priv_delta(): what the counters did since its previous call (run it as
+-- the superuser).
+CREATE TABLE priv_seen AS
+  SELECT hits, misses, fills, coalesce(skips_by_reason, '{}') AS skips
+    FROM cachebot.stats;
+CREATE FUNCTION priv_delta(OUT hits bigint, OUT misses bigint, OUT fills bigint,
+                           OUT skipped jsonb)
+LANGUAGE plpgsql AS $$
+DECLARE
+    cur record;
+    prev record;
+BEGIN
+    SELECT s.hits, s.misses, s.fills, coalesce(s.skips_by_reason, '{}') AS skips
+      INTO cur FROM cachebot.stats s;
+    SELECT * INTO prev FROM priv_seen;
+    hits := cur.hits - prev.hits;
+    misses := cur.misses - prev.misses;
+    fills := cur.fills - prev.fills;
+    SELECT coalesce(jsonb_object_agg(key, value::bigint - coalesce((prev.skips ->> key)::bigint, 0)), '{}')
+      INTO skipped
+      FROM jsonb_each_text(cur.skips)
+     WHERE value::bigint <> coalesce((prev.skips ->> key)::bigint, 0);
+    UPDATE priv_seen SET hits = cur.hits, misses = cur.misses, fills = cur.fills,
+                         skips = cur.skips;
+END;
+$$;
+
+CREATE ROLE cachebot_regress_a;
+CREATE ROLE cachebot_regress_b;
+CREATE ROLE cachebot_regress_c;
+CREATE ROLE cachebot_regress_owner;
+
+-- cachebot's functions are meant for plain roles too (each one checks its
+-- own privilege), so the schema is usable by everyone
+SELECT has_schema_privilege('cachebot_regress_c', 'cachebot', 'USAGE') AS c_can_use_schema;
+
+CREATE TABLE priv_t (id int PRIMARY KEY, owner name, secret text);
+INSERT INTO priv_t VALUES (1, 'cachebot_regress_a', 'a-one'), (2, 'cachebot_regress_a', 'a-two'),
+                          (3, 'cachebot_regress_b', 'b-three');
+SELECT cachebot.track('priv_t');
+GRANT SELECT ON priv_t TO cachebot_regress_a, cachebot_regress_b;
+SELECT * FROM priv_delta();
+
+-- a hinted SELECT by a plain role, first thing in a fresh session, runs
+-- (and is cached) like any other
+\c -
+SET ROLE cachebot_regress_b;
+SELECT /* cache */ id FROM priv_t WHERE id = 3;
+SELECT /* cache */ id FROM priv_t WHERE id = 3;
+RESET ROLE;
+SELECT * FROM priv_delta();
+
+--
+-- (a) a hit still checks privileges: after REVOKE the role's own cached
+-- result is not served, the statement fails
+--
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+REVOKE SELECT ON priv_t FROM cachebot_regress_a;
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+-- nothing was served: no hit
+SELECT hits FROM priv_delta();
+-- column privileges are checked too: with SELECT on id only, the cached
+-- statement that reads secret still fails
+GRANT SELECT (id) ON priv_t TO cachebot_regress_a;
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT hits FROM priv_delta();
+-- and one that reads only id is cached
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id FROM priv_t ORDER BY id;
+SELECT /* cache */ id FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+-- with SELECT given back, the statement runs and is cached again
+GRANT SELECT ON priv_t TO cachebot_regress_a;
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta() \gset
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+
+--
+-- (b) one role's entry is never served to another: b's first run of the
+-- very same text is a miss of its own
+--
+SET ROLE cachebot_regress_b;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+SET ROLE cachebot_regress_b;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+-- the superuser gets a miss of its own too, and a's entry is still a's
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+SELECT * FROM priv_delta();
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+
+--
+-- (c) row level security: a table with RLS enabled is not cached (skip
+-- reason row_security), and each role sees only its rows
+--
+CREATE TABLE priv_rls (id int PRIMARY KEY, owner name, note text);
+INSERT INTO priv_rls VALUES (1, 'cachebot_regress_a', 'for a'), (2, 'cachebot_regress_b', 'for b'),
+                            (3, 'cachebot_regress_a', 'also for a');
+SELECT cachebot.track('priv_rls');
+GRANT SELECT ON priv_rls TO cachebot_regress_a, cachebot_regress_b;
+ALTER TABLE priv_rls ENABLE ROW LEVEL SECURITY;
+CREATE POLICY priv_rls_own ON priv_rls USING (owner = current_user);
+SELECT cacheable, reason FROM cachebot.explain($$SELECT /* cache */ id, note FROM priv_rls ORDER BY id$$);
+SELECT * FROM priv_delta();
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, note FROM priv_rls ORDER BY id;
+SELECT /* cache */ id, note FROM priv_rls ORDER BY id;
+RESET ROLE;
+SET ROLE cachebot_regress_b;
+SELECT /* cache */ id, note FROM priv_rls ORDER BY id;
+SELECT /* cache */ id, note FROM priv_rls ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+-- a join with an RLS table is not cached either
+SET ROLE cachebot_regress_b;
+SELECT /* cache */ r.id, r.note, t.secret FROM priv_rls r JOIN priv_t t ON t.id = r.id ORDER BY r.id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+-- RLS enabled on a table after a result was cached: the entry is not served
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, owner FROM priv_t ORDER BY id;
+SELECT /* cache */ id, owner FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+ALTER TABLE priv_t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY priv_t_own ON priv_t USING (owner = current_user);
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, owner FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+DROP POLICY priv_t_own ON priv_t;
+ALTER TABLE priv_t DISABLE ROW LEVEL SECURITY;
+-- and disabled again: all rows, cached again
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, owner FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta() \gset
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, owner FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+
+--
+-- (d) track and untrack need ownership of the table (SQLSTATE 42501)
+--
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+CREATE TABLE priv_u (id int PRIMARY KEY);
+GRANT ALL ON priv_u TO cachebot_regress_a;
+SET ROLE cachebot_regress_a;
+SELECT cachebot.track('priv_u');
+\echo :LAST_ERROR_SQLSTATE
+SELECT cachebot.untrack('priv_t');
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SELECT "table" FROM cachebot.tracked_tables WHERE "table"::text LIKE 'priv%' ORDER BY "table"::text;
+-- a member of the owning role may
+ALTER TABLE priv_u OWNER TO cachebot_regress_owner;
+GRANT cachebot_regress_owner TO cachebot_regress_c;
+SET ROLE cachebot_regress_c;
+SELECT cachebot.track('priv_u');
+RESET ROLE;
+SELECT "table" FROM cachebot.tracked_tables WHERE "table"::text LIKE 'priv%' ORDER BY "table"::text;
+SET ROLE cachebot_regress_c;
+SELECT cachebot.untrack('priv_u');
+RESET ROLE;
+SELECT "table" FROM cachebot.tracked_tables WHERE "table"::text LIKE 'priv%' ORDER BY "table"::text;
+\set SHOW_CONTEXT errors
+
+--
+-- (e) flush() and reset_stats() are not for plain roles
+--
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta() \gset
+SET ROLE cachebot_regress_a;
+SELECT cachebot.flush();
+SELECT cachebot.reset_stats();
+-- nothing was flushed: the entry is served
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+-- unless granted
+GRANT EXECUTE ON FUNCTION cachebot.flush() TO cachebot_regress_b;
+SET ROLE cachebot_regress_b;
+SELECT cachebot.flush();
+RESET ROLE;
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
+REVOKE EXECUTE ON FUNCTION cachebot.flush() FROM cachebot_regress_b;
+
+--
+-- (f) invalidate_table() and invalidate_object() need SELECT on the table
+--
+SET ROLE cachebot_regress_c;
+SELECT cachebot.invalidate_table('priv_t');
+SELECT cachebot.invalidate_object('priv_t', 1);
+RESET ROLE;
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+-- the entry was not invalidated
+SELECT * FROM priv_delta();
+SET ROLE cachebot_regress_b;
+SELECT cachebot.invalidate_table('priv_t');
+RESET ROLE;
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+-- now it was
+SELECT * FROM priv_delta();
+
+DROP TABLE priv_u;
+DROP TABLE priv_rls;
+DROP TABLE priv_t;
+DROP ROLE cachebot_regress_a;
+DROP ROLE cachebot_regress_b;
+DROP ROLE cachebot_regress_c;
+DROP ROLE cachebot_regress_owner;
+DROP FUNCTION priv_delta();
+DROP TABLE priv_seen;

@@ -54,7 +54,8 @@ INSERT INTO counter SELECT g, 0 FROM generate_series(1, $nids) g;
 SELECT cachebot.track('counter');
 CREATE TABLE ack (id int NOT NULL, v bigint NOT NULL);
 CREATE INDEX ON ack (id, v);
-CREATE SEQUENCE checks;
+CREATE SEQUENCE checks;       -- freshness checks of cached reads
+CREATE SEQUENCE own_checks;   -- writers' reads of their own uncommitted row
 
 -- One check of a cached single-row read.
 CREATE FUNCTION check_one(want int, got int, seen bigint, acked bigint) RETURNS int
@@ -93,7 +94,7 @@ END \$\$;
 CREATE FUNCTION check_own(want int, seen bigint) RETURNS int
 LANGUAGE plpgsql AS \$\$
 BEGIN
-  PERFORM nextval('checks');
+  PERFORM nextval('own_checks');
   IF seen < $bump THEN
     RAISE EXCEPTION 'cachebot stress violation: id % read v=% inside the transaction that added $bump to it',
       want, seen;
@@ -122,7 +123,9 @@ SELECT max(v) FILTER (WHERE id = :a) AS va, max(v) FILTER (WHERE id = :b) AS vb 
 INSERT INTO ack VALUES (:a, :va), (:b, :vb);
 EOF
 # w_all: an every-row update; the values acknowledged are read back (uncached)
-# after its commit, so they were committed before the ack.
+# after its commit.  They may include a later writer's commit whose post-commit
+# bump has not run yet: still a commit any later snapshot sees, which a cached
+# read must reflect too (its key is pending until then).
 cat > "$tmp/w_all.sql" <<'EOF'
 BEGIN;
 SELECT id FROM counter ORDER BY id FOR UPDATE;
@@ -237,12 +240,11 @@ i=0
 
 # ---- after the run: cached == uncached == last acknowledged ----
 for i in $(seq 1 "$nids"); do
-  r=$(q "SELECT (SELECT /* cache */ v FROM counter WHERE id = $i)" ) || fail "final read"
   r2=$(q "SELECT /* cache */ v FROM counter WHERE id = $i") || fail "final read"
   r3=$(q "SELECT /* cache */ v FROM counter WHERE id = $i") || fail "final read"
   u=$(q "SELECT /* nocache */ v FROM counter WHERE id = $i") || fail "final read"
   a=$(q "SELECT coalesce(max(v), 0) FROM ack WHERE id = $i") || fail "final read"
-  if [ "$r2" != "$u" ] || [ "$r3" != "$u" ] || [ "$r" != "$u" ] || [ "$u" -lt "$a" ]; then
+  if [ "$r2" != "$u" ] || [ "$r3" != "$u" ] || [ "$u" -lt "$a" ]; then
     echo "stress: FAIL: id $i after the run: cached $r2/$r3, uncached $u, acknowledged $a"; status=1
   fi
 done
@@ -251,15 +253,16 @@ done
 read -r hits misses fills skips inval skipsj < <(q "SELECT hits, misses, fills, skips, invalidations, skips_by_reason FROM cachebot.stats" | tr '|' ' ') \
   || fail "cannot read cachebot.stats"
 checks=$(q "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM checks")
-echo "  checks=$checks hits=$hits misses=$misses fills=$fills skips=$skips invalidations=$inval"
+own=$(q "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM own_checks")
+echo "  checks=$checks own_write_checks=$own hits=$hits misses=$misses fills=$fills skips=$skips invalidations=$inval"
 echo "  skips by reason: $skipsj"
 [ "${hits:-0}" -gt "$min_hits" ] || { echo "stress: FAIL: only ${hits:-0} hits (need > $min_hits): the run proved nothing"; status=1; }
 [ "${inval:-0}" -gt 0 ] || { echo "stress: FAIL: no invalidations: the run proved nothing"; status=1; }
-[ "${checks:-0}" -gt "$min_hits" ] || { echo "stress: FAIL: only ${checks:-0} checks"; status=1; }
+[ "${checks:-0}" -gt "$min_hits" ] || { echo "stress: FAIL: only ${checks:-0} checks (need > $min_hits)"; status=1; }
 
 if [ $status -ne 0 ]; then
   for f in writers readers_simple readers_prepared; do
-    [ -f "$tmp/$f.out" ] && { echo "== $f pgbench output (tail)"; tail -25 "$tmp/$f.out"; }
+    [ -f "$tmp/$f.out" ] && { echo "== $f pgbench summary"; grep -E '^(query mode|number of|tps)' "$tmp/$f.out"; }
   done
   echo "== stress: FAILED"
   exit 1

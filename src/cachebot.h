@@ -44,6 +44,21 @@ typedef struct DepKey
 	uint64		valuehash;
 } DepKey;
 
+/* A key with its padding zeroed, so that it hashes and compares as bytes. */
+static inline DepKey
+depkey_make(DepKind kind, Oid dbid, Oid relid, int16 attnum, uint64 valuehash)
+{
+	DepKey		k;
+
+	memset(&k, 0, sizeof(k));
+	k.kind = kind;
+	k.dbid = dbid;
+	k.relid = relid;
+	k.attnum = attnum;
+	k.valuehash = valuehash;
+	return k;
+}
+
 extern Hash128 depkey_hash(const DepKey *key);
 extern char *depkey_describe(const DepKey *key);
 

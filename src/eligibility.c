@@ -98,12 +98,9 @@ tracked_root(Relation rel)
 static void
 add_dep(CacheDecision *d, DepKind kind, Oid relid)
 {
-	DepKey		k;
+	DepKey		k = depkey_make(kind, kind == DEP_EPOCH ? InvalidOid : MyDatabaseId,
+								relid, 0, 0);
 
-	memset(&k, 0, sizeof(k));
-	k.kind = kind;
-	k.dbid = kind == DEP_EPOCH ? InvalidOid : MyDatabaseId;
-	k.relid = relid;
 	for (int i = 0; i < d->ndeps; i++)
 		if (d->depkeys[i].kind == kind && d->depkeys[i].relid == relid)
 			return;

@@ -30,15 +30,9 @@ hash128_bytes(const void *data, Size len)
 Hash128
 depkey_hash(const DepKey *key)
 {
-	DepKey		copy;
+	DepKey		copy = depkey_make(key->kind, key->dbid, key->relid,
+								   key->attnum, key->valuehash);
 
-	/* padding must not leak into the hash */
-	memset(&copy, 0, sizeof(copy));
-	copy.kind = key->kind;
-	copy.dbid = key->dbid;
-	copy.relid = key->relid;
-	copy.attnum = key->attnum;
-	copy.valuehash = key->valuehash;
 	return hash128_bytes(&copy, sizeof(copy));
 }
 

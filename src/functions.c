@@ -66,7 +66,7 @@ require_select(Oid relid)
 static void
 collect_any_row(Oid relid)
 {
-	DepKey		k = {.kind = DEP_ANY_ROW, .dbid = MyDatabaseId, .relid = relid};
+	DepKey		k = depkey_make(DEP_ANY_ROW, MyDatabaseId, relid, 0, 0);
 
 	xact_collect(&k);
 }

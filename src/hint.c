@@ -31,37 +31,22 @@ is_ident_cont(char c)
 	return is_ident_start(c) || isdigit((unsigned char) c) || c == '$';
 }
 
-/* Returns the position just after a string literal that opens at text[i]. */
+/*
+ * Returns the position just after the quoted run that opens at text[i]: a
+ * string literal (quote '\'') or a quoted identifier ('"'), where a doubled
+ * quote stands for itself.
+ */
 static int
-skip_string(const char *text, int len, int i, bool backslash_escapes)
+skip_quoted(const char *text, int len, int i, char quote, bool backslash_escapes)
 {
 	i++;						/* opening quote */
 	while (i < len)
 	{
 		if (backslash_escapes && text[i] == '\\' && i + 1 < len)
 			i += 2;
-		else if (text[i] == '\'')
+		else if (text[i] == quote)
 		{
-			if (i + 1 < len && text[i + 1] == '\'')
-				i += 2;
-			else
-				return i + 1;
-		}
-		else
-			i++;
-	}
-	return len;
-}
-
-static int
-skip_quoted_ident(const char *text, int len, int i)
-{
-	i++;
-	while (i < len)
-	{
-		if (text[i] == '"')
-		{
-			if (i + 1 < len && text[i + 1] == '"')
+			if (i + 1 < len && text[i + 1] == quote)
 				i += 2;
 			else
 				return i + 1;
@@ -290,10 +275,10 @@ hint_parse(const char *text, int len, CacheHint *hint)
 				(i > 0 && (text[i - 1] == 'e' || text[i - 1] == 'E') &&
 				 (i == 1 || !is_ident_cont(text[i - 2])));
 
-			i = skip_string(text, len, i, escapes);
+			i = skip_quoted(text, len, i, '\'', escapes);
 		}
 		else if (c == '"')
-			i = skip_quoted_ident(text, len, i);
+			i = skip_quoted(text, len, i, '"', false);
 		else if (c == '$')
 		{
 			int			after = skip_dollar_quote(text, len, i);

@@ -249,60 +249,36 @@ pending_now(const VersionSlot *slot)
 									   CACHEBOT_PENDING_EXPIRY_SECS * 1000);
 }
 
-/* Reads one record under a shared lock; false if absent. */
+/*
+ * Reads one record; if absent and create is set, creates it with a fresh gen
+ * (under the exclusive lock). Returns false if it is absent and was not
+ * created.
+ */
 static bool
-version_read_shared(const Hash128 *key, VersionRead *out)
-{
-	int			part = partition_of(key);
-	VersionSlot *slot;
-	bool		found = false;
-
-	LWLockAcquire(version_lock(part), LW_SHARED);
-	slot = version_find(version_set(part, key), key);
-	if (slot)
-	{
-		out->gen = slot->gen;
-		out->pending = pending_now(slot);
-		slot->last_used = header->versions[part].clock++;	/* a hint, racy by design */
-		found = true;
-	}
-	LWLockRelease(version_lock(part));
-	return found;
-}
-
-/* Reads one record, creating it with a fresh gen if absent. */
-static bool
-version_read_or_create(const Hash128 *key, VersionRead *out)
+version_read(const Hash128 *key, bool create, VersionRead *out)
 {
 	int			part = partition_of(key);
 	VersionSlot *set;
 	VersionSlot *slot;
-	bool		ok = true;
 
-	LWLockAcquire(version_lock(part), LW_EXCLUSIVE);
+	LWLockAcquire(version_lock(part), create ? LW_EXCLUSIVE : LW_SHARED);
 	set = version_set(part, key);
 	slot = version_find(set, key);
-	if (slot == NULL)
+	if (slot == NULL && create && (slot = version_victim(set)) != NULL)
 	{
-		slot = version_victim(set);
-		if (slot == NULL)
-			ok = false;
-		else
-		{
-			slot->key = *key;
-			slot->gen = new_generation();
-			slot->pending = 0;
-			slot->pending_since = 0;
-		}
+		slot->key = *key;
+		slot->gen = new_generation();
+		slot->pending = 0;
+		slot->pending_since = 0;
 	}
-	if (ok)
+	if (slot != NULL)
 	{
 		out->gen = slot->gen;
 		out->pending = pending_now(slot);
-		slot->last_used = header->versions[part].clock++;
+		slot->last_used = header->versions[part].clock++;	/* a hint, racy under a shared lock */
 	}
 	LWLockRelease(version_lock(part));
-	return ok;
+	return slot != NULL;
 }
 
 static bool
@@ -408,8 +384,8 @@ shmem_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 			versions[i].gen = pg_atomic_read_u64(&header->epoch);
 			versions[i].pending = false;
 		}
-		else if (!version_read_shared(&deps[i], &versions[i]) &&
-				 !version_read_or_create(&deps[i], &versions[i]))
+		else if (!version_read(&deps[i], false, &versions[i]) &&
+				 !version_read(&deps[i], true, &versions[i]))
 			return false;
 	}
 	return true;

@@ -90,17 +90,12 @@ mark_written(Oid relid)
 void
 xact_collect(const DepKey *key)
 {
-	DepKey		k;
+	DepKey		k = depkey_make(key->kind, key->dbid, key->relid,
+								key->attnum, key->valuehash);
 	CollectedKey *c;
 	bool		found;
 
 	ensure_sets();
-	memset(&k, 0, sizeof(k));
-	k.kind = key->kind;
-	k.dbid = key->dbid;
-	k.relid = key->relid;
-	k.attnum = key->attnum;
-	k.valuehash = key->valuehash;
 	c = hash_search(collected, &k, HASH_ENTER, &found);
 	if (!found)
 		c->nest_level = GetCurrentTransactionNestLevel();
@@ -111,7 +106,7 @@ xact_collect(const DepKey *key)
 void
 xact_collect_generation(Oid relid)
 {
-	DepKey		k = {.kind = DEP_GENERATION, .dbid = MyDatabaseId, .relid = relid};
+	DepKey		k = depkey_make(DEP_GENERATION, MyDatabaseId, relid, 0, 0);
 
 	xact_collect(&k);
 }
@@ -257,7 +252,7 @@ object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 	else if (classId == ProcedureRelationId &&
 			 (access == OAT_POST_CREATE || access == OAT_POST_ALTER || access == OAT_DROP))
 	{
-		DepKey		k = {.kind = DEP_EPOCH};
+		DepKey		k = depkey_make(DEP_EPOCH, InvalidOid, InvalidOid, 0, 0);
 
 		xact_collect(&k);
 	}
@@ -301,13 +296,8 @@ cachebot_invalidate_trigger(PG_FUNCTION_ARGS)
 	if (trigdata->tg_trigger->tgnargs >= 1)
 		root = (Oid) strtoul(trigdata->tg_trigger->tgargs[0], NULL, 10);
 
-	memset(&k, 0, sizeof(k));
-	k.dbid = MyDatabaseId;
-	k.relid = root;
-	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
-		k.kind = DEP_GENERATION;
-	else
-		k.kind = DEP_ANY_ROW;
+	k = depkey_make(TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event) ?
+					DEP_GENERATION : DEP_ANY_ROW, MyDatabaseId, root, 0, 0);
 	xact_collect(&k);
 	if (root != RelationGetRelid(trigdata->tg_relation))
 		mark_written(RelationGetRelid(trigdata->tg_relation));

@@ -138,6 +138,7 @@ LANGUAGE C VOLATILE;
 CREATE VIEW cachebot.stats AS
 SELECT current_setting('cachebot.backend') AS backend,
        max(value) FILTER (WHERE counter = 'hits') AS hits,
+       max(value) FILTER (WHERE counter = 'hits_unplanned') AS hits_unplanned,
        max(value) FILTER (WHERE counter = 'misses') AS misses,
        max(value) FILTER (WHERE counter = 'fills') AS fills,
        sum(value) FILTER (WHERE counter LIKE 'skip:%') AS skips,

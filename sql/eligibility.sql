@@ -163,6 +163,29 @@ SELECT cacheable, reason FROM cachebot.explain('SELECT /* cache */ * FROM app_us
 ALTER TABLE app_user ENABLE ALWAYS TRIGGER cachebot_invalidate;
 SELECT cacheable, reason FROM cachebot.explain('SELECT /* cache */ * FROM app_user');
 
+-- a hit of a simple statement is served before planning; EXPLAIN still shows the real plan
+SELECT cachebot.reset_stats();
+SELECT /* cache */ id, title FROM photo WHERE id = 3;
+SELECT /* cache */ id, title FROM photo WHERE id = 3;
+SELECT hits, hits_unplanned, misses FROM cachebot.stats;
+EXPLAIN (COSTS OFF) SELECT /* cache */ id, title FROM photo WHERE id = 3;
+-- a prepared statement without parameters keeps its plan: after a write it is planned for real
+PREPARE photo3 AS SELECT /* cache */ id, title FROM photo WHERE id = 3;
+EXECUTE photo3;
+UPDATE photo SET title = 'retitled' WHERE id = 3;
+EXECUTE photo3;
+EXECUTE photo3;
+UPDATE photo SET title = 'photo 3' WHERE id = 3;
+EXECUTE photo3;
+DEALLOCATE photo3;
+-- a cursor is declared on the real plan, and scrolls as usual
+BEGIN;
+DECLARE c CURSOR FOR SELECT /* cache */ id, title FROM photo WHERE id = 3;
+FETCH ALL FROM c;
+FETCH BACKWARD 1 FROM c;
+COMMIT;
+SELECT hits, hits_unplanned, misses FROM cachebot.stats;
+
 -- cachebot.enabled = off: nothing is looked up or filled
 SELECT cachebot.reset_stats();
 SET cachebot.enabled = off;

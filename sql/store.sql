@@ -17,7 +17,8 @@ BEGIN
   END LOOP;
 END $$;
 SELECT fills = 1000 AS all_filled, evictions > 0 AS evicted,
-       entries < 1000 AS fewer_entries, bytes <= 64 * 1024 * 1024 AS within_size
+       entries < 1000 AS fewer_entries, entries + evictions = fills AS every_entry_accounted,
+       bytes <= 64 * 1024 * 1024 AS within_size
   FROM cachebot.stats;
 -- the oldest entries are gone (misses), the newest are served (hits); all rows are right
 SELECT cachebot.reset_stats();

@@ -12,6 +12,7 @@
 #include "cachebot.h"
 #include "eligibility.h"
 #include "executor.h"
+#include "planner.h"
 #include "stats.h"
 #include "store.h"
 #include "xact.h"
@@ -60,6 +61,7 @@ _PG_init(void)
 	shmem_startup_hook = cachebot_shmem_startup;
 
 	executor_install_hooks();
+	planner_install_hook();
 	xact_register_callbacks();
 	eligibility_init();
 }

@@ -11,6 +11,7 @@
 #include "access/xlog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "catalog/pg_trigger.h"
@@ -30,6 +31,7 @@
 
 #include "eligibility.h"
 #include "fingerprint.h"
+#include "planner.h"
 #include "store.h"
 #include "xact.h"
 
@@ -107,18 +109,23 @@ add_dep(CacheDecision *d, DepKind kind, Oid relid)
 	d->depkeys[d->ndeps++] = k;
 }
 
-/* Checks every relation the plan reads; collects their dependency keys. */
+/*
+ * Checks every relation of rtable; collects their dependency keys. from_query
+ * marks the range tables of a query not yet planned: there, partitioned and
+ * inherited tables (whose children the planner adds) and TABLESAMPLE are
+ * left to the executor's decision.
+ */
 static SkipReason
-check_relations(PlannedStmt *stmt, CacheDecision *d)
+check_relations(List *rtable, bool from_query, CacheDecision *d)
 {
 	ListCell   *lc;
-	int			maxdeps = 1 + 3 * list_length(stmt->rtable);
+	int			maxdeps = 1 + 3 * list_length(rtable);
 
 	d->depkeys = palloc(maxdeps * sizeof(DepKey));
 	d->ndeps = 0;
 	add_dep(d, DEP_EPOCH, InvalidOid);
 
-	foreach(lc, stmt->rtable)
+	foreach(lc, rtable)
 	{
 		RangeTblEntry *rte = lfirst_node(RangeTblEntry, lc);
 		Relation	rel;
@@ -139,6 +146,10 @@ check_relations(PlannedStmt *stmt, CacheDecision *d)
 			d->skip_relid = rte->relid;
 			return SKIP_UNTRACKED_TABLE;
 		}
+		if (from_query && (rte->relkind == RELKIND_PARTITIONED_TABLE ||
+						   rte->tablesample != NULL ||
+						   (rte->inh && has_subclass(rte->relid))))
+			return SKIP_UNSUPPORTED;
 
 		rel = RelationIdGetRelation(rte->relid);
 		if (!RelationIsValid(rel))
@@ -354,12 +365,10 @@ plan_cannot_fail(PlannedStmt *stmt)
 	return check_statement_plans(stmt, contain_leaky_functions, SKIP_UNSUPPORTED) == SKIP_NONE;
 }
 
+/* The checks that depend on how and where the statement runs. */
 static SkipReason
-check_statement(PlannedStmt *stmt, const RunContext *run)
+check_run_context(const RunContext *run)
 {
-	if (stmt->commandType != CMD_SELECT || stmt->utilityStmt != NULL ||
-		stmt->hasModifyingCTE || stmt->rowMarks != NIL)
-		return SKIP_NOT_SELECT;
 	/* A portal sets its real destination later; these never change. */
 	if (run->dest == DestIntoRel || run->dest == DestTransientRel ||
 		run->dest == DestCopyOut)
@@ -392,36 +401,28 @@ compare_hash128(const void *a, const void *b)
 	return 0;
 }
 
-bool
-cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
-			 const RunContext *run, CacheDecision *d)
+/* Reads the hint; false if the statement asks for nothing. */
+static bool
+decision_begin(const char *source, int location, int length, CacheDecision *d,
+			   const char **text, int *textlen)
 {
-	const char *text;
-	int			textlen;
-
-	hint_statement_text(source, stmt->stmt_location, stmt->stmt_len, &text, &textlen);
-	hint_parse(text, textlen, &d->hint);
+	hint_statement_text(source, location, length, text, textlen);
+	hint_parse(*text, *textlen, &d->hint);
 	if (d->hint.kind == HINT_NONE || d->hint.kind == HINT_NOCACHE)
 		return false;
-
-	d->skip = SKIP_NONE;
+	d->skip = d->hint.kind == HINT_MALFORMED ? SKIP_BAD_HINT : SKIP_NONE;
 	d->skip_relid = InvalidOid;
 	d->ndeps = 0;
 	d->depkeys = NULL;
 	d->deps = NULL;
+	return true;
+}
 
-	if (d->hint.kind == HINT_MALFORMED)
-		d->skip = SKIP_BAD_HINT;
-	if (d->skip == SKIP_NONE)
-		d->skip = check_statement(stmt, run);
-	if (d->skip == SKIP_NONE)
-		d->skip = check_relations(stmt, d);
-	if (d->skip == SKIP_NONE)
-		d->skip = check_statement_plans(stmt, contain_mutable_functions,
-										SKIP_MUTABLE_FUNCTION);
-	if (d->skip != SKIP_NONE)
-		return true;
-
+/* Hashes the dependencies and builds the key of an eligible statement. */
+static void
+decision_finish(CacheDecision *d, const char *text, int textlen,
+				ParamListInfo params, List *targetlist)
+{
 	/* Epoch first, then the rest in a canonical order. */
 	d->deps = palloc(d->ndeps * sizeof(Hash128));
 	d->deps[0] = EPOCH_KEY;
@@ -431,8 +432,87 @@ cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 		qsort(d->deps + 1, d->ndeps - 1, sizeof(Hash128), compare_hash128);
 
 	initStringInfo(&d->fingerprint);
-	fingerprint_build(&d->fingerprint, stmt, text, textlen, params);
+	fingerprint_build(&d->fingerprint, text, textlen, params, targetlist);
 	d->key = hash128_bytes(d->fingerprint.data, d->fingerprint.len);
+}
+
+bool
+cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
+			 const RunContext *run, CacheDecision *d)
+{
+	const char *text;
+	int			textlen;
+
+	if (!decision_begin(source, stmt->stmt_location, stmt->stmt_len, d, &text, &textlen))
+		return false;
+
+	if (d->skip == SKIP_NONE &&
+		(stmt->commandType != CMD_SELECT || stmt->utilityStmt != NULL ||
+		 stmt->hasModifyingCTE || stmt->rowMarks != NIL))
+		d->skip = SKIP_NOT_SELECT;
+	if (d->skip == SKIP_NONE)
+		d->skip = check_run_context(run);
+	if (d->skip == SKIP_NONE)
+		d->skip = check_relations(stmt->rtable, false, d);
+	/* A replay plan stands for a query whose functions were checked. */
+	if (d->skip == SKIP_NONE && !is_replay_plan(stmt))
+		d->skip = check_statement_plans(stmt, contain_mutable_functions,
+										SKIP_MUTABLE_FUNCTION);
+	if (d->skip == SKIP_NONE)
+		decision_finish(d, text, textlen, params, stmt->planTree->targetlist);
+	return true;
+}
+
+static bool
+collect_relations_walker(Node *node, List **rtes)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, RangeTblEntry))
+	{
+		if (((RangeTblEntry *) node)->rtekind == RTE_RELATION)
+			*rtes = lappend(*rtes, node);
+		return false;
+	}
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, collect_relations_walker, rtes,
+								 QTW_EXAMINE_RTES_BEFORE);
+	if (IsA(node, Param) && ((Param *) node)->paramkind == PARAM_EXTERN)
+		return true;			/* values known only at execution */
+	return expression_tree_walker(node, collect_relations_walker, rtes);
+}
+
+List *
+query_relations(Query *query, bool *has_params)
+{
+	List	   *rtes = NIL;
+
+	*has_params = collect_relations_walker((Node *) query, &rtes);
+	return rtes;
+}
+
+bool
+cache_decide_query(Query *query, const char *source, List *rtes,
+				   const RunContext *run, CacheDecision *d)
+{
+	const char *text;
+	int			textlen;
+
+	if (!decision_begin(source, query->stmt_location, query->stmt_len, d, &text, &textlen))
+		return false;
+	if (d->skip == SKIP_NONE &&
+		(query->commandType != CMD_SELECT || query->utilityStmt != NULL ||
+		 query->hasModifyingCTE || query->rowMarks != NIL || query->hasForUpdate ||
+		 query->hasRowSecurity))
+		d->skip = SKIP_NOT_SELECT;
+	if (d->skip == SKIP_NONE)
+		d->skip = check_run_context(run);
+	if (d->skip == SKIP_NONE)
+		d->skip = check_relations(rtes, true, d);
+	if (d->skip == SKIP_NONE && contain_mutable_functions((Node *) query))
+		d->skip = SKIP_MUTABLE_FUNCTION;
+	if (d->skip == SKIP_NONE)
+		decision_finish(d, text, textlen, NULL, query->targetList);
 	return true;
 }
 

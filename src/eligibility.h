@@ -7,6 +7,7 @@
 #define CACHEBOT_ELIGIBILITY_H
 
 #include "lib/stringinfo.h"
+#include "nodes/parsenodes.h"
 #include "nodes/params.h"
 #include "nodes/plannodes.h"
 #include "tcop/dest.h"
@@ -44,6 +45,21 @@ typedef struct RunContext
 extern bool cache_decide(PlannedStmt *stmt, const char *source,
 						 ParamListInfo params, const RunContext *run,
 						 CacheDecision *d);
+
+/*
+ * The same decision for a query about to be planned, over the relations
+ * query_relations() found in it. Used to serve hits before planning; a
+ * statement it cannot decide (partitions, parameters...) is left to the
+ * executor, so its skips are not counted.
+ */
+extern bool cache_decide_query(Query *query, const char *source, List *rtes,
+							   const RunContext *run, CacheDecision *d);
+
+/*
+ * The relation entries of a query and of every query nested in it;
+ * *has_params tells whether it refers to external parameters.
+ */
+extern List *query_relations(Query *query, bool *has_params);
 
 /* Raises the hint's WARNING (or ERROR under cachebot.strict), if it has one. */
 extern void cache_report_skip(const CacheDecision *d);

@@ -26,6 +26,7 @@
 #include "entry.h"
 #include "eligibility.h"
 #include "executor.h"
+#include "planner.h"
 #include "stats.h"
 #include "store.h"
 
@@ -54,6 +55,7 @@ typedef struct CachedQuery
 	CacheDecision decision;
 
 	/* hit */
+	bool		unplanned;		/* served for a replay plan: never planned */
 	char	   *entry;
 	MinimalTuple *tuples;
 	uint32		ntuples;
@@ -78,6 +80,12 @@ static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
 /* Statements being run or finished right now, outermost first. */
 static int	executor_depth = 0;
 static CachedQuery *cached_queries = NULL;
+
+bool
+executor_is_running(void)
+{
+	return executor_depth > 0;
+}
 
 static CachedQuery *
 find_cached(QueryDesc *qd)
@@ -231,10 +239,12 @@ result_natts(PlannedStmt *stmt)
 
 /*
  * Looks the statement up. Returns NULL when it runs normally, else its
- * CachedQuery in hit or fill mode.
+ * CachedQuery in hit or fill mode. With hit_only (a replay plan, which
+ * cannot run), anything but a hit returns NULL, uncounted: the real plan
+ * that replaces it is looked up and counted then.
  */
 static CachedQuery *
-prepare_cached(QueryDesc *qd, int eflags)
+prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 {
 	const CacheStore *store;
 	CachedQuery *cq;
@@ -269,8 +279,11 @@ prepare_cached(QueryDesc *qd, int eflags)
 		goto run_normally;
 	if (d->skip != SKIP_NONE)
 	{
-		stats_count_skip(d->skip);
-		cache_report_skip(d);
+		if (!hit_only)
+		{
+			stats_count_skip(d->skip);
+			cache_report_skip(d);
+		}
 		goto run_normally;
 	}
 
@@ -278,6 +291,8 @@ prepare_cached(QueryDesc *qd, int eflags)
 	versions = palloc(d->ndeps * sizeof(VersionRead));
 	if (!store->lookup(&d->key, d->ndeps, d->deps, &entry, &entrylen, versions))
 	{
+		if (hit_only)
+			goto run_normally;
 		stats_count(STAT_ERRORS, 1);
 		stats_count(STAT_MISSES, 1);
 		stats_count_skip(SKIP_BACKEND_ERROR);
@@ -305,9 +320,11 @@ prepare_cached(QueryDesc *qd, int eflags)
 			MemoryContextSwitchTo(old);
 			return cq;
 		}
-		if (check == ENTRY_CORRUPT)
+		if (check == ENTRY_CORRUPT && !hit_only)
 			stats_count(STAT_ERRORS, 1);
 	}
+	if (hit_only)
+		goto run_normally;
 	stats_count(STAT_MISSES, 1);
 	if (entry != NULL)
 		pfree(entry);
@@ -343,9 +360,20 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
 	CachedQuery *cq = NULL;
 
-	if (cachebot_enabled && queryDesc->operation == CMD_SELECT &&
+	if (queryDesc->plannedstmt != NULL && is_replay_plan(queryDesc->plannedstmt))
+	{
+		if (cachebot_enabled)
+			cq = prepare_cached(queryDesc, eflags, true);
+		if (cq != NULL)
+			cq->unplanned = true;
+		else
+			queryDesc->plannedstmt = plan_replayed_query(queryDesc->plannedstmt,
+														 queryDesc->sourceText,
+														 queryDesc->params, eflags);
+	}
+	if (cq == NULL && cachebot_enabled && queryDesc->operation == CMD_SELECT &&
 		queryDesc->plannedstmt != NULL)
-		cq = prepare_cached(queryDesc, eflags);
+		cq = prepare_cached(queryDesc, eflags, false);
 	if (cq != NULL && cq->mode == CACHED_FILL)
 	{
 		/*
@@ -375,6 +403,8 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 		/* Counted once the permission checks have passed. */
 		if (cq->mode == CACHED_HIT)
 			stats_count(STAT_HITS, 1);
+		if (cq->unplanned)
+			stats_count(STAT_HITS_UNPLANNED, 1);
 		cq->next = cached_queries;
 		cached_queries = cq;
 	}

@@ -8,4 +8,7 @@
 
 extern void executor_install_hooks(void);
 
+/* Is a statement running (or finishing) in this backend right now? */
+extern bool executor_is_running(void);
+
 #endif							/* CACHEBOT_EXECUTOR_H */

@@ -7,7 +7,18 @@
 #include "common/hashfn.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
+#include "catalog/namespace.h"
+#include "parser/parse_expr.h"
+#include "parser/parser.h"
+#include "pgtime.h"
+#include "tsearch/ts_cache.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/bytea.h"
+#include "utils/float.h"
 #include "utils/guc.h"
+#include "utils/pg_locale.h"
+#include "utils/xml.h"
 #include "utils/lsyscache.h"
 
 #include "fingerprint.h"
@@ -70,17 +81,38 @@ append_u32(StringInfo buf, uint32 v)
 	appendBinaryStringInfo(buf, (const char *) &v, sizeof(v));
 }
 
+static void
+append_string(StringInfo buf, const char *s)
+{
+	append_bytes(buf, s ? s : "", s ? strlen(s) : 0);
+}
+
 /*
- * Settings that change how the same text parses or computes. Output-only
- * settings need not be here: tuples are cached, not wire bytes.
+ * The settings that change how the same text parses or computes. Output-only
+ * settings need not be here: tuples are cached, not wire bytes. They are
+ * read from their variables: a lookup by name on every statement costs more
+ * than the rest of the key.
  */
-static const char *const keyed_settings[] = {
-	"search_path", "DateStyle", "IntervalStyle", "TimeZone",
-	"standard_conforming_strings", "extra_float_digits", "bytea_output",
-	"xmloption", "xmlbinary", "lc_monetary", "lc_numeric", "lc_time",
-	"default_text_search_config", "array_nulls", "transform_null_equals",
-	"quote_all_identifiers", "timezone_abbreviations"
-};
+static void
+append_settings(StringInfo buf)
+{
+	append_string(buf, namespace_search_path);
+	append_u32(buf, DateStyle);
+	append_u32(buf, DateOrder);
+	append_u32(buf, IntervalStyle);
+	append_string(buf, session_timezone ? pg_get_timezone_name(session_timezone) : "");
+	append_u32(buf, extra_float_digits);
+	append_u32(buf, bytea_output);
+	append_u32(buf, xmloption);
+	append_u32(buf, xmlbinary);
+	append_u32(buf, (standard_conforming_strings ? 1 : 0) | (Array_nulls ? 2 : 0) |
+			   (Transform_null_equals ? 4 : 0) | (quote_all_identifiers ? 8 : 0));
+	append_string(buf, locale_monetary);
+	append_string(buf, locale_numeric);
+	append_string(buf, locale_time);
+	append_string(buf, TSCurrentConfig);
+	append_string(buf, GetConfigOption("timezone_abbreviations", true, false));
+}
 
 static void
 append_param(StringInfo buf, Oid ptype, bool isnull, Datum value)
@@ -110,49 +142,40 @@ append_param(StringInfo buf, Oid ptype, bool isnull, Datum value)
 }
 
 void
-fingerprint_build(StringInfo buf, PlannedStmt *stmt, const char *text, int textlen,
-				  ParamListInfo params)
+fingerprint_build(StringInfo buf, const char *text, int textlen,
+				  ParamListInfo params, List *targetlist)
 {
 	ListCell   *lc;
 	int			ncols = 0;
 
-	append_u32(buf, 0x63620001);	/* fingerprint format */
+	append_u32(buf, 0x63620002);	/* fingerprint format */
 	append_u32(buf, MyDatabaseId);
 	append_u32(buf, GetUserId());
-	for (int i = 0; i < lengthof(keyed_settings); i++)
-	{
-		const char *value = GetConfigOption(keyed_settings[i], true, false);
-
-		append_bytes(buf, value ? value : "", value ? strlen(value) : 0);
-	}
+	append_settings(buf);
 	append_bytes(buf, text, textlen);
 
-	if (params != NULL)
+	/* No parameters and zero parameters are the same statement. */
+	append_u32(buf, params ? params->numParams : 0);
+	for (int i = 0; params != NULL && i < params->numParams; i++)
 	{
-		append_u32(buf, params->numParams);
-		for (int i = 0; i < params->numParams; i++)
-		{
-			ParamExternData workspace;
-			ParamExternData *prm;
+		ParamExternData workspace;
+		ParamExternData *prm;
 
-			if (params->paramFetch != NULL)
-				prm = params->paramFetch(params, i + 1, false, &workspace);
-			else
-				prm = &params->params[i];
-			if (prm == NULL || !OidIsValid(prm->ptype))
-				append_u32(buf, InvalidOid);
-			else
-				append_param(buf, prm->ptype, prm->isnull, prm->value);
-		}
+		if (params->paramFetch != NULL)
+			prm = params->paramFetch(params, i + 1, false, &workspace);
+		else
+			prm = &params->params[i];
+		if (prm == NULL || !OidIsValid(prm->ptype))
+			append_u32(buf, InvalidOid);
+		else
+			append_param(buf, prm->ptype, prm->isnull, prm->value);
 	}
-	else
-		append_u32(buf, 0);
 
-	append_u32(buf, list_length(stmt->relationOids));
-	foreach(lc, stmt->relationOids)
-		append_u32(buf, lfirst_oid(lc));
-
-	foreach(lc, stmt->planTree->targetlist)
+	/*
+	 * The relations read are not here: the entry's dependencies name every
+	 * one of them, and are compared on every hit.
+	 */
+	foreach(lc, targetlist)
 	{
 		TargetEntry *tle = lfirst_node(TargetEntry, lc);
 

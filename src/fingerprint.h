@@ -5,7 +5,8 @@
  * The fingerprint is a byte string holding everything that decides the
  * result: statement text, parameter values with their types, database,
  * current role, the settings that change how text is parsed or computed,
- * the relations the plan reads and the result's column types. Its 128-bit
+ * and the result's column types. (The relations it reads are named by its
+ * dependencies, which a hit compares too.) Its 128-bit
  * hash names the entry; the whole fingerprint is kept in the entry and
  * compared on every hit, so a hash collision is a miss, never a wrong row.
  */
@@ -18,8 +19,8 @@
 
 #include "cachebot.h"
 
-extern void fingerprint_build(StringInfo buf, PlannedStmt *stmt,
-							  const char *text, int textlen,
-							  ParamListInfo params);
+/* targetlist: the statement's TargetEntry list (junk entries are skipped). */
+extern void fingerprint_build(StringInfo buf, const char *text, int textlen,
+							  ParamListInfo params, List *targetlist);
 
 #endif							/* CACHEBOT_FINGERPRINT_H */

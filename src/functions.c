@@ -148,7 +148,8 @@ cachebot_stat_counters(PG_FUNCTION_ARGS)
 	uint64		entries = 0,
 				bytes = 0;
 	static const char *const names[STAT_NCOUNTERS] = {
-		"hits", "misses", "fills", "invalidations", "evictions", "errors", "bytes_filled"
+		"hits", "hits_unplanned", "misses", "fills", "invalidations", "evictions",
+		"errors", "bytes_filled"
 	};
 
 	InitMaterializedSRF(fcinfo, 0);

@@ -34,6 +34,7 @@ extern const char *const skip_reason_names[SKIP_NREASONS];
 typedef enum StatCounter
 {
 	STAT_HITS = 0,
+	STAT_HITS_UNPLANNED,		/* hits served without planning the statement */
 	STAT_MISSES,
 	STAT_FILLS,
 	STAT_INVALIDATIONS,			/* version records bumped at commit */

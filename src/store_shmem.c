@@ -7,10 +7,10 @@
  *	  split into partitions with a lock each. A record with pending > 0 is
  *	  never evicted; among the others the least recently used goes first.
  *	- entries: each partition owns a ring buffer (its arena) and a
- *	  set-associative index into it. A fill appends to the ring; an entry is
- *	  intact while the ring has not wrapped over it, so eviction is the ring
- *	  overwriting its oldest bytes, and a stale index slot is detected by its
- *	  position alone.
+ *	  set-associative index into it. A fill appends a record to the ring;
+ *	  when the ring is full, its oldest records are walked and the entries
+ *	  among them evicted (their index slots cleared) before being
+ *	  overwritten. A full index set evicts its least recently used entry.
  *	- the epoch: one atomic in the header.
  *
  * Every lookup takes one partition lock for the entry and one per version
@@ -34,6 +34,9 @@
 #define ENTRY_WAYS		8
 #define VERSION_WAYS	8
 #define MIN_ARENA_PER_PARTITION (2 * 1024 * 1024)
+#define RING_ALIGN		32		/* every ring record starts at a multiple: a gap
+								 * at the end always holds a skip record */
+#define RING_SPACE(len)	TYPEALIGN(RING_ALIGN, sizeof(RingRecord) + (len))
 
 typedef struct IndexSlot
 {
@@ -52,9 +55,18 @@ typedef struct VersionSlot
 	uint32		last_used;
 } VersionSlot;
 
+/* What precedes each entry in a ring; len 0 marks a skip to the ring's start. */
+typedef struct RingRecord
+{
+	Hash128		key;
+	uint32		len;
+	uint32		skip;
+} RingRecord;
+
 typedef struct EntryPartition
 {
 	uint64		write_pos;		/* absolute bytes appended to the ring */
+	uint64		tail_pos;		/* absolute position of its oldest record */
 	uint32		clock;
 	IndexSlot  *slots;			/* nsets * ENTRY_WAYS */
 	char	   *arena;
@@ -99,7 +111,7 @@ compute_layout(int *nparts, Size *arena, uint32 *entry_sets, uint32 *version_set
 	while (n > 1 && arenas / n < MIN_ARENA_PER_PARTITION)
 		n /= 2;
 	*nparts = n;
-	*arena = MAXALIGN_DOWN(arenas / n);
+	*arena = TYPEALIGN_DOWN(RING_ALIGN, arenas / n);
 	*entry_sets = Max(1, (total / 16) / n / (sizeof(IndexSlot) * ENTRY_WAYS));
 	*version_sets = Max(1, (total / 8) / n / (sizeof(VersionSlot) * VERSION_WAYS));
 }
@@ -198,11 +210,11 @@ partition_of(const Hash128 *key)
 	return (int) (key->hi % (uint64) header->npartitions);
 }
 
+/* The ring evicts what it overwrites, so an indexed entry is intact. */
 static inline bool
 entry_intact(const EntryPartition *part, const IndexSlot *slot)
 {
-	return slot->len > 0 &&
-		slot->pos + header->arena_size >= part->write_pos;
+	return slot->len > 0;
 }
 
 /* ---- version records ---- */
@@ -391,6 +403,39 @@ shmem_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	return true;
 }
 
+/*
+ * Makes room in the ring for what will be written up to new_end: the oldest
+ * records are walked, and the entries still indexed among them are evicted.
+ */
+static uint64
+ring_make_room(int part, EntryPartition *ep, uint64 new_end)
+{
+	uint64		evicted = 0;
+
+	while (ep->tail_pos < ep->write_pos && ep->tail_pos + header->arena_size < new_end)
+	{
+		RingRecord *rec = (RingRecord *) (ep->arena + ep->tail_pos % header->arena_size);
+
+		if (rec->len > 0)
+		{
+			IndexSlot  *set = entry_set(part, &rec->key);
+			uint64		pos = ep->tail_pos + sizeof(RingRecord);
+
+			for (int i = 0; i < ENTRY_WAYS; i++)
+				if (set[i].len > 0 && set[i].pos == pos &&
+					hash128_equal(&set[i].key, &rec->key))
+				{
+					set[i].len = 0;
+					evicted++;
+				}
+			ep->tail_pos += RING_SPACE(rec->len);
+		}
+		else
+			ep->tail_pos += rec->skip;
+	}
+	return evicted;
+}
+
 static bool
 shmem_put(const Hash128 *key, const char *data, Size len)
 {
@@ -399,27 +444,40 @@ shmem_put(const Hash128 *key, const char *data, Size len)
 	IndexSlot  *set;
 	IndexSlot  *slot = NULL;
 	uint64		offset;
+	uint64		start;
+	Size		need = RING_SPACE(len);
 	uint64		evicted = 0;
+	RingRecord *rec;
 
-	if (header == NULL || len == 0 || len > header->arena_size / 2)
+	if (header == NULL || len == 0 || need > header->arena_size / 2)
 		return false;
 
 	part = partition_of(key);
 	ep = &header->entries[part];
 	LWLockAcquire(entry_lock(part), LW_EXCLUSIVE);
 
-	/* Reuse the slot of the same key, else an empty or dead one, else the LRU. */
+	/* A record never wraps around the end of the ring: skip to its start. */
+	start = ep->write_pos;
+	offset = start % header->arena_size;
+	if (offset + need > header->arena_size)
+		start += header->arena_size - offset;
+	evicted += ring_make_room(part, ep, start + need);
+	if (start != ep->write_pos)
+	{
+		rec = (RingRecord *) (ep->arena + offset);
+		rec->len = 0;
+		rec->skip = (uint32) (start - ep->write_pos);
+		ep->write_pos = start;
+	}
+
+	/* The slot of the same key, else an empty one, else the LRU. */
 	set = entry_set(part, key);
 	for (int i = 0; i < ENTRY_WAYS && slot == NULL; i++)
 		if (set[i].len > 0 && hash128_equal(&set[i].key, key))
 			slot = &set[i];
 	for (int i = 0; i < ENTRY_WAYS && slot == NULL; i++)
-		if (!entry_intact(ep, &set[i]))
-		{
+		if (set[i].len == 0)
 			slot = &set[i];
-			if (slot->len > 0)
-				evicted++;		/* the ring wrote over it */
-		}
 	if (slot == NULL)
 	{
 		slot = &set[0];
@@ -429,18 +487,17 @@ shmem_put(const Hash128 *key, const char *data, Size len)
 		evicted++;
 	}
 
-	/* An entry never wraps around the end of the ring. */
-	offset = ep->write_pos % header->arena_size;
-	if (offset + len > header->arena_size)
-		ep->write_pos += header->arena_size - offset;
-	offset = ep->write_pos % header->arena_size;
-	memcpy(ep->arena + offset, data, len);
+	rec = (RingRecord *) (ep->arena + ep->write_pos % header->arena_size);
+	rec->key = *key;
+	rec->len = (uint32) len;
+	rec->skip = 0;
+	memcpy((char *) rec + sizeof(RingRecord), data, len);
 
 	slot->key = *key;
-	slot->pos = ep->write_pos;
+	slot->pos = ep->write_pos + sizeof(RingRecord);
 	slot->len = (uint32) len;
 	slot->last_used = ep->clock++;
-	ep->write_pos += MAXALIGN(len);
+	ep->write_pos += need;
 	LWLockRelease(entry_lock(part));
 
 	if (evicted)

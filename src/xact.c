@@ -39,6 +39,10 @@ static Hash128 *bumped = NULL;
 static int	nbumped = 0;
 static bool epoch_fallback = false;
 
+/* The key collected last: a statement's rows mostly repeat it. */
+static DepKey last_collected;
+static bool last_collected_valid = false;
+
 static object_access_hook_type prev_object_access_hook = NULL;
 
 static void
@@ -73,6 +77,7 @@ forget_all(void)
 	bumped = NULL;
 	nbumped = 0;
 	epoch_fallback = false;
+	last_collected_valid = false;
 }
 
 static void
@@ -95,12 +100,18 @@ xact_collect(const DepKey *key)
 	CollectedKey *c;
 	bool		found;
 
+	if (last_collected_valid && k.kind == last_collected.kind &&
+		k.relid == last_collected.relid && k.dbid == last_collected.dbid &&
+		k.attnum == last_collected.attnum && k.valuehash == last_collected.valuehash)
+		return;
 	ensure_sets();
 	c = hash_search(collected, &k, HASH_ENTER, &found);
 	if (!found)
 		c->nest_level = GetCurrentTransactionNestLevel();
 	if (k.relid != InvalidOid)
 		mark_written(k.relid);
+	last_collected = k;
+	last_collected_valid = true;
 }
 
 void
@@ -207,6 +218,7 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	CollectedKey *c;
 	WrittenRel *w;
 
+	last_collected_valid = false;
 	if (collected == NULL)
 		return;
 	if (event == SUBXACT_EVENT_ABORT_SUB)

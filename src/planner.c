@@ -1,0 +1,227 @@
+/*
+ * planner.c
+ *		Serving hits before planning.
+ *
+ * A hit costs the executor nothing, but a simple-protocol statement is
+ * planned before it reaches the executor, and planning costs more than the
+ * rest of a hit. Here the decision and lookup run on the query: if the entry
+ * is valid, the "plan" is a placeholder that the executor replays from the
+ * cache. The executor looks the entry up again (it may have been invalidated
+ * since, or the placeholder may be a cached plan reused much later) and, if
+ * it cannot serve it, plans the saved query then.
+ */
+#include "postgres.h"
+
+#include "executor/executor.h"
+#include "nodes/extensible.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/planner.h"
+
+#include "eligibility.h"
+#include "entry.h"
+#include "executor.h"
+#include "planner.h"
+#include "store.h"
+
+static planner_hook_type prev_planner_hook = NULL;
+
+/* ---- the placeholder node: never asked for a row ---- */
+
+static void
+replay_begin(CustomScanState *node, EState *estate, int eflags)
+{
+}
+
+static TupleTableSlot *
+replay_exec(CustomScanState *node)
+{
+	elog(ERROR, "cachebot replay plan executed without its cached result");
+	return NULL;
+}
+
+static void
+replay_end(CustomScanState *node)
+{
+}
+
+static void
+replay_rescan(CustomScanState *node)
+{
+}
+
+static const CustomExecMethods replay_exec_methods = {
+	.CustomName = "CachebotReplay",
+	.BeginCustomScan = replay_begin,
+	.ExecCustomScan = replay_exec,
+	.EndCustomScan = replay_end,
+	.ReScanCustomScan = replay_rescan,
+};
+
+static Node *
+replay_create_state(CustomScan *cscan)
+{
+	CustomScanState *css = (CustomScanState *) newNode(sizeof(CustomScanState),
+													   T_CustomScanState);
+
+	css->methods = &replay_exec_methods;
+	return (Node *) css;
+}
+
+static const CustomScanMethods replay_scan_methods = {
+	.CustomName = "CachebotReplay",
+	.CreateCustomScanState = replay_create_state,
+};
+
+bool
+is_replay_plan(PlannedStmt *stmt)
+{
+	return stmt->planTree != NULL && IsA(stmt->planTree, CustomScan) &&
+		((CustomScan *) stmt->planTree)->methods == &replay_scan_methods;
+}
+
+/* The plan that stands for query until the executor replays its entry. */
+static PlannedStmt *
+make_replay_plan(Query *query, List *rtes, int cursorOptions)
+{
+	CustomScan *cscan = makeNode(CustomScan);
+	PlannedStmt *stmt = makeNode(PlannedStmt);
+	List	   *tlist = NIL;
+	ListCell   *lc;
+	bool		has_row_security;
+
+	foreach(lc, query->targetList)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+		Node	   *expr = (Node *) tle->expr;
+
+		if (tle->resjunk)
+			continue;
+		tlist = lappend(tlist,
+						makeTargetEntry((Expr *) makeNullConst(exprType(expr),
+															   exprTypmod(expr),
+															   exprCollation(expr)),
+										list_length(tlist) + 1, tle->resname, false));
+	}
+	cscan->scan.plan.targetlist = tlist;
+	cscan->scan.scanrelid = 0;
+	cscan->custom_private = list_make2(query, makeInteger(cursorOptions));
+	cscan->methods = &replay_scan_methods;
+
+	stmt->commandType = CMD_SELECT;
+	stmt->queryId = query->queryId;
+	stmt->canSetTag = query->canSetTag;
+	stmt->planTree = (Plan *) cscan;
+	stmt->rtable = rtes;
+	stmt->stmt_location = query->stmt_location;
+	stmt->stmt_len = query->stmt_len;
+	/* So that a cached copy is invalidated like the plan it stands for. */
+	extract_query_dependencies((Node *) query, &stmt->relationOids,
+							   &stmt->invalItems, &has_row_security);
+	return stmt;
+}
+
+static PlannedStmt *
+plan_normally(Query *parse, const char *query_string, int cursorOptions,
+			  ParamListInfo boundParams)
+{
+	if (prev_planner_hook)
+		return prev_planner_hook(parse, query_string, cursorOptions, boundParams);
+	return standard_planner(parse, query_string, cursorOptions, boundParams);
+}
+
+PlannedStmt *
+plan_replayed_query(PlannedStmt *replay, const char *source, ParamListInfo params,
+					int eflags)
+{
+	CustomScan *cscan = (CustomScan *) replay->planTree;
+	Query	   *query = copyObject(linitial_node(Query, cscan->custom_private));
+	int			cursorOptions = intVal(lsecond(cscan->custom_private));
+
+	if (eflags & EXEC_FLAG_BACKWARD)
+		cursorOptions |= CURSOR_OPT_SCROLL;
+	return plan_normally(query, source, cursorOptions, params);
+}
+
+/* Would the executor serve this query from the cache right now? */
+static bool
+entry_is_valid(Query *query, const char *query_string, List **rtes)
+{
+	RunContext	run = {.eflags = 0, .dest = DestRemote};
+	CacheDecision d;
+	const CacheStore *store = cache_store();
+	VersionRead *versions;
+	char	   *entry = NULL;
+	Size		len;
+	uint64	   *gens;
+	bool		has_params;
+	MinimalTuple *tuples;
+	uint32		ntuples;
+	int			natts = 0;
+	ListCell   *lc;
+
+	*rtes = query_relations(query, &has_params);
+	if (has_params || store == NULL)
+		return false;
+	if (!cache_decide_query(query, query_string, *rtes, &run, &d) || d.skip != SKIP_NONE)
+		return false;
+
+	versions = palloc(d.ndeps * sizeof(VersionRead));
+	if (!store->lookup(&d.key, d.ndeps, d.deps, &entry, &len, versions) || entry == NULL)
+		return false;
+	gens = palloc(d.ndeps * sizeof(uint64));
+	for (int i = 0; i < d.ndeps; i++)
+	{
+		if (versions[i].pending)
+			return false;
+		gens[i] = versions[i].gen;
+	}
+	foreach(lc, query->targetList)
+		if (!lfirst_node(TargetEntry, lc)->resjunk)
+			natts++;
+	return entry_check(entry, len, d.fingerprint.data, d.fingerprint.len,
+					   d.ndeps, d.deps, gens, natts, &tuples, &ntuples) == ENTRY_OK;
+}
+
+static PlannedStmt *
+cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
+				 ParamListInfo boundParams)
+{
+	List	   *rtes;
+
+	/*
+	 * Plain statements only: not a cursor that DECLARE sets up (its options
+	 * say how it may be fetched, which a placeholder cannot promise).
+	 */
+	if (cachebot_enabled && query_string != NULL && boundParams == NULL &&
+		(cursorOptions & ~(CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_NO_SCROLL)) == 0 &&
+		parse->commandType == CMD_SELECT && parse->utilityStmt == NULL &&
+		!executor_is_running())
+	{
+		MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
+												  "cachebot planning",
+												  ALLOCSET_SMALL_SIZES);
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+		bool		valid = entry_is_valid(parse, query_string, &rtes);
+
+		MemoryContextSwitchTo(old);
+		if (valid)
+		{
+			PlannedStmt *stmt = make_replay_plan(parse, list_copy(rtes), cursorOptions);
+
+			MemoryContextDelete(cxt);
+			return stmt;
+		}
+		MemoryContextDelete(cxt);
+	}
+	return plan_normally(parse, query_string, cursorOptions, boundParams);
+}
+
+void
+planner_install_hook(void)
+{
+	prev_planner_hook = planner_hook;
+	planner_hook = cachebot_planner;
+	RegisterCustomScanMethods(&replay_scan_methods);
+}

@@ -1,0 +1,27 @@
+/*
+ * planner.h
+ *		Serving hits before planning (SPEC section 9).
+ *
+ * For a hinted top-level SELECT whose entry is valid at planning time, the
+ * planner hook returns a replay plan instead of planning: a placeholder
+ * node with the statement's result types, its relations (for permission
+ * checks and locks) and the query itself. The executor then serves the hit;
+ * if by then the entry is gone, or the plan is run in a way that cannot be
+ * served (EXPLAIN, a cached plan reused later...), the executor plans the
+ * saved query for real and runs that instead.
+ */
+#ifndef CACHEBOT_PLANNER_H
+#define CACHEBOT_PLANNER_H
+
+#include "nodes/params.h"
+#include "nodes/plannodes.h"
+
+extern void planner_install_hook(void);
+
+extern bool is_replay_plan(PlannedStmt *stmt);
+
+/* Plans a replay plan's query for real, as the executor is about to run it. */
+extern PlannedStmt *plan_replayed_query(PlannedStmt *replay, const char *source,
+										ParamListInfo params, int eflags);
+
+#endif							/* CACHEBOT_PLANNER_H */

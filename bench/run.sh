@@ -18,8 +18,13 @@
 # below 95% hits prints a WARNING. Uncached sides are checked to have caused
 # no cache traffic at all.
 #
+# Where perf is available, the CPU time of the pgbench connection's backend is
+# measured too (perf stat -e task-clock) and reported per transaction: a
+# diagnostic that is much less disturbed by other load than TPS is.
+#
 # Environment: BENCH_DB (default cachebot_bench), BENCH_SECONDS (default 3),
-# BENCH_ROUNDS (default 4), PGBENCH (default the PostgreSQL 15 one).
+# BENCH_ROUNDS (default 4), BENCH_PERF (default 1; 0 = no CPU measurement),
+# PGBENCH (default the PostgreSQL 15 one).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,11 +52,15 @@ case ",$preload," in
 esac
 
 echo "== creating database $DB and loading the photo/user data set"
-q0 -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+q0 -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 q0 -c "CREATE DATABASE $DB"
 t0=$(date +%s)
 q -f "$here/schema.sql" >/dev/null
 echo "   loaded in $(( $(date +%s) - t0 )) s: $(q -c "SELECT (SELECT count(*) FROM app_user) || ' users, ' || (SELECT count(*) FROM photo) || ' photos'")"
+
+# Start from an empty store (entries of earlier runs, e.g. of a dropped
+# database, would otherwise take room and skew evictions).
+q -c "SELECT cachebot.flush()" >/dev/null
 
 pg_version=$(q -c "SHOW server_version")
 shmem_size=$(q -c "SHOW cachebot.shmem_size")
@@ -118,27 +127,60 @@ ZERO="0 0 0 0 0 0 0"
 
 warn() { echo "WARNING: $*"; WARNINGS+=("$*"); }
 
-# one_run <script> <protocol> <pgoptions> -> RUN_TX RUN_TPS RUN_D (counter deltas)
+# Server CPU per transaction, a diagnostic that other load on the machine
+# disturbs much less than TPS: `perf stat -e task-clock` on the pgbench
+# connection's backend, when perf is there and allowed (BENCH_PERF=0: off).
+PERF=""
+if [ "${BENCH_PERF:-1}" != 0 ] && command -v perf >/dev/null 2>&1 \
+   && perf stat -e task-clock -x, -o /dev/null true >/dev/null 2>&1; then
+  PERF=perf
+fi
+
+# one_run <script> <protocol> <pgoptions> -> RUN_TX RUN_TPS RUN_CPU (server us/tx or -) RUN_D (counter deltas)
 one_run() {
-  local script=$1 proto=$2 opts=$3 before after out failed
+  local script=$1 proto=$2 opts=$3 before after out failed pid="" bp i ms
   before=$(counters)
-  if ! out=$(PGOPTIONS="$opts" "$PGBENCH" -n -c 1 -j 1 -T "$SECS" -M "$proto" \
-               -f "$script" "$DB" 2>&1); then
-    echo "$out" >&2
+  PGOPTIONS="$opts" "$PGBENCH" -n -c 1 -j 1 -T "$SECS" -M "$proto" \
+      -f "$script" "$DB" >"$tmp/pgbench.out" 2>&1 &
+  bp=$!
+  RUN_CPU="-"
+  if [ -n "$PERF" ]; then
+    for ((i = 0; i < 50; i++)); do
+      pid=$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgbench' AND backend_type = 'client backend' AND datname = current_database() LIMIT 1")
+      [ -n "$pid" ] && break
+      sleep 0.02
+    done
+    # counts until the backend exits, i.e. until pgbench disconnects
+    if [ -n "$pid" ] && perf stat -e task-clock -x, -o "$tmp/perf.out" -p "$pid" >/dev/null 2>&1; then
+      ms=$(awk -F, '/task-clock/ { print $1; exit }' "$tmp/perf.out")
+    fi
+  fi
+  if ! wait "$bp"; then
+    cat "$tmp/pgbench.out" >&2
     echo "bench: pgbench failed ($script, -M $proto)" >&2
     exit 1
   fi
+  out=$(cat "$tmp/pgbench.out")
   after=$(counters)
   RUN_TX=$(echo "$out" | awk -F': *' '/number of transactions actually processed/ {split($2, f, " "); print f[1]; exit}')
   RUN_TPS=$(echo "$out" | awk '/^tps = / {printf "%.1f", $3; exit}')
   if [ -z "$RUN_TX" ] || [ -z "$RUN_TPS" ]; then
     echo "$out" >&2; echo "bench: could not read pgbench output" >&2; exit 1
   fi
+  if [ -n "${ms:-}" ] && [ "$RUN_TX" -gt 0 ]; then
+    RUN_CPU=$(awk -v ms="$ms" -v n="$RUN_TX" 'BEGIN { printf "%.1f", ms * 1000 / n }')
+  fi
   failed=$(echo "$out" | awk -F': *' '/number of failed transactions/ {split($2, f, " "); print f[1]; exit}')
   if [ -n "$failed" ] && [ "$failed" != "0" ]; then
     warn "$failed failed transactions in $(basename "$script") -M $proto"
   fi
   RUN_D=$(vsub "$after" "$before")
+}
+
+# median of the numbers given as arguments ("-" if none)
+median() {
+  printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # check_side <A|B> <scenario> <kind> <deltas> <tx>
@@ -185,22 +227,23 @@ WARNINGS=()
 pair() {
   local name=$1 target=$2 a_s=$3 a_p=$4 a_o=$5 a_k=$6 b_s=$7 b_p=$8 b_o=$9 b_k=${10}
   local i side runs_a="" runs_b="" best_a=0 best_b=0 tx_a=0 tx_b=0 da=$ZERO db=$ZERO
+  local cpu_a=() cpu_b=() med_a med_b
   local ratio verdict hits_a
   echo "== $name"
   for ((i = 1; i <= ROUNDS; i++)); do
     for side in $( ((i % 2)) && echo "A B" || echo "B A"); do
       if [ "$side" = A ]; then
         one_run "$a_s" "$a_p" "$a_o"
-        runs_a="$runs_a $RUN_TPS"; tx_a=$((tx_a + RUN_TX)); da=$(vadd "$da" "$RUN_D")
+        runs_a="$runs_a $RUN_TPS"; tx_a=$((tx_a + RUN_TX)); da=$(vadd "$da" "$RUN_D"); cpu_a+=("$RUN_CPU")
         best_a=$(awk -v x="$best_a" -v y="$RUN_TPS" 'BEGIN { print (y > x) ? y : x }')
-        printf '   A %-22s -M %-8s %9s TPS %8d tx   cache delta (hits misses fills skips evictions errors invalidations): %s\n' \
-          "$(basename "$a_s" .sql)" "$a_p" "$RUN_TPS" "$RUN_TX" "$RUN_D"
+        printf '   A %-22s -M %-8s %9s TPS %8d tx %7s us/tx server CPU   cache delta (hits misses fills skips evictions errors invalidations): %s\n' \
+          "$(basename "$a_s" .sql)" "$a_p" "$RUN_TPS" "$RUN_TX" "$RUN_CPU" "$RUN_D"
       else
         one_run "$b_s" "$b_p" "$b_o"
-        runs_b="$runs_b $RUN_TPS"; tx_b=$((tx_b + RUN_TX)); db=$(vadd "$db" "$RUN_D")
+        runs_b="$runs_b $RUN_TPS"; tx_b=$((tx_b + RUN_TX)); db=$(vadd "$db" "$RUN_D"); cpu_b+=("$RUN_CPU")
         best_b=$(awk -v x="$best_b" -v y="$RUN_TPS" 'BEGIN { print (y > x) ? y : x }')
-        printf '   B %-22s -M %-8s %9s TPS %8d tx   cache delta (hits misses fills skips evictions errors invalidations): %s\n' \
-          "$(basename "$b_s" .sql)" "$b_p" "$RUN_TPS" "$RUN_TX" "$RUN_D"
+        printf '   B %-22s -M %-8s %9s TPS %8d tx %7s us/tx server CPU   cache delta (hits misses fills skips evictions errors invalidations): %s\n' \
+          "$(basename "$b_s" .sql)" "$b_p" "$RUN_TPS" "$RUN_TX" "$RUN_CPU" "$RUN_D"
       fi
     done
   done
@@ -210,7 +253,8 @@ pair() {
   check_side A "$name" "$a_k" "$da" "$tx_a"
   hits_a=$SIDE_HITS
   ROWS+=("| $name | $best_a | $best_b | $ratio | ≥ $target | $hits_a | $verdict |")
-  DETAILS+=("| $name | ${runs_a# } | ${runs_b# } |")
+  med_a=$(median "${cpu_a[@]}"); med_b=$(median "${cpu_b[@]}")
+  DETAILS+=("| $name | ${runs_a# } | ${runs_b# } | $med_a | $med_b |")
   printf '   => best A %s TPS, best B %s TPS, ratio %s (target >= %s: %s); A hit ratio %s\n' \
     "$best_a" "$best_b" "$ratio" "$target" "$verdict" "$hits_a"
 }
@@ -285,10 +329,10 @@ load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
   echo "- miss path: A = \`SELECT /* cache */ * FROM photo WHERE id = :n % 200000 + 1\`, n random in 1..10^9, simple protocol, so every statement text is new (a miss and a fill); B = the same with PGOPTIONS='-c cachebot.enabled=off'."
   echo "- writes: A = \`UPDATE photo SET status = :s WHERE id = :id\` (random id; photo is tracked); B = the same on photo_untracked."
   echo
-  echo "All runs (TPS, in order):"
+  echo "All runs (TPS, in order), and the CPU time per transaction of the pgbench connection's backend (median of the runs; perf task-clock; parallel workers not counted; \`-\` = perf unavailable):"
   echo
-  echo "| scenario | A runs | B runs |"
-  echo "|---|---|---|"
+  echo "| scenario | A runs (TPS) | B runs (TPS) | A server CPU µs/tx | B server CPU µs/tx |"
+  echo "|---|---|---|---:|---:|"
   for r in "${DETAILS[@]}"; do echo "$r"; done
   if [ ${#NOTES[@]} -gt 0 ]; then
     echo; echo "Notes:"; for n in "${NOTES[@]}"; do echo "- $n"; done

@@ -366,8 +366,8 @@ plan_cannot_fail(PlannedStmt *stmt)
 }
 
 /* The checks that depend on how and where the statement runs. */
-static SkipReason
-check_run_context(const RunContext *run)
+SkipReason
+cache_check_run(const RunContext *run)
 {
 	/* A portal sets its real destination later; these never change. */
 	if (run->dest == DestIntoRel || run->dest == DestTransientRel ||
@@ -451,7 +451,7 @@ cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 		 stmt->hasModifyingCTE || stmt->rowMarks != NIL))
 		d->skip = SKIP_NOT_SELECT;
 	if (d->skip == SKIP_NONE)
-		d->skip = check_run_context(run);
+		d->skip = cache_check_run(run);
 	if (d->skip == SKIP_NONE)
 		d->skip = check_relations(stmt->rtable, false, d);
 	/* A replay plan stands for a query whose functions were checked. */
@@ -506,7 +506,7 @@ cache_decide_query(Query *query, const char *source, List *rtes,
 		 query->hasRowSecurity))
 		d->skip = SKIP_NOT_SELECT;
 	if (d->skip == SKIP_NONE)
-		d->skip = check_run_context(run);
+		d->skip = cache_check_run(run);
 	if (d->skip == SKIP_NONE)
 		d->skip = check_relations(rtes, true, d);
 	if (d->skip == SKIP_NONE && contain_mutable_functions((Node *) query))

@@ -61,6 +61,9 @@ extern bool cache_decide_query(Query *query, const char *source, List *rtes,
  */
 extern List *query_relations(Query *query, bool *has_params);
 
+/* The checks that depend on how and where a statement runs. */
+extern SkipReason cache_check_run(const RunContext *run);
+
 /* Raises the hint's WARNING (or ERROR under cachebot.strict), if it has one. */
 extern void cache_report_skip(const CacheDecision *d);
 

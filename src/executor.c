@@ -52,7 +52,7 @@ typedef struct CachedQuery
 	MemoryContext cxt;
 	MemoryContextCallback unlink;	/* leaves the list when cxt goes away */
 	CachedMode	mode;
-	CacheDecision decision;
+	CacheDecision *decision;
 
 	/* hit */
 	bool		unplanned;		/* served for a replay plan: never planned */
@@ -213,7 +213,7 @@ store_fill(CachedQuery *cq)
 		return;
 	old = MemoryContextSwitchTo(cq->cxt);
 	entry_finish(&cq->builder);
-	if (store->put(&cq->decision.key, cq->builder.buf.data, cq->builder.buf.len))
+	if (store->put(&cq->decision->key, cq->builder.buf.data, cq->builder.buf.len))
 	{
 		stats_count(STAT_FILLS, 1);
 		stats_count(STAT_BYTES_FILLED, cq->builder.buf.len);
@@ -244,7 +244,8 @@ result_natts(PlannedStmt *stmt)
  * that replaces it is looked up and counted then.
  */
 static CachedQuery *
-prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
+prepare_cached(QueryDesc *qd, int eflags, bool hit_only,
+			   CacheDecision *handed, uint64 *handed_gens)
 {
 	const CacheStore *store;
 	CachedQuery *cq;
@@ -273,8 +274,23 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	cq->qd = qd;
 	cq->nest_level = GetCurrentTransactionNestLevel();
 	cq->position = -1;
-	d = &cq->decision;
 
+	if (handed != NULL)
+	{
+		/* The planner looked it up and missed just now: fill, unless it cannot run so. */
+		cq->decision = d = handed;
+		d->skip = cache_check_run(&run);
+		if (d->skip != SKIP_NONE)
+		{
+			stats_count_skip(d->skip);
+			goto run_normally;
+		}
+		cq->gens = handed_gens;
+		stats_count(STAT_MISSES, 1);
+		goto fill;
+	}
+
+	cq->decision = d = palloc(sizeof(CacheDecision));
 	if (!cache_decide(qd->plannedstmt, qd->sourceText, qd->params, &run, d))
 		goto run_normally;
 	if (d->skip != SKIP_NONE)
@@ -335,6 +351,8 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 		goto run_normally;
 	}
 
+fill:
+
 	/*
 	 * The snapshot must be taken after the version read: a writer that
 	 * commits after it has bumped after the read, so the gens stored with
@@ -359,11 +377,18 @@ static void
 cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
 	CachedQuery *cq = NULL;
+	CacheDecision *handed = NULL;
+	uint64	   *handed_gens = NULL;
+
+	if (queryDesc->plannedstmt != NULL &&
+		!planner_take_lookup(queryDesc->plannedstmt, queryDesc->sourceText,
+							 CurrentMemoryContext, &handed, &handed_gens))
+		handed = NULL;
 
 	if (queryDesc->plannedstmt != NULL && is_replay_plan(queryDesc->plannedstmt))
 	{
 		if (cachebot_enabled)
-			cq = prepare_cached(queryDesc, eflags, true);
+			cq = prepare_cached(queryDesc, eflags, true, NULL, NULL);
 		if (cq != NULL)
 			cq->unplanned = true;
 		else
@@ -373,7 +398,7 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	}
 	if (cq == NULL && cachebot_enabled && queryDesc->operation == CMD_SELECT &&
 		queryDesc->plannedstmt != NULL)
-		cq = prepare_cached(queryDesc, eflags, false);
+		cq = prepare_cached(queryDesc, eflags, false, handed, handed_gens);
 	if (cq != NULL && cq->mode == CACHED_FILL)
 	{
 		/*

@@ -144,17 +144,64 @@ plan_replayed_query(PlannedStmt *replay, const char *source, ParamListInfo param
 	return plan_normally(query, source, cursorOptions, params);
 }
 
-/* Would the executor serve this query from the cache right now? */
-static bool
-entry_is_valid(Query *query, const char *query_string, List **rtes)
+/*
+ * What the planner learnt of the statement it last planned for real: the
+ * decision and the version records it read, which the executor then uses
+ * instead of reading them again. Lives until the next ExecutorStart.
+ */
+static struct
+{
+	PlannedStmt *stmt;			/* NULL: nothing handed over */
+	const char *source;
+	MemoryContext cxt;			/* holds the rest */
+	CacheDecision *decision;
+	uint64	   *gens;
+} handoff;
+
+static void
+forget_handoff(void)
+{
+	if (handoff.cxt != NULL)
+		MemoryContextDelete(handoff.cxt);
+	memset(&handoff, 0, sizeof(handoff));
+}
+
+bool
+planner_take_lookup(PlannedStmt *stmt, const char *source, MemoryContext owner,
+					CacheDecision **decision, uint64 **gens)
+{
+	bool		match = handoff.stmt != NULL && handoff.stmt == stmt &&
+		handoff.source == source;
+
+	if (match)
+	{
+		/* Now owned by the statement's own context. */
+		MemoryContextSetParent(handoff.cxt, owner);
+		*decision = handoff.decision;
+		*gens = handoff.gens;
+		handoff.cxt = NULL;
+	}
+	forget_handoff();
+	return match;
+}
+
+typedef enum QueryLookup
+{
+	LOOKUP_UNDECIDED,			/* left to the executor */
+	LOOKUP_HIT,
+	LOOKUP_MISS					/* eligible, absent or stale, nothing pending */
+} QueryLookup;
+
+/* Decides and looks up a query as the executor would, before planning it. */
+static QueryLookup
+lookup_query(Query *query, const char *query_string, List **rtes,
+			 CacheDecision *d, uint64 **gens)
 {
 	RunContext	run = {.eflags = 0, .dest = DestRemote};
-	CacheDecision d;
 	const CacheStore *store = cache_store();
 	VersionRead *versions;
 	char	   *entry = NULL;
 	Size		len;
-	uint64	   *gens;
 	bool		has_params;
 	MinimalTuple *tuples;
 	uint32		ntuples;
@@ -163,25 +210,29 @@ entry_is_valid(Query *query, const char *query_string, List **rtes)
 
 	*rtes = query_relations(query, &has_params);
 	if (has_params || store == NULL)
-		return false;
-	if (!cache_decide_query(query, query_string, *rtes, &run, &d) || d.skip != SKIP_NONE)
-		return false;
+		return LOOKUP_UNDECIDED;
+	if (!cache_decide_query(query, query_string, *rtes, &run, d) || d->skip != SKIP_NONE)
+		return LOOKUP_UNDECIDED;
 
-	versions = palloc(d.ndeps * sizeof(VersionRead));
-	if (!store->lookup(&d.key, d.ndeps, d.deps, &entry, &len, versions) || entry == NULL)
-		return false;
-	gens = palloc(d.ndeps * sizeof(uint64));
-	for (int i = 0; i < d.ndeps; i++)
+	versions = palloc(d->ndeps * sizeof(VersionRead));
+	if (!store->lookup(&d->key, d->ndeps, d->deps, &entry, &len, versions))
+		return LOOKUP_UNDECIDED;
+	*gens = palloc(d->ndeps * sizeof(uint64));
+	for (int i = 0; i < d->ndeps; i++)
 	{
 		if (versions[i].pending)
-			return false;
-		gens[i] = versions[i].gen;
+			return LOOKUP_UNDECIDED;
+		(*gens)[i] = versions[i].gen;
 	}
+	if (entry == NULL)
+		return LOOKUP_MISS;
 	foreach(lc, query->targetList)
 		if (!lfirst_node(TargetEntry, lc)->resjunk)
 			natts++;
-	return entry_check(entry, len, d.fingerprint.data, d.fingerprint.len,
-					   d.ndeps, d.deps, gens, natts, &tuples, &ntuples) == ENTRY_OK;
+	if (entry_check(entry, len, d->fingerprint.data, d->fingerprint.len,
+					d->ndeps, d->deps, *gens, natts, &tuples, &ntuples) == ENTRY_OK)
+		return LOOKUP_HIT;
+	return LOOKUP_MISS;
 }
 
 static PlannedStmt *
@@ -189,6 +240,8 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 				 ParamListInfo boundParams)
 {
 	List	   *rtes;
+
+	forget_handoff();
 
 	/*
 	 * Plain statements only: not a cursor that DECLARE sets up (its options
@@ -199,21 +252,43 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 		parse->commandType == CMD_SELECT && parse->utilityStmt == NULL &&
 		!executor_is_running())
 	{
-		MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
+		MemoryContext cxt = AllocSetContextCreate(TopMemoryContext,
 												  "cachebot planning",
 												  ALLOCSET_SMALL_SIZES);
 		MemoryContext old = MemoryContextSwitchTo(cxt);
-		bool		valid = entry_is_valid(parse, query_string, &rtes);
+		CacheDecision *d = palloc(sizeof(CacheDecision));
+		uint64	   *gens = NULL;
+		QueryLookup outcome = lookup_query(parse, query_string, &rtes, d, &gens);
+		PlannedStmt *stmt;
 
 		MemoryContextSwitchTo(old);
-		if (valid)
+		if (outcome == LOOKUP_HIT)
 		{
-			PlannedStmt *stmt = make_replay_plan(parse, list_copy(rtes), cursorOptions);
-
+			stmt = make_replay_plan(parse, list_copy(rtes), cursorOptions);
 			MemoryContextDelete(cxt);
 			return stmt;
 		}
-		MemoryContextDelete(cxt);
+		if (outcome != LOOKUP_MISS)
+		{
+			MemoryContextDelete(cxt);
+			return plan_normally(parse, query_string, cursorOptions, boundParams);
+		}
+		PG_TRY();
+		{
+			stmt = plan_normally(parse, query_string, cursorOptions, boundParams);
+		}
+		PG_CATCH();
+		{
+			MemoryContextDelete(cxt);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		handoff.stmt = stmt;
+		handoff.source = query_string;
+		handoff.cxt = cxt;
+		handoff.decision = d;
+		handoff.gens = gens;
+		return stmt;
 	}
 	return plan_normally(parse, query_string, cursorOptions, boundParams);
 }

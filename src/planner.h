@@ -15,10 +15,21 @@
 
 #include "nodes/params.h"
 #include "nodes/plannodes.h"
+#include "utils/palloc.h"
 
 extern void planner_install_hook(void);
 
 extern bool is_replay_plan(PlannedStmt *stmt);
+
+/*
+ * If the planner looked stmt up (and missed) just before planning it, hands
+ * over its decision and the gens it read, moving them into owner's care.
+ * Whatever was handed over is forgotten either way.
+ */
+struct CacheDecision;
+extern bool planner_take_lookup(PlannedStmt *stmt, const char *source,
+								MemoryContext owner,
+								struct CacheDecision **decision, uint64 **gens);
 
 /* Plans a replay plan's query for real, as the executor is about to run it. */
 extern PlannedStmt *plan_replayed_query(PlannedStmt *replay, const char *source,

@@ -12,12 +12,17 @@ LANGUAGE C;
 -- Tables whose writes cachebot sees: those carrying its row trigger.
 CREATE VIEW cachebot.tracked_tables AS
 SELECT t.tgrelid::regclass AS "table",
+       ARRAY(SELECT a.attname FROM unnest((string_to_array(
+                 encode(t.tgargs, 'escape'), '\000'))[3:]) WITH ORDINALITY k(attnum, n)
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid = t.tgrelid AND a.attnum = nullif(k.attnum, '')::int2
+                AND NOT a.attisdropped
+              ORDER BY k.n) AS keyed_columns,
        t.tgenabled = 'A' AS always
   FROM pg_catalog.pg_trigger t
  WHERE t.tgfoid = 'cachebot._invalidate_trigger'::regproc
    AND t.tgname = 'cachebot_invalidate'
    AND t.tgparentid = 0;
-
 GRANT SELECT ON cachebot.tracked_tables TO PUBLIC;
 
 CREATE FUNCTION cachebot.invalidate_table(rel regclass)
@@ -46,6 +51,9 @@ SET client_min_messages = warning
 AS $$
 DECLARE
     c pg_class%ROWTYPE;
+    keyed int2[];
+    missing text;
+    args text;
 BEGIN
     IF rel IS NULL THEN
         RAISE EXCEPTION 'cachebot.track() needs a table'
@@ -72,18 +80,44 @@ BEGIN
         RAISE EXCEPTION 'must be owner of table %', rel
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF columns IS NOT NULL OR cache_all IS NOT NULL OR cache_get IS NOT NULL THEN
-        RAISE EXCEPTION 'cachebot.track(): columns, cache_all and cache_get are not supported yet'
-            USING ERRCODE = 'feature_not_supported',
-                  HINT = 'Call cachebot.track(table) alone: every row change invalidates the table''s cached results.';
+    IF columns IS NULL THEN
+        -- the primary key, every column that leads an index, every foreign-key column
+        SELECT coalesce(array_agg(DISTINCT k ORDER BY k), '{}') INTO keyed FROM (
+            SELECT unnest(i.indkey::int2[]) AS k FROM pg_index i
+             WHERE i.indrelid = rel AND i.indisprimary
+            UNION
+            SELECT i.indkey[0] FROM pg_index i WHERE i.indrelid = rel
+            UNION
+            SELECT unnest(con.conkey) FROM pg_constraint con
+             WHERE con.conrelid = rel AND con.contype = 'f'
+        ) cols WHERE k > 0;
+    ELSE
+        SELECT coalesce(array_agg(a.attnum ORDER BY a.attnum), '{}') INTO keyed
+          FROM pg_attribute a
+         WHERE a.attrelid = rel AND a.attname = ANY (columns) AND a.attnum > 0 AND NOT a.attisdropped;
+        SELECT string_agg(quote_ident(col), ', ') INTO missing
+          FROM unnest(columns) col
+         WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = col
+                              AND a.attnum > 0 AND NOT a.attisdropped);
+        IF missing IS NOT NULL THEN
+            RAISE EXCEPTION 'table % has no column %', rel, missing
+                USING ERRCODE = 'undefined_column',
+                      HINT = 'Pass the names of columns of the table, or omit columns to key by its primary key, indexed and foreign-key columns.';
+        END IF;
     END IF;
+    -- trigger arguments: the tracked table, its options, its keyed columns (attribute numbers)
+    args := format('%L, %L', rel::oid,
+                   concat('cache_all=', coalesce(cache_all::text, ''), ';cache_get=', coalesce(cache_get::text, '')));
+    FOR i IN 1 .. coalesce(array_length(keyed, 1), 0) LOOP
+        args := args || format(', %L', keyed[i]);
+    END LOOP;
 
     EXECUTE format('DROP TRIGGER IF EXISTS cachebot_invalidate ON %s', rel);
     EXECUTE format('DROP TRIGGER IF EXISTS cachebot_truncate ON %s', rel);
     EXECUTE format('CREATE TRIGGER cachebot_invalidate AFTER INSERT OR UPDATE OR DELETE ON %s '
-                   'FOR EACH ROW EXECUTE FUNCTION cachebot._invalidate_trigger(%L)', rel, rel::oid);
+                   'FOR EACH ROW EXECUTE FUNCTION cachebot._invalidate_trigger(%s)', rel, args);
     EXECUTE format('CREATE TRIGGER cachebot_truncate AFTER TRUNCATE ON %s '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION cachebot._invalidate_trigger(%L)', rel, rel::oid);
+                   'FOR EACH STATEMENT EXECUTE FUNCTION cachebot._invalidate_trigger(%s)', rel, args);
     -- Writes in replica mode (logical replication apply, restores) must invalidate too.
     EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER cachebot_invalidate', rel);
     EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER cachebot_truncate', rel);

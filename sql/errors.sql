@@ -15,7 +15,7 @@ SELECT cachebot.track('unlogged_photo');
 SELECT cachebot.track('missing_table');
 SELECT cachebot.track('part_1');
 SELECT cachebot.track(NULL);
-SELECT cachebot.track('photo', columns => '{title}');
+SELECT cachebot.track('photo', columns => '{title,nope}');
 -- a table without a primary key is tracked like any other
 SELECT cachebot.track('no_pk');
 INSERT INTO no_pk VALUES (1, 'a');

@@ -29,109 +29,80 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
+#include "deps.h"
 #include "eligibility.h"
 #include "fingerprint.h"
 #include "planner.h"
 #include "store.h"
+#include "tracking.h"
 #include "xact.h"
-
-/* OID of cachebot._invalidate_trigger(), or InvalidOid if not installed. */
-static Oid	trigger_fn_oid = InvalidOid;
-static bool trigger_fn_known = false;
 
 /* Tables already warned about (once per session each). */
 static List *warned_untracked = NIL;
 
-static void
-forget_trigger_fn(Datum arg, int cacheid, uint32 hashvalue)
-{
-	trigger_fn_known = false;
-}
-
 void
 eligibility_init(void)
 {
-	CacheRegisterSyscacheCallback(PROCOID, forget_trigger_fn, (Datum) 0);
+	tracking_init();
 }
 
-static Oid
-invalidate_trigger_oid(void)
+void
+decision_add_dep(CacheDecision *d, DepKind kind, Oid relid, AttrNumber attnum,
+				 uint64 valuehash, char *description)
 {
-	if (!trigger_fn_known)
+	DepKey		k = depkey_make(kind, kind == DEP_EPOCH ? InvalidOid : MyDatabaseId,
+								relid, attnum, valuehash);
+
+	for (int i = 0; i < d->ndeps; i++)
+		if (d->depkeys[i].kind == k.kind && d->depkeys[i].relid == k.relid &&
+			d->depkeys[i].attnum == k.attnum && d->depkeys[i].valuehash == k.valuehash)
+			return;
+	if (d->ndeps == d->maxdeps)
 	{
-		/* No ACL check: reading a table must not need USAGE on our schema. */
-		Oid			nsp = get_namespace_oid("cachebot", true);
-
-		trigger_fn_oid = !OidIsValid(nsp) ? InvalidOid :
-			GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
-							CStringGetDatum("_invalidate_trigger"),
-							PointerGetDatum(buildoidvector(NULL, 0)),
-							ObjectIdGetDatum(nsp));
-		trigger_fn_known = true;
+		d->maxdeps = Max(16, d->maxdeps * 2);
+		d->depkeys = d->depkeys ? repalloc(d->depkeys, d->maxdeps * sizeof(DepKey))
+			: palloc(d->maxdeps * sizeof(DepKey));
+		if (d->describe)
+			d->descriptions = d->descriptions ?
+				repalloc(d->descriptions, d->maxdeps * sizeof(char *)) :
+				palloc(d->maxdeps * sizeof(char *));
 	}
-	return trigger_fn_oid;
-}
-
-/*
- * If rel carries cachebot's row trigger, enabled, returns the tracked table
- * whose keys its writes bump (itself, or the partitioned root it was cloned
- * from); otherwise InvalidOid.
- */
-static Oid
-tracked_root(Relation rel)
-{
-	TriggerDesc *td = rel->trigdesc;
-	Oid			fn = invalidate_trigger_oid();
-
-	if (td == NULL || !OidIsValid(fn))
-		return InvalidOid;
-	for (int i = 0; i < td->numtriggers; i++)
-	{
-		Trigger    *t = &td->triggers[i];
-
-		if (t->tgfoid == fn && TRIGGER_FOR_ROW(t->tgtype) &&
-			t->tgenabled != TRIGGER_DISABLED)
-			return t->tgnargs >= 1 ? (Oid) strtoul(t->tgargs[0], NULL, 10)
-				: RelationGetRelid(rel);
-	}
-	return InvalidOid;
+	if (d->describe)
+		d->descriptions[d->ndeps] = description ? description : depkey_describe(&k);
+	d->depkeys[d->ndeps++] = k;
 }
 
 static void
 add_dep(CacheDecision *d, DepKind kind, Oid relid)
 {
-	DepKey		k = depkey_make(kind, kind == DEP_EPOCH ? InvalidOid : MyDatabaseId,
-								relid, 0, 0);
-
-	for (int i = 0; i < d->ndeps; i++)
-		if (d->depkeys[i].kind == kind && d->depkeys[i].relid == relid)
-			return;
-	d->depkeys[d->ndeps++] = k;
+	decision_add_dep(d, kind, relid, 0, 0, NULL);
 }
 
 /*
- * Checks every relation of rtable; collects their dependency keys. from_query
+ * Checks every relation of rtable; collects their generation keys and, in
+ * targets (indexed by range table index), how each is tracked. from_query
  * marks the range tables of a query not yet planned: there, partitioned and
  * inherited tables (whose children the planner adds) and TABLESAMPLE are
- * left to the executor's decision.
+ * left to the executor's decision, and (T, *) stands for the scans to come.
  */
 static SkipReason
-check_relations(List *rtable, bool from_query, CacheDecision *d)
+check_relations(List *rtable, bool from_query, CacheDecision *d, ScanTarget **targets_out)
 {
 	ListCell   *lc;
-	int			maxdeps = 1 + 3 * list_length(rtable);
+	ScanTarget *targets = palloc0((list_length(rtable) + 1) * sizeof(ScanTarget));
 
-	d->depkeys = palloc(maxdeps * sizeof(DepKey));
+	*targets_out = targets;
 	d->ndeps = 0;
 	add_dep(d, DEP_EPOCH, InvalidOid);
 
 	foreach(lc, rtable)
 	{
 		RangeTblEntry *rte = lfirst_node(RangeTblEntry, lc);
+		ScanTarget *target = &targets[foreach_current_index(lc) + 1];
 		Relation	rel;
-		Oid			root;
 		SkipReason	why = SKIP_NONE;
 
+		target->nhinted = -1;
 		if (rte->rtekind == RTE_TABLEFUNC || rte->rtekind == RTE_NAMEDTUPLESTORE)
 			return SKIP_UNSUPPORTED;
 		if (rte->rtekind != RTE_RELATION)
@@ -154,8 +125,8 @@ check_relations(List *rtable, bool from_query, CacheDecision *d)
 		rel = RelationIdGetRelation(rte->relid);
 		if (!RelationIsValid(rel))
 			return SKIP_UNTRACKED_TABLE;
-		root = tracked_root(rel);
-		if (rel->rd_rel->relpersistence != RELPERSISTENCE_PERMANENT || !OidIsValid(root))
+		target->tracked = tracking_lookup(rel, &target->info);
+		if (rel->rd_rel->relpersistence != RELPERSISTENCE_PERMANENT || !target->tracked)
 			why = SKIP_UNTRACKED_TABLE;
 		else if (rel->rd_rel->relrowsecurity)
 			why = SKIP_ROW_SECURITY;
@@ -165,14 +136,85 @@ check_relations(List *rtable, bool from_query, CacheDecision *d)
 			d->skip_relid = rte->relid;
 			return why;
 		}
-		if (xact_wrote(root) || xact_wrote(rte->relid))
+		if (xact_wrote(target->info.root) || xact_wrote(rte->relid))
 		{
 			d->skip_relid = rte->relid;
 			return SKIP_WRITTEN_IN_XACT;
 		}
-		if (root != rte->relid)
-			add_dep(d, DEP_GENERATION, root);
-		add_dep(d, DEP_ANY_ROW, root);
+		target->own_root = target->info.root == rte->relid;
+		if (!target->own_root)
+			add_dep(d, DEP_GENERATION, target->info.root);
+		if (from_query)
+			add_dep(d, DEP_ANY_ROW, target->info.root);
+	}
+	return SKIP_NONE;
+}
+
+/* The name a hint qualifier can use for an entry: its alias, or its table's name. */
+static bool
+qualifier_matches(RangeTblEntry *rte, const char *qualifier)
+{
+	if (rte->alias != NULL)
+		return strcmp(rte->alias->aliasname, qualifier) == 0;
+	return rte->eref != NULL && strcmp(rte->eref->aliasname, qualifier) == 0;
+}
+
+/*
+ * Resolves the hint's columns against the tracked tables the plan reads:
+ * each table a listed column belongs to is keyed by its listed columns
+ * only. An unknown or ambiguous name is a bad hint.
+ */
+static SkipReason
+resolve_hint_columns(List *rtable, ScanTarget *targets, CacheDecision *d)
+{
+	ListCell   *hc;
+
+	foreach(hc, d->hint.columns)
+	{
+		HintColumn *col = lfirst(hc);
+		Oid			found_rel = InvalidOid;
+		AttrNumber	found_att = InvalidAttrNumber;
+		bool		ambiguous = false;
+		ListCell   *lc;
+
+		foreach(lc, rtable)
+		{
+			RangeTblEntry *rte = lfirst_node(RangeTblEntry, lc);
+			ScanTarget *target = &targets[foreach_current_index(lc) + 1];
+			AttrNumber	attnum;
+
+			if (rte->rtekind != RTE_RELATION || !target->tracked || !rte->inFromCl)
+				continue;
+			if (col->qualifier && !qualifier_matches(rte, col->qualifier))
+				continue;
+			attnum = get_attnum(rte->relid, col->column);
+			if (attnum <= 0)
+				continue;
+			if (OidIsValid(found_rel) && found_rel != rte->relid)
+				ambiguous = true;
+			found_rel = rte->relid;
+			found_att = attnum;
+		}
+		if (!OidIsValid(found_rel) || ambiguous)
+		{
+			d->hint.problem = psprintf(ambiguous ? "column reference \"%s%s%s\" is ambiguous"
+									   : "column \"%s%s%s\" is not a column of a tracked table the statement reads",
+									   col->qualifier ? col->qualifier : "",
+									   col->qualifier ? "." : "", col->column);
+			return SKIP_BAD_HINT;
+		}
+		foreach(lc, rtable)
+		{
+			RangeTblEntry *rte = lfirst_node(RangeTblEntry, lc);
+			ScanTarget *target = &targets[foreach_current_index(lc) + 1];
+
+			if (rte->rtekind != RTE_RELATION || rte->relid != found_rel)
+				continue;
+			if (target->nhinted < 0)
+				target->nhinted = 0;
+			if (target->nhinted < TRACK_MAX_KEYED)
+				target->hinted[target->nhinted++] = found_att;
+		}
 	}
 	return SKIP_NONE;
 }
@@ -413,7 +455,9 @@ decision_begin(const char *source, int location, int length, CacheDecision *d,
 	d->skip = d->hint.kind == HINT_MALFORMED ? SKIP_BAD_HINT : SKIP_NONE;
 	d->skip_relid = InvalidOid;
 	d->ndeps = 0;
+	d->maxdeps = 0;
 	d->depkeys = NULL;
+	d->descriptions = NULL;
 	d->deps = NULL;
 	return true;
 }
@@ -442,6 +486,7 @@ cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 {
 	const char *text;
 	int			textlen;
+	ScanTarget *targets;
 
 	if (!decision_begin(source, stmt->stmt_location, stmt->stmt_len, d, &text, &textlen))
 		return false;
@@ -453,13 +498,18 @@ cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 	if (d->skip == SKIP_NONE)
 		d->skip = cache_check_run(run);
 	if (d->skip == SKIP_NONE)
-		d->skip = check_relations(stmt->rtable, false, d);
+		d->skip = check_relations(stmt->rtable, false, d, &targets);
 	/* A replay plan stands for a query whose functions were checked. */
 	if (d->skip == SKIP_NONE && !is_replay_plan(stmt))
 		d->skip = check_statement_plans(stmt, contain_mutable_functions,
 										SKIP_MUTABLE_FUNCTION);
 	if (d->skip == SKIP_NONE)
+		d->skip = resolve_hint_columns(stmt->rtable, targets, d);
+	if (d->skip == SKIP_NONE)
+	{
+		plan_scan_dependencies(stmt, params, targets, d);
 		decision_finish(d, text, textlen, params, stmt->planTree->targetlist);
+	}
 	return true;
 }
 
@@ -497,6 +547,7 @@ cache_decide_query(Query *query, const char *source, List *rtes,
 {
 	const char *text;
 	int			textlen;
+	ScanTarget *targets;
 
 	if (!decision_begin(source, query->stmt_location, query->stmt_len, d, &text, &textlen))
 		return false;
@@ -508,7 +559,7 @@ cache_decide_query(Query *query, const char *source, List *rtes,
 	if (d->skip == SKIP_NONE)
 		d->skip = cache_check_run(run);
 	if (d->skip == SKIP_NONE)
-		d->skip = check_relations(rtes, true, d);
+		d->skip = check_relations(rtes, true, d, &targets);
 	if (d->skip == SKIP_NONE && contain_mutable_functions((Node *) query))
 		d->skip = SKIP_MUTABLE_FUNCTION;
 	if (d->skip == SKIP_NONE)

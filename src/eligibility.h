@@ -7,6 +7,7 @@
 #define CACHEBOT_ELIGIBILITY_H
 
 #include "lib/stringinfo.h"
+#include "access/attnum.h"
 #include "nodes/parsenodes.h"
 #include "nodes/params.h"
 #include "nodes/plannodes.h"
@@ -24,7 +25,10 @@ typedef struct CacheDecision
 	StringInfoData fingerprint;
 	Hash128		key;
 	int			ndeps;
+	int			maxdeps;
 	DepKey	   *depkeys;
+	bool		describe;		/* set by the caller: fill descriptions */
+	char	  **descriptions;	/* of depkeys, for explain() */
 	Hash128    *deps;			/* depkey hashes, epoch first */
 } CacheDecision;
 
@@ -60,6 +64,10 @@ extern bool cache_decide_query(Query *query, const char *source, List *rtes,
  * *has_params tells whether it refers to external parameters.
  */
 extern List *query_relations(Query *query, bool *has_params);
+
+/* Adds a dependency key (once). */
+extern void decision_add_dep(CacheDecision *d, DepKind kind, Oid relid,
+							 AttrNumber attnum, uint64 valuehash, char *description);
 
 /* The checks that depend on how and where a statement runs. */
 extern SkipReason cache_check_run(const RunContext *run);

@@ -124,14 +124,12 @@ entry_finish(EntryBuilder *b)
 }
 
 EntryCheck
-entry_check(char *data, Size len, const char *fingerprint, int fplen,
-			int ndeps, const Hash128 *deps, const uint64 *gens,
-			int natts, MinimalTuple **tuples, uint32 *ntuples)
+entry_open(char *data, Size len, const char *fingerprint, int fplen,
+		   int natts, EntryView *view)
 {
 	EntryHeader hdr;
 	Size		hdrlen = MAXALIGN(sizeof(EntryHeader));
 	Size		off;
-	EntryDep   *edeps;
 	MinimalTuple *tups;
 
 	if (len < hdrlen)
@@ -151,24 +149,18 @@ entry_check(char *data, Size len, const char *fingerprint, int fplen,
 		memcmp(data + off, fingerprint, fplen) != 0)
 		return ENTRY_OTHER_KEY;
 	off = MAXALIGN(off + hdr.fingerprint_len);
-
-	if (hdr.ndeps != (uint32) ndeps || hdr.natts != natts)
+	if (hdr.natts != natts)
 		return ENTRY_OTHER_KEY;
-	if ((Size) ndeps * sizeof(EntryDep) > len - off)
+
+	if ((Size) hdr.ndeps * sizeof(EntryDep) > len - off)
 		return ENTRY_CORRUPT;
-	edeps = (EntryDep *) (data + off);
-	for (int i = 0; i < ndeps; i++)
-	{
-		if (!hash128_equal(&edeps[i].key, &deps[i]))
-			return ENTRY_OTHER_KEY;
-		if (edeps[i].gen != gens[i])
-			return ENTRY_STALE;
-	}
-	off = MAXALIGN(off + ndeps * sizeof(EntryDep));
+	view->ndeps = hdr.ndeps;
+	view->deps = (EntryDep *) (data + off);
+	off = MAXALIGN(off + hdr.ndeps * sizeof(EntryDep));
 
 	if (GetCurrentStatementStartTimestamp() - hdr.created >
 		(int64) cachebot_ttl * USECS_PER_SEC)
-		return ENTRY_STALE;
+		return ENTRY_EXPIRED;
 
 	tups = palloc(Max(hdr.ntuples, 1) * sizeof(MinimalTuple));
 	for (uint32 i = 0; i < hdr.ntuples; i++)
@@ -191,7 +183,7 @@ entry_check(char *data, Size len, const char *fingerprint, int fplen,
 		pfree(tups);
 		return ENTRY_CORRUPT;
 	}
-	*tuples = tups;
-	*ntuples = hdr.ntuples;
+	view->tuples = tups;
+	view->ntuples = hdr.ntuples;
 	return ENTRY_OK;
 }

@@ -59,17 +59,24 @@ typedef enum EntryCheck
 	ENTRY_OK,
 	ENTRY_CORRUPT,				/* not ours, truncated, bad checksum: an error */
 	ENTRY_OTHER_KEY,			/* hash collision: another fingerprint */
-	ENTRY_STALE					/* a dependency moved on, or the TTL passed */
+	ENTRY_EXPIRED				/* older than cachebot.ttl */
 } EntryCheck;
 
+/* An entry opened for serving. */
+typedef struct EntryView
+{
+	uint32		ndeps;
+	EntryDep   *deps;			/* the dependencies it was stored with */
+	uint32		ntuples;
+	MinimalTuple *tuples;		/* pointing into the entry's bytes */
+} EntryView;
+
 /*
- * Checks an entry against the fingerprint and current versions; on
- * ENTRY_OK, fills tuples[] (pointing into data, which must be MAXALIGNed)
- * and *ntuples.
+ * Checks an entry's integrity, fingerprint and age; on ENTRY_OK fills view.
+ * data must be MAXALIGNed. Whether its dependencies are still current is
+ * for the caller to check, against the versions it reads.
  */
-extern EntryCheck entry_check(char *data, Size len,
-							  const char *fingerprint, int fplen,
-							  int ndeps, const Hash128 *deps, const uint64 *gens,
-							  int natts, MinimalTuple **tuples, uint32 *ntuples);
+extern EntryCheck entry_open(char *data, Size len, const char *fingerprint, int fplen,
+							 int natts, EntryView *view);
 
 #endif							/* CACHEBOT_ENTRY_H */

@@ -24,6 +24,7 @@
 #include "utils/snapmgr.h"
 
 #include "entry.h"
+#include "lookup.h"
 #include "eligibility.h"
 #include "executor.h"
 #include "planner.h"
@@ -56,7 +57,6 @@ typedef struct CachedQuery
 
 	/* hit */
 	bool		unplanned;		/* served for a replay plan: never planned */
-	char	   *entry;
 	MinimalTuple *tuples;
 	uint32		ntuples;
 	int64		position;		/* last tuple sent; -1 before the first */
@@ -244,18 +244,15 @@ result_natts(PlannedStmt *stmt)
  * that replaces it is looked up and counted then.
  */
 static CachedQuery *
-prepare_cached(QueryDesc *qd, int eflags, bool hit_only,
-			   CacheDecision *handed, uint64 *handed_gens)
+prepare_cached(QueryDesc *qd, int eflags, bool hit_only, bool planner_missed)
 {
-	const CacheStore *store;
 	CachedQuery *cq;
 	CacheDecision *d;
 	RunContext	run;
 	MemoryContext cxt;
 	MemoryContext old;
-	VersionRead *versions;
-	char	   *entry = NULL;
-	Size		entrylen = 0;
+	LookupOutcome outcome = LOOKUP_MISS;
+	EntryView	view;
 	bool		pending = false;
 
 	run.eflags = eflags;
@@ -275,22 +272,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only,
 	cq->nest_level = GetCurrentTransactionNestLevel();
 	cq->position = -1;
 
-	if (handed != NULL)
-	{
-		/* The planner looked it up and missed just now: fill, unless it cannot run so. */
-		cq->decision = d = handed;
-		d->skip = cache_check_run(&run);
-		if (d->skip != SKIP_NONE)
-		{
-			stats_count_skip(d->skip);
-			goto run_normally;
-		}
-		cq->gens = handed_gens;
-		stats_count(STAT_MISSES, 1);
-		goto fill;
-	}
-
-	cq->decision = d = palloc(sizeof(CacheDecision));
+	cq->decision = d = palloc0(sizeof(CacheDecision));
 	if (!cache_decide(qd->plannedstmt, qd->sourceText, qd->params, &run, d))
 		goto run_normally;
 	if (d->skip != SKIP_NONE)
@@ -303,55 +285,36 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only,
 		goto run_normally;
 	}
 
-	store = cache_store();
-	versions = palloc(d->ndeps * sizeof(VersionRead));
-	if (!store->lookup(&d->key, d->ndeps, d->deps, &entry, &entrylen, versions))
+	/* The planner has just found no valid entry: no need to look again. */
+	if (!planner_missed)
+		outcome = cache_lookup(d, result_natts(qd->plannedstmt), &view);
+	if (outcome == LOOKUP_HIT)
 	{
-		if (hit_only)
-			goto run_normally;
-		stats_count(STAT_ERRORS, 1);
-		stats_count(STAT_MISSES, 1);
-		stats_count_skip(SKIP_BACKEND_ERROR);
-		goto run_normally;
-	}
-	cq->gens = palloc(d->ndeps * sizeof(uint64));
-	for (int i = 0; i < d->ndeps; i++)
-	{
-		cq->gens[i] = versions[i].gen;
-		pending |= versions[i].pending;
-	}
-
-	if (entry != NULL && !pending)
-	{
-		EntryCheck	check = entry_check(entry, entrylen,
-										d->fingerprint.data, d->fingerprint.len,
-										d->ndeps, d->deps, cq->gens,
-										result_natts(qd->plannedstmt),
-										&cq->tuples, &cq->ntuples);
-
-		if (check == ENTRY_OK)
-		{
-			cq->mode = CACHED_HIT;
-			cq->entry = entry;
-			MemoryContextSwitchTo(old);
-			return cq;
-		}
-		if (check == ENTRY_CORRUPT && !hit_only)
-			stats_count(STAT_ERRORS, 1);
+		cq->mode = CACHED_HIT;
+		cq->tuples = view.tuples;
+		cq->ntuples = view.ntuples;
+		MemoryContextSwitchTo(old);
+		return cq;
 	}
 	if (hit_only)
 		goto run_normally;
 	stats_count(STAT_MISSES, 1);
-	if (entry != NULL)
-		pfree(entry);
+	if (outcome == LOOKUP_CORRUPT)
+		stats_count(STAT_ERRORS, 1);
+
+	cq->gens = palloc(d->ndeps * sizeof(uint64));
+	if (outcome == LOOKUP_FAILED || !cache_read_versions(d, cq->gens, &pending))
+	{
+		stats_count(STAT_ERRORS, 1);
+		stats_count_skip(SKIP_BACKEND_ERROR);
+		goto run_normally;
+	}
 	if (pending)
 	{
 		/* A writer is committing: its rows may or may not be visible. */
 		stats_count_skip(SKIP_PENDING);
 		goto run_normally;
 	}
-
-fill:
 
 	/*
 	 * The snapshot must be taken after the version read: a writer that
@@ -377,18 +340,13 @@ static void
 cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
 	CachedQuery *cq = NULL;
-	CacheDecision *handed = NULL;
-	uint64	   *handed_gens = NULL;
-
-	if (queryDesc->plannedstmt != NULL &&
-		!planner_take_lookup(queryDesc->plannedstmt, queryDesc->sourceText,
-							 CurrentMemoryContext, &handed, &handed_gens))
-		handed = NULL;
+	bool		planner_missed = queryDesc->plannedstmt != NULL &&
+		planner_missed_entry(queryDesc->plannedstmt, queryDesc->sourceText);
 
 	if (queryDesc->plannedstmt != NULL && is_replay_plan(queryDesc->plannedstmt))
 	{
 		if (cachebot_enabled)
-			cq = prepare_cached(queryDesc, eflags, true, NULL, NULL);
+			cq = prepare_cached(queryDesc, eflags, true, false);
 		if (cq != NULL)
 			cq->unplanned = true;
 		else
@@ -398,7 +356,7 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	}
 	if (cq == NULL && cachebot_enabled && queryDesc->operation == CMD_SELECT &&
 		queryDesc->plannedstmt != NULL)
-		cq = prepare_cached(queryDesc, eflags, false, handed, handed_gens);
+		cq = prepare_cached(queryDesc, eflags, false, planner_missed);
 	if (cq != NULL && cq->mode == CACHED_FILL)
 	{
 		/*

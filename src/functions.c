@@ -20,6 +20,7 @@
 
 #include "eligibility.h"
 #include "hint.h"
+#include "lookup.h"
 #include "entry.h"
 #include "stats.h"
 #include "store.h"
@@ -222,9 +223,10 @@ cachebot_explain(PG_FUNCTION_ARGS)
 	stmt = pg_plan_query(linitial_node(Query, rewritten), query, CURSOR_OPT_PARALLEL_OK, NULL);
 
 	InitMaterializedSRF(fcinfo, 0);
+	memset(&d, 0, sizeof(d));
+	d.describe = true;
 	if (!cache_decide(stmt, query, NULL, &run, &d))
 	{
-		d.skip = SKIP_NONE;
 		values[0] = BoolGetDatum(false);
 		values[1] = CStringGetTextDatum(d.hint.kind == HINT_NOCACHE ? "nocache hint" : "no hint");
 		nulls[2] = nulls[3] = true;
@@ -238,39 +240,21 @@ cachebot_explain(PG_FUNCTION_ARGS)
 										skip_reason_names[d.skip]);
 		if (d.skip == SKIP_NONE)
 		{
-			const CacheStore *store = cache_store();
 			Datum	   *deps = palloc(d.ndeps * sizeof(Datum));
-			char	   *entry = NULL;
-			Size		len;
-			VersionRead *versions = palloc(d.ndeps * sizeof(VersionRead));
+			EntryView	view;
+			int			natts = 0;
+			ListCell   *lc;
 
 			values[2] = CStringGetTextDatum(psprintf("%016llx%016llx",
 													 (unsigned long long) d.key.hi,
 													 (unsigned long long) d.key.lo));
 			for (int i = 0; i < d.ndeps; i++)
-				deps[i] = CStringGetTextDatum(depkey_describe(&d.depkeys[i]));
+				deps[i] = CStringGetTextDatum(d.descriptions[i]);
 			values[3] = PointerGetDatum(construct_array(deps, d.ndeps, TEXTOID, -1, false, TYPALIGN_INT));
-			if (store && store->lookup(&d.key, d.ndeps, d.deps, &entry, &len, versions) && entry)
-			{
-				uint64	   *gens = palloc(d.ndeps * sizeof(uint64));
-				MinimalTuple *tuples;
-				uint32		ntuples;
-				bool		pending = false;
-				int			natts = 0;
-				ListCell   *lc;
-
-				foreach(lc, stmt->planTree->targetlist)
-					if (!lfirst_node(TargetEntry, lc)->resjunk)
-						natts++;
-				for (int i = 0; i < d.ndeps; i++)
-				{
-					gens[i] = versions[i].gen;
-					pending |= versions[i].pending;
-				}
-				cached = !pending &&
-					entry_check(entry, len, d.fingerprint.data, d.fingerprint.len,
-								d.ndeps, d.deps, gens, natts, &tuples, &ntuples) == ENTRY_OK;
-			}
+			foreach(lc, stmt->planTree->targetlist)
+				if (!lfirst_node(TargetEntry, lc)->resjunk)
+					natts++;
+			cached = cache_lookup(&d, natts, &view) == LOOKUP_HIT;
 		}
 		else
 			nulls[2] = nulls[3] = true;

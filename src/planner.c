@@ -22,6 +22,7 @@
 #include "eligibility.h"
 #include "entry.h"
 #include "executor.h"
+#include "lookup.h"
 #include "planner.h"
 #include "store.h"
 
@@ -145,103 +146,50 @@ plan_replayed_query(PlannedStmt *replay, const char *source, ParamListInfo param
 }
 
 /*
- * What the planner learnt of the statement it last planned for real: the
- * decision and the version records it read, which the executor then uses
- * instead of reading them again. Lives until the next ExecutorStart.
+ * The plan the planner made right after finding no valid entry for its
+ * query: the executor, about to run it, need not look again. Forgotten at
+ * the next ExecutorStart or planning.
  */
-static struct
-{
-	PlannedStmt *stmt;			/* NULL: nothing handed over */
-	const char *source;
-	MemoryContext cxt;			/* holds the rest */
-	CacheDecision *decision;
-	uint64	   *gens;
-} handoff;
-
-static void
-forget_handoff(void)
-{
-	if (handoff.cxt != NULL)
-		MemoryContextDelete(handoff.cxt);
-	memset(&handoff, 0, sizeof(handoff));
-}
+static PlannedStmt *missed_stmt = NULL;
+static const char *missed_source = NULL;
 
 bool
-planner_take_lookup(PlannedStmt *stmt, const char *source, MemoryContext owner,
-					CacheDecision **decision, uint64 **gens)
+planner_missed_entry(PlannedStmt *stmt, const char *source)
 {
-	bool		match = handoff.stmt != NULL && handoff.stmt == stmt &&
-		handoff.source == source;
+	bool		missed = missed_stmt == stmt && missed_source == source;
 
-	if (match)
-	{
-		/* Now owned by the statement's own context. */
-		MemoryContextSetParent(handoff.cxt, owner);
-		*decision = handoff.decision;
-		*gens = handoff.gens;
-		handoff.cxt = NULL;
-	}
-	forget_handoff();
-	return match;
+	missed_stmt = NULL;
+	missed_source = NULL;
+	return missed;
 }
 
-typedef enum QueryLookup
+/* Decides and looks a query up as the executor would, before planning it. */
+static LookupOutcome
+lookup_query(Query *query, const char *query_string, List **rtes)
 {
-	LOOKUP_UNDECIDED,			/* left to the executor */
-	LOOKUP_HIT,
-	LOOKUP_MISS					/* eligible, absent or stale, nothing pending */
-} QueryLookup;
-
-/* Decides and looks up a query as the executor would, before planning it. */
-static QueryLookup
-lookup_query(Query *query, const char *query_string, List **rtes,
-			 CacheDecision *d, uint64 **gens)
-{
-	RunContext	run = {.eflags = 0, .dest = DestRemote};
-	const CacheStore *store = cache_store();
-	VersionRead *versions;
-	char	   *entry = NULL;
-	Size		len;
+	RunContext	run = {.eflags = 0,.dest = DestRemote};
+	CacheDecision d = {0};
+	EntryView	view;
 	bool		has_params;
-	MinimalTuple *tuples;
-	uint32		ntuples;
 	int			natts = 0;
 	ListCell   *lc;
 
 	*rtes = query_relations(query, &has_params);
-	if (has_params || store == NULL)
-		return LOOKUP_UNDECIDED;
-	if (!cache_decide_query(query, query_string, *rtes, &run, d) || d->skip != SKIP_NONE)
-		return LOOKUP_UNDECIDED;
-
-	versions = palloc(d->ndeps * sizeof(VersionRead));
-	if (!store->lookup(&d->key, d->ndeps, d->deps, &entry, &len, versions))
-		return LOOKUP_UNDECIDED;
-	*gens = palloc(d->ndeps * sizeof(uint64));
-	for (int i = 0; i < d->ndeps; i++)
-	{
-		if (versions[i].pending)
-			return LOOKUP_UNDECIDED;
-		(*gens)[i] = versions[i].gen;
-	}
-	if (entry == NULL)
-		return LOOKUP_MISS;
+	if (has_params || cache_store() == NULL)
+		return LOOKUP_FAILED;
+	if (!cache_decide_query(query, query_string, *rtes, &run, &d) || d.skip != SKIP_NONE)
+		return LOOKUP_FAILED;
 	foreach(lc, query->targetList)
 		if (!lfirst_node(TargetEntry, lc)->resjunk)
 			natts++;
-	if (entry_check(entry, len, d->fingerprint.data, d->fingerprint.len,
-					d->ndeps, d->deps, *gens, natts, &tuples, &ntuples) == ENTRY_OK)
-		return LOOKUP_HIT;
-	return LOOKUP_MISS;
+	return cache_lookup(&d, natts, &view);
 }
 
 static PlannedStmt *
 cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 				 ParamListInfo boundParams)
 {
-	List	   *rtes;
-
-	forget_handoff();
+	missed_stmt = NULL;
 
 	/*
 	 * Plain statements only: not a cursor that DECLARE sets up (its options
@@ -252,13 +200,12 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 		parse->commandType == CMD_SELECT && parse->utilityStmt == NULL &&
 		!executor_is_running())
 	{
-		MemoryContext cxt = AllocSetContextCreate(TopMemoryContext,
+		MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
 												  "cachebot planning",
 												  ALLOCSET_SMALL_SIZES);
 		MemoryContext old = MemoryContextSwitchTo(cxt);
-		CacheDecision *d = palloc(sizeof(CacheDecision));
-		uint64	   *gens = NULL;
-		QueryLookup outcome = lookup_query(parse, query_string, &rtes, d, &gens);
+		List	   *rtes;
+		LookupOutcome outcome = lookup_query(parse, query_string, &rtes);
 		PlannedStmt *stmt;
 
 		MemoryContextSwitchTo(old);
@@ -268,26 +215,13 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 			MemoryContextDelete(cxt);
 			return stmt;
 		}
-		if (outcome != LOOKUP_MISS)
+		MemoryContextDelete(cxt);
+		stmt = plan_normally(parse, query_string, cursorOptions, boundParams);
+		if (outcome == LOOKUP_MISS)
 		{
-			MemoryContextDelete(cxt);
-			return plan_normally(parse, query_string, cursorOptions, boundParams);
+			missed_stmt = stmt;
+			missed_source = query_string;
 		}
-		PG_TRY();
-		{
-			stmt = plan_normally(parse, query_string, cursorOptions, boundParams);
-		}
-		PG_CATCH();
-		{
-			MemoryContextDelete(cxt);
-			PG_RE_THROW();
-		}
-		PG_END_TRY();
-		handoff.stmt = stmt;
-		handoff.source = query_string;
-		handoff.cxt = cxt;
-		handoff.decision = d;
-		handoff.gens = gens;
 		return stmt;
 	}
 	return plan_normally(parse, query_string, cursorOptions, boundParams);

@@ -15,21 +15,16 @@
 
 #include "nodes/params.h"
 #include "nodes/plannodes.h"
-#include "utils/palloc.h"
 
 extern void planner_install_hook(void);
 
 extern bool is_replay_plan(PlannedStmt *stmt);
 
 /*
- * If the planner looked stmt up (and missed) just before planning it, hands
- * over its decision and the gens it read, moving them into owner's care.
- * Whatever was handed over is forgotten either way.
+ * Did the planner find no valid entry for stmt's query right before
+ * planning it? Asked once, by the executor about to run it.
  */
-struct CacheDecision;
-extern bool planner_take_lookup(PlannedStmt *stmt, const char *source,
-								MemoryContext owner,
-								struct CacheDecision **decision, uint64 **gens);
+extern bool planner_missed_entry(PlannedStmt *stmt, const char *source);
 
 /* Plans a replay plan's query for real, as the executor is about to run it. */
 extern PlannedStmt *plan_replayed_query(PlannedStmt *replay, const char *source,

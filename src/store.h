@@ -33,10 +33,10 @@ typedef struct CacheStore
 	const char *name;
 
 	/*
-	 * Reads, in one round trip, the entry named key (copied into
-	 * CurrentMemoryContext; *entry is NULL when absent) and the version
-	 * records of deps[0..ndeps), creating absent records with a fresh gen.
-	 * Returns false if the store could not answer.
+	 * Reads, in one round trip, the entry named key (if key and entry are
+	 * not NULL: copied into CurrentMemoryContext, *entry NULL when absent)
+	 * and the version records of deps[0..ndeps), creating absent records
+	 * with a fresh gen. Returns false if the store could not answer.
 	 */
 	bool		(*lookup) (const Hash128 *key, int ndeps, const Hash128 *deps,
 						   char **entry, Size *entrylen, VersionRead *versions);

@@ -388,7 +388,8 @@ shmem_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	if (header == NULL)
 		return false;
 
-	*entry = key ? entry_get(key, entrylen) : NULL;
+	if (entry != NULL)
+		*entry = key ? entry_get(key, entrylen) : NULL;
 	for (int i = 0; i < ndeps; i++)
 	{
 		if (hash128_equal(&deps[i], &EPOCH_KEY))

@@ -4,6 +4,7 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/objectaccess.h"
 #include "catalog/pg_class.h"
@@ -14,8 +15,10 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
+#include "keys.h"
 #include "stats.h"
 #include "store.h"
+#include "tracking.h"
 #include "xact.h"
 
 typedef struct CollectedKey
@@ -105,6 +108,20 @@ xact_collect(const DepKey *key)
 		k.attnum == last_collected.attnum && k.valuehash == last_collected.valuehash)
 		return;
 	ensure_sets();
+
+	/*
+	 * Row keys collapse into the table's generation: past the bound, or once
+	 * the generation is collected anyway (it invalidates all they would).
+	 */
+	if (k.kind == DEP_COLUMN_VALUE)
+	{
+		DepKey		gen = depkey_make(DEP_GENERATION, k.dbid, k.relid, 0, 0);
+
+		if (hash_search(collected, &gen, HASH_FIND, NULL) != NULL)
+			return;
+		if (hash_get_num_entries(collected) >= CACHEBOT_MAX_XACT_KEYS)
+			k = gen;
+	}
 	c = hash_search(collected, &k, HASH_ENTER, &found);
 	if (!found)
 		c->nest_level = GetCurrentTransactionNestLevel();
@@ -283,16 +300,44 @@ xact_register_callbacks(void)
 
 PG_FUNCTION_INFO_V1(cachebot_invalidate_trigger);
 
+/* Collects (T, col, value) for the keyed columns of one row version. */
+static void
+collect_row_keys(const TrackInfo *info, TupleDesc desc, HeapTuple tuple)
+{
+	for (int i = 0; i < info->nkeyed; i++)
+	{
+		AttrNumber	attnum = info->keyed[i];
+		Form_pg_attribute att;
+		Datum		value;
+		bool		isnull;
+		uint64		hash;
+		DepKey		k;
+
+		if (attnum > desc->natts)
+			continue;
+		att = TupleDescAttr(desc, attnum - 1);
+		if (att->attisdropped)
+			continue;
+		value = heap_getattr(tuple, attnum, desc, &isnull);
+		/* No equality qual matches a NULL: nothing depends on its key. */
+		if (isnull || !column_value_hash(att->atttypid, att->attcollation, value, &hash))
+			continue;
+		k = depkey_make(DEP_COLUMN_VALUE, MyDatabaseId, info->root, attnum, hash);
+		xact_collect(&k);
+	}
+}
+
 /*
- * Row and TRUNCATE trigger installed by cachebot.track(). Its first argument
- * is the OID of the tracked table, so that the clones on partitions
- * invalidate their root.
+ * Row and TRUNCATE trigger installed by cachebot.track(). Its arguments are
+ * the tracked table's OID (so that the clones on partitions invalidate their
+ * root), its options and its keyed columns.
  */
 Datum
 cachebot_invalidate_trigger(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	Oid			root;
+	Oid			self;
+	TrackInfo	info;
 	DepKey		k;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
@@ -304,15 +349,31 @@ cachebot_invalidate_trigger(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("cachebot._invalidate_trigger() must be fired AFTER")));
 
-	root = RelationGetRelid(trigdata->tg_relation);
-	if (trigdata->tg_trigger->tgnargs >= 1)
-		root = (Oid) strtoul(trigdata->tg_trigger->tgargs[0], NULL, 10);
+	self = RelationGetRelid(trigdata->tg_relation);
+	tracking_parse(trigdata->tg_trigger->tgnargs, trigdata->tg_trigger->tgargs, self, &info);
 
 	k = depkey_make(TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event) ?
-					DEP_GENERATION : DEP_ANY_ROW, MyDatabaseId, root, 0, 0);
+					DEP_GENERATION : DEP_ANY_ROW, MyDatabaseId, info.root, 0, 0);
 	xact_collect(&k);
-	if (root != RelationGetRelid(trigdata->tg_relation))
-		mark_written(RelationGetRelid(trigdata->tg_relation));
+	if (info.root != self)
+		mark_written(self);
+
+	/*
+	 * Row keys by the old and the new values. A partition's columns need not
+	 * be numbered like its root's: its writes bump (T, *) only, which is what
+	 * readers of partitions depend on.
+	 */
+	if (TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) && info.root == self && info.nkeyed > 0)
+	{
+		TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
+
+		if (!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+			collect_row_keys(&info, desc, trigdata->tg_trigtuple);
+		if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+			collect_row_keys(&info, desc, trigdata->tg_newtuple);
+		else if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+			collect_row_keys(&info, desc, trigdata->tg_trigtuple);
+	}
 
 	return PointerGetDatum(NULL);
 }

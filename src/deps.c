@@ -1,0 +1,352 @@
+/*
+ * deps.c
+ *		The row-level dependency keys of a plan.
+ *
+ * The quals are read as planned, so equivalence classes have done their
+ * work: u.id = p.user_id AND u.id = 5 reaches the photo scan as
+ * p.user_id = 5. One keyed column per scan suffices: every row that can
+ * change the scan's output matches all of its equality quals, so its write
+ * bumps that column's key too. A qual on the preserved side of an outer join
+ * stays in the join, not in the scan, so that side falls back to (T, *).
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_statistic.h"
+#include "nodes/nodeFuncs.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/syscache.h"
+
+#include "deps.h"
+#include "eligibility.h"
+#include "keys.h"
+
+#define MAX_VALUES_PER_SCAN 64
+
+/* The values one qual fixes one column to. */
+typedef struct ColumnValues
+{
+	AttrNumber	attnum;
+	int			nvalues;
+	uint64		hashes[MAX_VALUES_PER_SCAN];
+	Oid			valtype;		/* for explain() */
+	Datum		values[MAX_VALUES_PER_SCAN];
+} ColumnValues;
+
+typedef struct ScanContext
+{
+	PlannedStmt *stmt;
+	ParamListInfo params;
+	ScanTarget *targets;
+	CacheDecision *d;
+} ScanContext;
+
+static Node *
+strip_relabel(Node *node)
+{
+	while (node && IsA(node, RelabelType))
+		node = (Node *) ((RelabelType *) node)->arg;
+	return node;
+}
+
+/* The value of a Const or of an external parameter; false if neither. */
+static bool
+expr_value(Node *node, ParamListInfo params, Oid *type, Datum *value, bool *isnull)
+{
+	node = strip_relabel(node);
+	if (IsA(node, Const))
+	{
+		*type = ((Const *) node)->consttype;
+		*value = ((Const *) node)->constvalue;
+		*isnull = ((Const *) node)->constisnull;
+		return true;
+	}
+	if (IsA(node, Param) && ((Param *) node)->paramkind == PARAM_EXTERN && params != NULL)
+	{
+		Param	   *p = (Param *) node;
+		ParamExternData workspace;
+		ParamExternData *prm;
+
+		if (p->paramid <= 0 || p->paramid > params->numParams)
+			return false;
+		prm = params->paramFetch ? params->paramFetch(params, p->paramid, false, &workspace)
+			: &params->params[p->paramid - 1];
+		if (prm == NULL || prm->ptype != p->paramtype)
+			return false;
+		*type = prm->ptype;
+		*value = prm->value;
+		*isnull = prm->isnull;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The table column a Var of the scan stands for: itself, or for an
+ * index-only scan's index column, the table column it indexes.
+ */
+static AttrNumber
+scan_column(Node *node, Index scanrelid, Relation index)
+{
+	Var		   *var;
+
+	node = strip_relabel(node);
+	if (node == NULL || !IsA(node, Var))
+		return InvalidAttrNumber;
+	var = (Var *) node;
+	if (var->varlevelsup != 0)
+		return InvalidAttrNumber;
+	if (index != NULL && var->varno == INDEX_VAR)
+	{
+		if (var->varattno <= 0 || var->varattno > index->rd_index->indnatts)
+			return InvalidAttrNumber;
+		return index->rd_index->indkey.values[var->varattno - 1];
+	}
+	if (var->varno != scanrelid)
+		return InvalidAttrNumber;
+	return var->varattno;
+}
+
+/* Reads col = value, value = col and col = ANY(array) from one qual. */
+static bool
+qual_column_values(Node *qual, Index scanrelid, Relation index, Relation rel,
+				   const ScanTarget *target, ParamListInfo params, ColumnValues *out)
+{
+	Oid			coltype;
+	Oid			colcoll;
+	Oid			valtype;
+	Datum		value;
+	bool		isnull;
+
+	if (IsA(qual, OpExpr) && list_length(((OpExpr *) qual)->args) == 2)
+	{
+		OpExpr	   *op = (OpExpr *) qual;
+		Node	   *left = linitial(op->args);
+		Node	   *right = lsecond(op->args);
+		AttrNumber	attnum = scan_column(left, scanrelid, index);
+
+		if (attnum == InvalidAttrNumber)
+		{
+			attnum = scan_column(right, scanrelid, index);
+			right = left;
+		}
+		if (attnum <= 0 || !tracking_is_keyed(&target->info, attnum) ||
+			!expr_value(right, params, &valtype, &value, &isnull) || isnull)
+			return false;
+		get_atttypetypmodcoll(RelationGetRelid(rel), attnum, &coltype, &(int32){0}, &colcoll);
+		out->attnum = attnum;
+		out->nvalues = 1;
+		out->valtype = valtype;
+		out->values[0] = value;
+		return compared_value_hash(coltype, colcoll, op->opno, op->inputcollid,
+								   valtype, value, &out->hashes[0]);
+	}
+	if (IsA(qual, ScalarArrayOpExpr) && ((ScalarArrayOpExpr *) qual)->useOr &&
+		list_length(((ScalarArrayOpExpr *) qual)->args) == 2)
+	{
+		ScalarArrayOpExpr *op = (ScalarArrayOpExpr *) qual;
+		AttrNumber	attnum = scan_column(linitial(op->args), scanrelid, index);
+		ArrayType  *array;
+		Oid			elemtype;
+		int16		elmlen;
+		bool		elmbyval;
+		char		elmalign;
+		Datum	   *elems;
+		bool	   *nulls;
+		int			nelems;
+
+		if (attnum <= 0 || !tracking_is_keyed(&target->info, attnum) ||
+			!expr_value(lsecond(op->args), params, &valtype, &value, &isnull) || isnull)
+			return false;
+		array = DatumGetArrayTypeP(value);
+		elemtype = ARR_ELEMTYPE(array);
+		get_typlenbyvalalign(elemtype, &elmlen, &elmbyval, &elmalign);
+		deconstruct_array(array, elemtype, elmlen, elmbyval, elmalign, &elems, &nulls, &nelems);
+		if (nelems > MAX_VALUES_PER_SCAN)
+			return false;
+		get_atttypetypmodcoll(RelationGetRelid(rel), attnum, &coltype, &(int32){0}, &colcoll);
+		out->attnum = attnum;
+		out->nvalues = 0;
+		out->valtype = elemtype;
+		for (int i = 0; i < nelems; i++)
+		{
+			if (nulls[i])
+				continue;		/* matches no row */
+			out->values[out->nvalues] = elems[i];
+			if (!compared_value_hash(coltype, colcoll, op->opno, op->inputcollid,
+									 elemtype, elems[i], &out->hashes[out->nvalues++]))
+				return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* How selective a column is: a one-column primary key first, then n_distinct. */
+static double
+column_selectivity_rank(Relation rel, AttrNumber attnum)
+{
+	Bitmapset  *pk = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
+	HeapTuple	tup;
+	double		ndistinct = 0;
+
+	if (bms_num_members(pk) == 1 &&
+		bms_is_member(attnum - FirstLowInvalidHeapAttributeNumber, pk))
+		return 1e300;
+	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(RelationGetRelid(rel)),
+						  Int16GetDatum(attnum), BoolGetDatum(false));
+	if (HeapTupleIsValid(tup))
+	{
+		float4		stadistinct = ((Form_pg_statistic) GETSTRUCT(tup))->stadistinct;
+
+		ndistinct = stadistinct >= 0 ? stadistinct :
+			-stadistinct * Max(rel->rd_rel->reltuples, 1);
+		ReleaseSysCache(tup);
+	}
+	return ndistinct;
+}
+
+static bool
+column_allowed(const ScanTarget *target, AttrNumber attnum)
+{
+	if (target->nhinted < 0)
+		return true;
+	for (int i = 0; i < target->nhinted; i++)
+		if (target->hinted[i] == attnum)
+			return true;
+	return false;
+}
+
+/*
+ * The keys of one scan of rtindex: quals name table columns, index_quals
+ * (of an index-only scan) the columns of index indexid.
+ */
+static void
+scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid indexid)
+{
+	ScanTarget *target = &cx->targets[rtindex];
+	Relation	rel;
+	Relation	index = NULL;
+	ColumnValues best = {0};
+	double		best_rank = -1;
+	bool		found = false;
+	ListCell   *lc;
+
+	if (!target->tracked)
+		return;
+	if (!target->own_root || target->info.nkeyed == 0 || (quals == NIL && index_quals == NIL))
+	{
+		decision_add_dep(cx->d, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
+		return;
+	}
+	rel = RelationIdGetRelation(target->info.root);
+	if (OidIsValid(indexid))
+		index = RelationIdGetRelation(indexid);
+	foreach(lc, list_concat_copy(quals, index_quals))
+	{
+		ColumnValues cv;
+		double		rank;
+		bool		on_index = foreach_current_index(lc) >= list_length(quals);
+
+		if (!qual_column_values((Node *) lfirst(lc), rtindex, on_index ? index : NULL,
+								rel, target, cx->params, &cv) ||
+			!column_allowed(target, cv.attnum))
+			continue;
+		if (target->nhinted > 0)
+			rank = -target->nhinted;	/* the hint decides; any of its columns */
+		else
+			rank = column_selectivity_rank(rel, cv.attnum) - cv.nvalues * 1e-9;
+		if (!found || rank > best_rank || (rank == best_rank && cv.nvalues < best.nvalues))
+		{
+			best = cv;
+			best_rank = rank;
+			found = true;
+		}
+	}
+	if (index)
+		RelationClose(index);
+	RelationClose(rel);
+
+	if (!found)
+		decision_add_dep(cx->d, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
+	else
+		for (int i = 0; i < best.nvalues; i++)
+		{
+			char	   *desc = NULL;
+
+			if (cx->d->describe)
+			{
+				Oid			outfunc;
+				bool		varlena;
+
+				getTypeOutputInfo(best.valtype, &outfunc, &varlena);
+				desc = psprintf("%s.%s = %s", get_rel_name(target->info.root),
+								get_attname(target->info.root, best.attnum, false),
+								OidOutputFunctionCall(outfunc, best.values[i]));
+			}
+			decision_add_dep(cx->d, DEP_COLUMN_VALUE, target->info.root, best.attnum,
+							 best.hashes[i], desc);
+		}
+}
+
+static void
+walk_plan(ScanContext *cx, Plan *plan)
+{
+	ListCell   *lc;
+	List	   *children = NIL;
+
+	if (plan == NULL)
+		return;
+	switch (nodeTag(plan))
+	{
+		case T_SeqScan:
+		case T_TidScan:
+		case T_TidRangeScan:
+			scan_keys(cx, ((Scan *) plan)->scanrelid, plan->qual, NIL, InvalidOid);
+			break;
+		case T_IndexScan:
+			scan_keys(cx, ((Scan *) plan)->scanrelid,
+					  list_concat_copy(((IndexScan *) plan)->indexqualorig, plan->qual),
+					  NIL, InvalidOid);
+			break;
+		case T_IndexOnlyScan:
+			scan_keys(cx, ((Scan *) plan)->scanrelid, plan->qual,
+					  ((IndexOnlyScan *) plan)->indexqual, ((IndexOnlyScan *) plan)->indexid);
+			break;
+		case T_BitmapHeapScan:
+			scan_keys(cx, ((Scan *) plan)->scanrelid,
+					  list_concat_copy(((BitmapHeapScan *) plan)->bitmapqualorig, plan->qual),
+					  NIL, InvalidOid);
+			break;
+		case T_Append:
+			children = ((Append *) plan)->appendplans;
+			break;
+		case T_MergeAppend:
+			children = ((MergeAppend *) plan)->mergeplans;
+			break;
+		case T_SubqueryScan:
+			children = list_make1(((SubqueryScan *) plan)->subplan);
+			break;
+		default:
+			break;
+	}
+	foreach(lc, children)
+		walk_plan(cx, (Plan *) lfirst(lc));
+	walk_plan(cx, plan->lefttree);
+	walk_plan(cx, plan->righttree);
+}
+
+void
+plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params, ScanTarget *targets,
+					   CacheDecision *d)
+{
+	ScanContext cx = {.stmt = stmt,.params = params,.targets = targets,.d = d};
+	ListCell   *lc;
+
+	walk_plan(&cx, stmt->planTree);
+	foreach(lc, stmt->subplans)
+		walk_plan(&cx, (Plan *) lfirst(lc));
+}

@@ -1,0 +1,33 @@
+/*
+ * deps.h
+ *		The row-level dependency keys of a plan (SPEC section 5).
+ *
+ * For every scan of a tracked table: if the scan's own quals, as planned,
+ * fix a keyed column to values (col = const, col = $n, col = ANY(array)),
+ * the keys (T, col, value) of one such column; otherwise (T, *).
+ */
+#ifndef CACHEBOT_DEPS_H
+#define CACHEBOT_DEPS_H
+
+#include "nodes/params.h"
+#include "nodes/plannodes.h"
+
+#include "tracking.h"
+
+struct CacheDecision;
+
+/* What the decision knows of one range table entry. */
+typedef struct ScanTarget
+{
+	bool		tracked;
+	bool		own_root;		/* a tracked table itself, not a partition */
+	TrackInfo	info;
+	int			nhinted;		/* -1: no hint column names this table */
+	AttrNumber	hinted[TRACK_MAX_KEYED];
+} ScanTarget;
+
+/* Adds the dependency keys of every scan in the plan to d. */
+extern void plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params,
+								   ScanTarget *targets, struct CacheDecision *d);
+
+#endif							/* CACHEBOT_DEPS_H */

@@ -1,0 +1,34 @@
+/*
+ * lookup.h
+ *		Reading a statement's entry and the versions that vouch for it.
+ *
+ * An entry is valid while every dependency it was stored with still has the
+ * gen stored beside it and no writer of it is committing. Checking the
+ * entry's own dependencies (not the ones the current plan would give) lets
+ * the planner serve a hit before any plan exists.
+ */
+#ifndef CACHEBOT_LOOKUP_H
+#define CACHEBOT_LOOKUP_H
+
+#include "eligibility.h"
+#include "entry.h"
+
+typedef enum LookupOutcome
+{
+	LOOKUP_HIT,
+	LOOKUP_MISS,				/* absent, stale, expired, or a collision */
+	LOOKUP_CORRUPT,				/* something not ours: a miss, and an error */
+	LOOKUP_FAILED				/* the store did not answer */
+} LookupOutcome;
+
+/* Reads the entry named by d's key, and checks it. On a hit fills *view. */
+extern LookupOutcome cache_lookup(const CacheDecision *d, int natts, EntryView *view);
+
+/*
+ * Reads the version records of d's dependencies (creating absent ones) into
+ * gens; *pending tells whether a writer of any is committing. False if the
+ * store did not answer.
+ */
+extern bool cache_read_versions(const CacheDecision *d, uint64 *gens, bool *pending);
+
+#endif							/* CACHEBOT_LOOKUP_H */

@@ -5,7 +5,11 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relation.h"
+#include "catalog/namespace.h"
+#include "executor/spi.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -16,14 +20,17 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/snapmgr.h"
 
 #include "eligibility.h"
 #include "hint.h"
+#include "keys.h"
 #include "lookup.h"
 #include "entry.h"
 #include "stats.h"
 #include "store.h"
+#include "tracking.h"
 #include "xact.h"
 
 PG_FUNCTION_INFO_V1(cachebot_invalidate_table);
@@ -64,12 +71,35 @@ require_select(Oid relid)
 				 errhint("Invalidating a table's cached results needs SELECT on it.")));
 }
 
+/*
+ * Collects what a change of this row would: (T, *) and, for a tracked table
+ * that is its own root, the keys of the row's keyed columns.
+ */
 static void
-collect_any_row(Oid relid)
+collect_row(Oid relid, HeapTupleHeader row)
 {
-	DepKey		k = depkey_make(DEP_ANY_ROW, MyDatabaseId, relid, 0, 0);
+	Relation	rel = relation_open(relid, AccessShareLock);
+	TrackInfo	info;
+	DepKey		k;
 
+	if (!tracking_lookup(rel, &info))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table %s is not tracked by cachebot", RelationGetRelationName(rel)),
+				 errhint("Run SELECT cachebot.track('%s');", RelationGetRelationName(rel))));
+	k = depkey_make(DEP_ANY_ROW, MyDatabaseId, info.root, 0, 0);
 	xact_collect(&k);
+	if (row != NULL && info.root == relid)
+	{
+		HeapTupleData tuple;
+
+		tuple.t_len = HeapTupleHeaderGetDatumLength(row);
+		ItemPointerSetInvalid(&tuple.t_self);
+		tuple.t_tableOid = relid;
+		tuple.t_data = row;
+		xact_collect_row(&info, RelationGetDescr(rel), &tuple);
+	}
+	relation_close(rel, AccessShareLock);
 }
 
 /* invalidate_table(regclass): takes effect when the transaction commits. */
@@ -85,13 +115,20 @@ cachebot_invalidate_table(PG_FUNCTION_ARGS)
 }
 
 /*
- * invalidate_object(regclass, pk): the results that can contain that row.
- * Until keyed columns exist this means every result that read the table.
+ * invalidate_object(regclass, pk): the results that can contain the row
+ * with that primary key, by its current values, at commit.
  */
 Datum
 cachebot_invalidate_object(PG_FUNCTION_ARGS)
 {
 	Oid			relid = PG_GETARG_OID(0);
+	Oid			pktype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	Relation	rel;
+	Oid			pkindex;
+	char	   *pkcol;
+	char	   *query;
+	Datum		values[1];
+	HeapTupleHeader row = NULL;
 
 	require_store();
 	require_select(relid);
@@ -99,7 +136,75 @@ cachebot_invalidate_object(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("primary key value must not be null")));
-	collect_any_row(relid);
+
+	rel = relation_open(relid, AccessShareLock);
+	pkindex = RelationGetPrimaryKeyIndex(rel);
+	if (!OidIsValid(pkindex))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table %s has no primary key", RelationGetRelationName(rel)),
+				 errhint("Pass the row instead: SELECT cachebot.invalidate_object(t) FROM %s t WHERE ...",
+						 RelationGetRelationName(rel))));
+	{
+		Relation	index = index_open(pkindex, AccessShareLock);
+
+		if (index->rd_index->indnkeyatts != 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("the primary key of table %s has more than one column",
+							RelationGetRelationName(rel)),
+					 errhint("Pass the row instead: SELECT cachebot.invalidate_object(t) FROM %s t WHERE ...",
+							 RelationGetRelationName(rel))));
+		pkcol = get_attname(relid, index->rd_index->indkey.values[0], false);
+		index_close(index, AccessShareLock);
+	}
+	query = psprintf("SELECT t FROM %s t WHERE %s = $1",
+					 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+												RelationGetRelationName(rel)),
+					 quote_identifier(pkcol));
+	relation_close(rel, AccessShareLock);
+
+	values[0] = PG_GETARG_DATUM(1);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args(query, 1, &pktype, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the row of %s", get_rel_name(relid));
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			row = (HeapTupleHeader) SPI_datumTransfer(d, false, -1);
+	}
+	SPI_finish();
+
+	/* A row that is gone still invalidates by its key. */
+	collect_row(relid, row);
+	if (row == NULL)
+	{
+		Relation	r = relation_open(relid, AccessShareLock);
+		TrackInfo	info;
+
+		if (tracking_lookup(r, &info) && info.root == relid)
+		{
+			AttrNumber	attnum = get_attnum(relid, pkcol);
+			uint64		hash;
+			Form_pg_attribute att = TupleDescAttr(RelationGetDescr(r), attnum - 1);
+
+			if (tracking_is_keyed(&info, attnum) &&
+				compared_value_hash(att->atttypid, att->attcollation,
+									OpernameGetOprid(list_make1(makeString("=")),
+													 att->atttypid, pktype),
+									att->attcollation, pktype, PG_GETARG_DATUM(1), &hash))
+			{
+				DepKey		k = depkey_make(DEP_COLUMN_VALUE, MyDatabaseId, relid, attnum, hash);
+
+				xact_collect(&k);
+			}
+		}
+		relation_close(r, AccessShareLock);
+	}
 	PG_RETURN_VOID();
 }
 
@@ -118,7 +223,7 @@ cachebot_invalidate_row(PG_FUNCTION_ARGS)
 						format_type_be(argtype)),
 				 errhint("Pass a row, as in SELECT cachebot.invalidate_object(t) FROM t WHERE ..., or call invalidate_object(table, key).")));
 	require_select(relid);
-	collect_any_row(relid);
+	collect_row(relid, PG_GETARG_HEAPTUPLEHEADER(0));
 	PG_RETURN_VOID();
 }
 

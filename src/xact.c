@@ -300,9 +300,8 @@ xact_register_callbacks(void)
 
 PG_FUNCTION_INFO_V1(cachebot_invalidate_trigger);
 
-/* Collects (T, col, value) for the keyed columns of one row version. */
-static void
-collect_row_keys(const TrackInfo *info, TupleDesc desc, HeapTuple tuple)
+void
+xact_collect_row(const TrackInfo *info, TupleDesc desc, HeapTuple tuple)
 {
 	for (int i = 0; i < info->nkeyed; i++)
 	{
@@ -368,11 +367,11 @@ cachebot_invalidate_trigger(PG_FUNCTION_ARGS)
 		TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
 
 		if (!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-			collect_row_keys(&info, desc, trigdata->tg_trigtuple);
+			xact_collect_row(&info, desc, trigdata->tg_trigtuple);
 		if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
-			collect_row_keys(&info, desc, trigdata->tg_newtuple);
+			xact_collect_row(&info, desc, trigdata->tg_newtuple);
 		else if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-			collect_row_keys(&info, desc, trigdata->tg_trigtuple);
+			xact_collect_row(&info, desc, trigdata->tg_trigtuple);
 	}
 
 	return PointerGetDatum(NULL);

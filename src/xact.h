@@ -11,12 +11,19 @@
 #ifndef CACHEBOT_XACT_H
 #define CACHEBOT_XACT_H
 
+#include "access/htup.h"
+#include "access/tupdesc.h"
+
 #include "cachebot.h"
 
 extern void xact_register_callbacks(void);
 
 /* Collects a key to bump when the current transaction commits. */
 extern void xact_collect(const DepKey *key);
+
+/* Collects (T, col, value) for the keyed columns of one version of a row of T. */
+struct TrackInfo;
+extern void xact_collect_row(const struct TrackInfo *info, TupleDesc desc, HeapTuple tuple);
 
 /* Collects the generation key of relid, and marks it written. */
 extern void xact_collect_generation(Oid relid);

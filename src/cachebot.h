@@ -74,6 +74,8 @@ extern int	cachebot_ttl;			/* seconds */
 extern int	cachebot_shmem_size;	/* kB */
 extern int	cachebot_max_entry_size;	/* kB */
 extern bool cachebot_strict;
+extern bool cachebot_cache_all;
+extern bool cachebot_cache_get;
 
 extern void cachebot_define_gucs(void);
 

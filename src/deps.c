@@ -12,8 +12,10 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/stratnum.h"
 #include "catalog/pg_statistic.h"
 #include "nodes/nodeFuncs.h"
+#include "parser/parsetree.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -349,4 +351,96 @@ plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params, ScanTarget *targ
 	walk_plan(&cx, stmt->planTree);
 	foreach(lc, stmt->subplans)
 		walk_plan(&cx, (Plan *) lfirst(lc));
+}
+
+/* Does one of quals fix index column col to a value known before the scan? */
+static bool
+index_column_fixed(Relation index, int col, List *quals, Index scanrelid, bool index_vars)
+{
+	ListCell   *lc;
+
+	foreach(lc, quals)
+	{
+		OpExpr	   *op = lfirst(lc);
+		Node	   *sides[2];
+
+		if (!IsA(op, OpExpr) || list_length(op->args) != 2 ||
+			get_op_opfamily_strategy(op->opno, index->rd_opfamily[col]) != BTEqualStrategyNumber)
+			continue;
+		sides[0] = linitial(op->args);
+		sides[1] = lsecond(op->args);
+		for (int s = 0; s < 2; s++)
+		{
+			Node	   *other = strip_relabel(sides[1 - s]);
+
+			if (scan_column(sides[s], scanrelid, index_vars ? index : NULL) !=
+				index->rd_index->indkey.values[col])
+				continue;
+			if (IsA(other, Const) ||
+				(IsA(other, Param) && ((Param *) other)->paramkind == PARAM_EXTERN))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Is the plan a lookup of at most one row by a key: a scan whose quals fix
+ * every key column of a unique, non-partial index of its table?
+ */
+bool
+plan_is_unique_lookup(PlannedStmt *stmt)
+{
+	Plan	   *plan = stmt->planTree;
+	List	   *quals = plan->qual;
+	List	   *index_quals = NIL;
+	Oid			scanned_index = InvalidOid;
+	Index		scanrelid;
+	RangeTblEntry *rte;
+	Relation	rel;
+	List	   *indexes;
+	ListCell   *lc;
+	bool		unique = false;
+
+	switch (nodeTag(plan))
+	{
+		case T_SeqScan:
+			break;
+		case T_IndexScan:
+			quals = list_concat_copy(((IndexScan *) plan)->indexqualorig, quals);
+			break;
+		case T_IndexOnlyScan:
+			index_quals = ((IndexOnlyScan *) plan)->indexqual;
+			scanned_index = ((IndexOnlyScan *) plan)->indexid;
+			break;
+		case T_BitmapHeapScan:
+			quals = list_concat_copy(((BitmapHeapScan *) plan)->bitmapqualorig, quals);
+			break;
+		default:
+			return false;
+	}
+	scanrelid = ((Scan *) plan)->scanrelid;
+	rte = rt_fetch(scanrelid, stmt->rtable);
+	rel = RelationIdGetRelation(rte->relid);
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+	{
+		Relation	index = RelationIdGetRelation(lfirst_oid(lc));
+		bool		all = index->rd_index->indisunique && index->rd_index->indimmediate &&
+			RelationGetIndexPredicate(index) == NIL;
+
+		for (int col = 0; all && col < index->rd_index->indnkeyatts; col++)
+			all = index->rd_index->indkey.values[col] != 0 &&
+				(index_column_fixed(index, col, quals, scanrelid, false) ||
+				 (RelationGetRelid(index) == scanned_index &&
+				  index_column_fixed(index, col, index_quals, scanrelid, true)));
+		RelationClose(index);
+		if (all)
+		{
+			unique = true;
+			break;
+		}
+	}
+	RelationClose(rel);
+	return unique;
 }

@@ -30,4 +30,7 @@ typedef struct ScanTarget
 extern void plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params,
 								   ScanTarget *targets, struct CacheDecision *d);
 
+/* Is the plan a lookup by primary key or unique key (for cache_get)? */
+extern bool plan_is_unique_lookup(PlannedStmt *stmt);
+
 #endif							/* CACHEBOT_DEPS_H */

@@ -443,6 +443,31 @@ compare_hash128(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * Does cache_all or cache_get (the setting, or the tables' own) ask for this
+ * unhinted statement? cache_all: every table it reads says so. cache_get: it
+ * reads one table, which says so, by a unique key.
+ */
+static bool
+implicitly_cached(PlannedStmt *stmt, ScanTarget *targets, int ntargets)
+{
+	bool		all = true;
+	bool		get = true;
+	int			ntables = 0;
+
+	for (int i = 1; i <= ntargets; i++)
+	{
+		if (!targets[i].tracked)
+			continue;
+		ntables++;
+		all &= targets[i].info.cache_all >= 0 ? targets[i].info.cache_all : cachebot_cache_all;
+		get &= targets[i].info.cache_get >= 0 ? targets[i].info.cache_get : cachebot_cache_get;
+	}
+	if (ntables > 0 && all)
+		return true;
+	return ntables == 1 && get && plan_is_unique_lookup(stmt);
+}
+
 /* Reads the hint; false if the statement asks for nothing. */
 static bool
 decision_begin(const char *source, int location, int length, CacheDecision *d,
@@ -450,7 +475,12 @@ decision_begin(const char *source, int location, int length, CacheDecision *d,
 {
 	hint_statement_text(source, location, length, text, textlen);
 	hint_parse(*text, *textlen, &d->hint);
-	if (d->hint.kind == HINT_NONE || d->hint.kind == HINT_NOCACHE)
+	if (d->hint.kind == HINT_NOCACHE)
+		return false;
+	/* Unhinted: a candidate only where cache_all or cache_get may apply. */
+	d->implicit = d->hint.kind == HINT_NONE;
+	if (d->implicit && !cachebot_cache_all && !cachebot_cache_get &&
+		!tracking_any_implicit())
 		return false;
 	d->skip = d->hint.kind == HINT_MALFORMED ? SKIP_BAD_HINT : SKIP_NONE;
 	d->skip_relid = InvalidOid;
@@ -505,6 +535,9 @@ cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 										SKIP_MUTABLE_FUNCTION);
 	if (d->skip == SKIP_NONE)
 		d->skip = resolve_hint_columns(stmt->rtable, targets, d);
+	if (d->implicit && (d->skip != SKIP_NONE ||
+						!implicitly_cached(stmt, targets, list_length(stmt->rtable))))
+		return false;			/* not asked for: no skip to count */
 	if (d->skip == SKIP_NONE)
 	{
 		plan_scan_dependencies(stmt, params, targets, d);
@@ -549,8 +582,9 @@ cache_decide_query(Query *query, const char *source, List *rtes,
 	int			textlen;
 	ScanTarget *targets;
 
-	if (!decision_begin(source, query->stmt_location, query->stmt_len, d, &text, &textlen))
-		return false;
+	if (!decision_begin(source, query->stmt_location, query->stmt_len, d, &text, &textlen) ||
+		d->implicit)
+		return false;			/* unhinted statements are decided on their plan */
 	if (d->skip == SKIP_NONE &&
 		(query->commandType != CMD_SELECT || query->utilityStmt != NULL ||
 		 query->hasModifyingCTE || query->rowMarks != NIL || query->hasForUpdate ||

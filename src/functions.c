@@ -174,8 +174,10 @@ cachebot_invalidate_object(PG_FUNCTION_ARGS)
 		bool		isnull;
 		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 
+		/* A small composite is stored with a short header: expand it first. */
 		if (!isnull)
-			row = (HeapTupleHeader) SPI_datumTransfer(d, false, -1);
+			row = (HeapTupleHeader) DatumGetPointer(
+				SPI_datumTransfer(PointerGetDatum(DatumGetHeapTupleHeader(d)), false, -1));
 	}
 	SPI_finish();
 

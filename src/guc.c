@@ -16,6 +16,8 @@ int			cachebot_ttl = 30 * 24 * 3600;
 int			cachebot_shmem_size = 64 * 1024;
 int			cachebot_max_entry_size = 1024;
 bool		cachebot_strict = false;
+bool		cachebot_cache_all = false;
+bool		cachebot_cache_get = false;
 
 static const struct config_enum_entry backend_options[] = {
 	{"shmem", CACHE_BACKEND_SHMEM, false},
@@ -81,6 +83,24 @@ cachebot_define_gucs(void)
 							 "Makes a malformed or unresolvable cache hint an error instead of a warning.",
 							 NULL,
 							 &cachebot_strict,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("cachebot.cache_all",
+							 "Caches every eligible SELECT, without a hint.",
+							 "Per table: cachebot.track(t, cache_all => ...). /* nocache */ opts a statement out.",
+							 &cachebot_cache_all,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("cachebot.cache_get",
+							 "Caches, without a hint, single-table lookups by primary key or unique key.",
+							 "Per table: cachebot.track(t, cache_get => ...). /* nocache */ opts a statement out.",
+							 &cachebot_cache_get,
 							 false,
 							 PGC_USERSET,
 							 0,

@@ -4,6 +4,9 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_trigger.h"
@@ -19,16 +22,27 @@
 static Oid	trigger_fn_oid = InvalidOid;
 static bool trigger_fn_known = false;
 
+/* -1: unknown; else whether a table sets cache_all or cache_get on */
+static int	any_implicit = -1;
+
 static void
 forget_trigger_fn(Datum arg, int cacheid, uint32 hashvalue)
 {
 	trigger_fn_known = false;
+	any_implicit = -1;
+}
+
+static void
+forget_implicit(Datum arg, Oid relid)
+{
+	any_implicit = -1;
 }
 
 void
 tracking_init(void)
 {
 	CacheRegisterSyscacheCallback(PROCOID, forget_trigger_fn, (Datum) 0);
+	CacheRegisterRelcacheCallback(forget_implicit, (Datum) 0);
 }
 
 static Oid
@@ -100,6 +114,51 @@ tracking_lookup(Relation rel, TrackInfo *info)
 		}
 	}
 	return false;
+}
+
+bool
+tracking_any_implicit(void)
+{
+	Oid			fn;
+	Relation	rel;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	if (any_implicit >= 0)
+		return any_implicit > 0;
+	any_implicit = 0;
+	fn = invalidate_trigger_oid();
+	if (!OidIsValid(fn))
+		return false;
+	rel = table_open(TriggerRelationId, AccessShareLock);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+		bool		isnull;
+		Datum		args;
+		bytea	   *bytes;
+		char	   *p;
+		char	   *end;
+
+		if (trig->tgfoid != fn || trig->tgnargs < 2)
+			continue;
+		args = heap_getattr(tup, Anum_pg_trigger_tgargs, RelationGetDescr(rel), &isnull);
+		if (isnull)
+			continue;
+		bytes = DatumGetByteaPP(args);
+		p = VARDATA_ANY(bytes);
+		end = p + VARSIZE_ANY_EXHDR(bytes);
+		p += strnlen(p, end - p) + 1;	/* the second argument: the options */
+		if (p < end && (strstr(p, "cache_all=t") || strstr(p, "cache_get=t")))
+		{
+			any_implicit = 1;
+			break;
+		}
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return any_implicit > 0;
 }
 
 bool

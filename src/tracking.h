@@ -33,6 +33,12 @@ extern bool tracking_lookup(Relation rel, TrackInfo *info);
 /* Is attnum a keyed column? */
 extern bool tracking_is_keyed(const TrackInfo *info, AttrNumber attnum);
 
+/*
+ * Does a tracked table of this database turn cache_all or cache_get on for
+ * itself? (Known per backend, relearnt after any relation changes.)
+ */
+extern bool tracking_any_implicit(void);
+
 extern void tracking_init(void);
 
 #endif							/* CACHEBOT_TRACKING_H */

@@ -152,6 +152,15 @@ TRUNCATE part_2;
 SELECT /* cache */ count(*) FROM part;
 SELECT /* cache */ count(*) FROM part_2;
 SELECT hits, misses, fills FROM s;
+-- attaching and detaching a partition is seen by the next read
+CREATE TABLE part_3 (id int, k int);
+INSERT INTO part_3 VALUES (250, 250);
+SELECT /* cache */ count(*) FROM part;
+ALTER TABLE part ATTACH PARTITION part_3 FOR VALUES FROM (200) TO (300);
+SELECT /* cache */ count(*) FROM part;
+ALTER TABLE part DETACH PARTITION part_3;
+SELECT /* cache */ count(*) FROM part;
+DROP TABLE part_3;
 CREATE TABLE parent (id int);
 CREATE TABLE child () INHERITS (parent);
 SELECT cachebot.track('parent');

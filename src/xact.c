@@ -6,12 +6,14 @@
 
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/objectaccess.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_proc.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "tcop/utility.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
@@ -47,6 +49,7 @@ static DepKey last_collected;
 static bool last_collected_valid = false;
 
 static object_access_hook_type prev_object_access_hook = NULL;
+static ProcessUtility_hook_type prev_process_utility = NULL;
 
 static void
 ensure_sets(void)
@@ -287,6 +290,33 @@ object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 	}
 }
 
+/*
+ * ALTER TABLE invalidates what read the table, whatever it changes: not
+ * every subcommand (ATTACH and DETACH PARTITION among them) reports itself
+ * to the object access hook.
+ */
+static void
+process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+				ProcessUtilityContext context, ParamListInfo params,
+				QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	Node	   *parsetree = pstmt->utilityStmt;
+	Oid			altered = InvalidOid;
+
+	if (IsA(parsetree, AlterTableStmt) && cache_store() != NULL)
+		altered = RangeVarGetRelid(((AlterTableStmt *) parsetree)->relation, NoLock, true);
+
+	if (prev_process_utility)
+		prev_process_utility(pstmt, queryString, readOnlyTree, context, params,
+							 queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+								queryEnv, dest, qc);
+
+	if (OidIsValid(altered))
+		xact_collect_generation(altered);
+}
+
 void
 xact_register_callbacks(void)
 {
@@ -294,6 +324,8 @@ xact_register_callbacks(void)
 	RegisterSubXactCallback(subxact_callback, NULL);
 	prev_object_access_hook = object_access_hook;
 	object_access_hook = object_access;
+	prev_process_utility = ProcessUtility_hook;
+	ProcessUtility_hook = process_utility;
 }
 
 /* ---- the trigger ---- */

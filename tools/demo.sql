@@ -35,9 +35,19 @@ ROLLBACK;
 SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
  WHERE u.username = 'david' AND p.status = 2 ORDER BY p.id;
 
+-- Precise invalidation: photo is keyed by id and user_id (primary and foreign key).
+SELECT /* cache */ count(*) FROM photo WHERE user_id = 1;
+UPDATE photo SET title = 'other user' WHERE user_id = 2;   -- does not touch user 1's result
+SELECT /* cache */ count(*) FROM photo WHERE user_id = 1;   -- still a hit
+UPDATE photo SET user_id = 1 WHERE id = 3;                  -- moves a photo to user 1
+SELECT /* cache */ count(*) FROM photo WHERE user_id = 1;   -- a miss, with the new count
+SELECT hits, misses, fills FROM cachebot.stats;
+
 -- What cachebot makes of a statement, without running it.
 SELECT cacheable, reason, dependencies, cached FROM cachebot.explain(
   $$SELECT /* cache */ count(*) FROM photo WHERE user_id = 1$$);
+SELECT cacheable, reason, dependencies FROM cachebot.explain(
+  $$SELECT /* cache */ * FROM photo WHERE id > 100$$);
 SELECT cacheable, reason FROM cachebot.explain(
   $$SELECT /* cache */ * FROM photo WHERE title > now()::text$$);
 

@@ -7,7 +7,7 @@ EXTENSION = cachebot
 DATA = sql/cachebot--0.1.sql
 PGFILEDESC = "cachebot - result cache with precise invalidation"
 
-REGRESS = hints hint_fuzz eligibility transactions errors store keys types privileges
+REGRESS = hints hint_fuzz eligibility transactions errors store keys implicit types privileges
 REGRESS_OPTS = --load-extension=cachebot
 ISOLATION = fill_while_writer_open writer_rollback savepoint_rollback \
             two_writers commit_between_lookup_and_store truncate \

@@ -32,7 +32,7 @@ typedef enum DepKind
 	DEP_EPOCH = 1,				/* global: flush() */
 	DEP_GENERATION = 2,			/* (T): TRUNCATE, DDL, invalidate_table */
 	DEP_ANY_ROW = 3,			/* (T, *): every row change of T */
-	DEP_COLUMN_VALUE = 4		/* (T, col, value): reserved for keyed columns */
+	DEP_COLUMN_VALUE = 4		/* (T, col, value): a keyed column's value */
 } DepKind;
 
 typedef struct DepKey

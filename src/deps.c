@@ -294,48 +294,71 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 		}
 }
 
-static void
-walk_plan(ScanContext *cx, Plan *plan)
+List *
+plan_children(Plan *plan)
 {
-	ListCell   *lc;
-	List	   *children = NIL;
+	switch (nodeTag(plan))
+	{
+		case T_Append:
+			return ((Append *) plan)->appendplans;
+		case T_MergeAppend:
+			return ((MergeAppend *) plan)->mergeplans;
+		case T_BitmapAnd:
+			return ((BitmapAnd *) plan)->bitmapplans;
+		case T_BitmapOr:
+			return ((BitmapOr *) plan)->bitmapplans;
+		case T_SubqueryScan:
+			return list_make1(((SubqueryScan *) plan)->subplan);
+		default:
+			return NIL;
+	}
+}
 
-	if (plan == NULL)
-		return;
+/*
+ * The quals of a scan of a table, as planned: those naming table columns,
+ * and, for an index-only scan, those naming the columns of its index.
+ * False if plan is not such a scan.
+ */
+static bool
+scan_quals(Plan *plan, List **quals, List **index_quals, Oid *indexid)
+{
+	*quals = plan->qual;
+	*index_quals = NIL;
+	*indexid = InvalidOid;
 	switch (nodeTag(plan))
 	{
 		case T_SeqScan:
 		case T_TidScan:
 		case T_TidRangeScan:
-			scan_keys(cx, ((Scan *) plan)->scanrelid, plan->qual, NIL, InvalidOid);
-			break;
+			return true;
 		case T_IndexScan:
-			scan_keys(cx, ((Scan *) plan)->scanrelid,
-					  list_concat_copy(((IndexScan *) plan)->indexqualorig, plan->qual),
-					  NIL, InvalidOid);
-			break;
+			*quals = list_concat_copy(((IndexScan *) plan)->indexqualorig, plan->qual);
+			return true;
 		case T_IndexOnlyScan:
-			scan_keys(cx, ((Scan *) plan)->scanrelid, plan->qual,
-					  ((IndexOnlyScan *) plan)->indexqual, ((IndexOnlyScan *) plan)->indexid);
-			break;
+			*index_quals = ((IndexOnlyScan *) plan)->indexqual;
+			*indexid = ((IndexOnlyScan *) plan)->indexid;
+			return true;
 		case T_BitmapHeapScan:
-			scan_keys(cx, ((Scan *) plan)->scanrelid,
-					  list_concat_copy(((BitmapHeapScan *) plan)->bitmapqualorig, plan->qual),
-					  NIL, InvalidOid);
-			break;
-		case T_Append:
-			children = ((Append *) plan)->appendplans;
-			break;
-		case T_MergeAppend:
-			children = ((MergeAppend *) plan)->mergeplans;
-			break;
-		case T_SubqueryScan:
-			children = list_make1(((SubqueryScan *) plan)->subplan);
-			break;
+			*quals = list_concat_copy(((BitmapHeapScan *) plan)->bitmapqualorig, plan->qual);
+			return true;
 		default:
-			break;
+			return false;
 	}
-	foreach(lc, children)
+}
+
+static void
+walk_plan(ScanContext *cx, Plan *plan)
+{
+	ListCell   *lc;
+	List	   *quals;
+	List	   *index_quals;
+	Oid			indexid;
+
+	if (plan == NULL)
+		return;
+	if (scan_quals(plan, &quals, &index_quals, &indexid))
+		scan_keys(cx, ((Scan *) plan)->scanrelid, quals, index_quals, indexid);
+	foreach(lc, plan_children(plan))
 		walk_plan(cx, (Plan *) lfirst(lc));
 	walk_plan(cx, plan->lefttree);
 	walk_plan(cx, plan->righttree);
@@ -392,9 +415,9 @@ bool
 plan_is_unique_lookup(PlannedStmt *stmt)
 {
 	Plan	   *plan = stmt->planTree;
-	List	   *quals = plan->qual;
-	List	   *index_quals = NIL;
-	Oid			scanned_index = InvalidOid;
+	List	   *quals;
+	List	   *index_quals;
+	Oid			scanned_index;
 	Index		scanrelid;
 	RangeTblEntry *rte;
 	Relation	rel;
@@ -402,23 +425,8 @@ plan_is_unique_lookup(PlannedStmt *stmt)
 	ListCell   *lc;
 	bool		unique = false;
 
-	switch (nodeTag(plan))
-	{
-		case T_SeqScan:
-			break;
-		case T_IndexScan:
-			quals = list_concat_copy(((IndexScan *) plan)->indexqualorig, quals);
-			break;
-		case T_IndexOnlyScan:
-			index_quals = ((IndexOnlyScan *) plan)->indexqual;
-			scanned_index = ((IndexOnlyScan *) plan)->indexid;
-			break;
-		case T_BitmapHeapScan:
-			quals = list_concat_copy(((BitmapHeapScan *) plan)->bitmapqualorig, quals);
-			break;
-		default:
-			return false;
-	}
+	if (!scan_quals(plan, &quals, &index_quals, &scanned_index))
+		return false;
 	scanrelid = ((Scan *) plan)->scanrelid;
 	rte = rt_fetch(scanrelid, stmt->rtable);
 	rel = RelationIdGetRelation(rte->relid);

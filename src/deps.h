@@ -30,6 +30,9 @@ typedef struct ScanTarget
 extern void plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params,
 								   ScanTarget *targets, struct CacheDecision *d);
 
+/* The subplans of a plan node other than its left and right trees. */
+extern List *plan_children(Plan *plan);
+
 /* Is the plan a lookup by primary key or unique key (for cache_get)? */
 extern bool plan_is_unique_lookup(PlannedStmt *stmt);
 

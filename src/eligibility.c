@@ -236,7 +236,6 @@ static SkipReason
 check_plan(Plan *plan, ExprTest test, SkipReason failure)
 {
 	List	   *exprs = NIL;
-	List	   *children = NIL;
 	ListCell   *lc;
 
 	if (plan == NULL)
@@ -261,18 +260,11 @@ check_plan(Plan *plan, ExprTest test, SkipReason failure)
 		case T_CteScan:
 		case T_WorkTableScan:
 		case T_RecursiveUnion:
-			break;
 		case T_Append:
-			children = ((Append *) plan)->appendplans;
-			break;
 		case T_MergeAppend:
-			children = ((MergeAppend *) plan)->mergeplans;
-			break;
 		case T_BitmapAnd:
-			children = ((BitmapAnd *) plan)->bitmapplans;
-			break;
 		case T_BitmapOr:
-			children = ((BitmapOr *) plan)->bitmapplans;
+		case T_SubqueryScan:
 			break;
 		case T_IndexScan:
 			exprs = list_make2(((IndexScan *) plan)->indexqualorig,
@@ -293,9 +285,6 @@ check_plan(Plan *plan, ExprTest test, SkipReason failure)
 			break;
 		case T_TidRangeScan:
 			exprs = list_make1(((TidRangeScan *) plan)->tidrangequals);
-			break;
-		case T_SubqueryScan:
-			children = list_make1(((SubqueryScan *) plan)->subplan);
 			break;
 		case T_FunctionScan:
 			exprs = list_make1(((FunctionScan *) plan)->functions);
@@ -339,7 +328,7 @@ check_plan(Plan *plan, ExprTest test, SkipReason failure)
 		exprs_fail(test, plan->initPlan) || exprs_fail(test, exprs))
 		return failure;
 
-	foreach(lc, children)
+	foreach(lc, plan_children(plan))
 	{
 		SkipReason	why = check_plan((Plan *) lfirst(lc), test, failure);
 

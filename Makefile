@@ -1,7 +1,7 @@
 # cachebot: PGXS build, and the two commands of the README.
 MODULE_big = cachebot
 OBJS = src/cachebot.o src/guc.o src/hint.o src/fingerprint.o src/entry.o \
-       src/eligibility.o src/tracking.o src/deps.o src/keys.o src/lookup.o src/executor.o src/planner.o src/xact.o src/store_shmem.o \
+       src/eligibility.o src/tracking.o src/deps.o src/keys.o src/lookup.o src/executor.o src/planner.o src/xact.o src/store_shmem.o src/store_memcached.o \
        src/stats.o src/functions.o
 EXTENSION = cachebot
 DATA = sql/cachebot--0.1.sql
@@ -15,6 +15,7 @@ ISOLATION = fill_while_writer_open writer_rollback savepoint_rollback \
 ISOLATION_OPTS = --load-extension=cachebot
 
 PG_CPPFLAGS = -I$(srcdir)/src
+SHLIB_LINK = -lmemcached
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

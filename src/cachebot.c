@@ -30,7 +30,9 @@ cachebot_shmem_request(void)
 	if (prev_shmem_request_hook)
 		prev_shmem_request_hook();
 	stats_request();
-	shmem_store_request();
+	memcached_store_request();
+	if (cachebot_backend == CACHE_BACKEND_SHMEM)
+		shmem_store_request();
 }
 
 static void
@@ -40,7 +42,9 @@ cachebot_shmem_startup(void)
 		prev_shmem_startup_hook();
 	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
 	stats_startup();
-	shmem_store_startup();
+	memcached_store_startup();
+	if (cachebot_backend == CACHE_BACKEND_SHMEM)
+		shmem_store_startup();
 	LWLockRelease(AddinShmemInitLock);
 }
 

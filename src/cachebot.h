@@ -65,7 +65,8 @@ extern char *depkey_describe(const DepKey *key);
 /* Settings (guc.c) */
 typedef enum CacheBackend
 {
-	CACHE_BACKEND_SHMEM = 0
+	CACHE_BACKEND_SHMEM = 0,
+	CACHE_BACKEND_MEMCACHED = 1
 } CacheBackend;
 
 extern bool cachebot_enabled;
@@ -76,6 +77,9 @@ extern int	cachebot_max_entry_size;	/* kB */
 extern bool cachebot_strict;
 extern bool cachebot_cache_all;
 extern bool cachebot_cache_get;
+extern char *cachebot_memcached_servers;
+extern char *cachebot_prefix;
+extern int	cachebot_memcached_timeout;	/* ms */
 
 extern void cachebot_define_gucs(void);
 

@@ -279,11 +279,12 @@ cachebot_stat_counters(PG_FUNCTION_ARGS)
 		values[1] = Int64GetDatum((int64) stats_get_skip(i));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	if (store)
-		store->usage(&entries, &bytes);
+	if (store && store->usage)
 	{
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
+
+		store->usage(&entries, &bytes);
 
 		values[0] = CStringGetTextDatum("entries");
 		values[1] = Int64GetDatum((int64) entries);

@@ -18,9 +18,13 @@ int			cachebot_max_entry_size = 1024;
 bool		cachebot_strict = false;
 bool		cachebot_cache_all = false;
 bool		cachebot_cache_get = false;
+char	   *cachebot_memcached_servers = NULL;
+char	   *cachebot_prefix = NULL;
+int			cachebot_memcached_timeout = 50;
 
 static const struct config_enum_entry backend_options[] = {
 	{"shmem", CACHE_BACKEND_SHMEM, false},
+	{"memcached", CACHE_BACKEND_MEMCACHED, false},
 	{NULL, 0, false}
 };
 
@@ -38,7 +42,7 @@ cachebot_define_gucs(void)
 
 	DefineCustomEnumVariable("cachebot.backend",
 							 "Where cached results are stored.",
-							 "shmem is an embedded shared-memory store sized by cachebot.shmem_size.",
+							 "shmem: an embedded shared-memory store sized by cachebot.shmem_size; memcached: the pool in cachebot.memcached_servers.",
 							 &cachebot_backend,
 							 CACHE_BACKEND_SHMEM,
 							 backend_options,
@@ -105,6 +109,35 @@ cachebot_define_gucs(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+
+	DefineCustomStringVariable("cachebot.memcached_servers",
+							   "The memcached pool: comma-separated host:port (consistent hashing across them).",
+							   NULL,
+							   &cachebot_memcached_servers,
+							   "127.0.0.1:11211",
+							   PGC_SIGHUP,
+							   0,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("cachebot.prefix",
+							   "Prepended to every memcached key, so that servers can share one pool.",
+							   NULL,
+							   &cachebot_prefix,
+							   "",
+							   PGC_SIGHUP,
+							   0,
+							   NULL, NULL, NULL);
+
+	DefineCustomIntVariable("cachebot.memcached_timeout",
+							"Connect and I/O timeout for memcached.",
+							"After a failure the pool is skipped for a second.",
+							&cachebot_memcached_timeout,
+							50,
+							1,
+							10000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("cachebot");
 }

@@ -54,7 +54,7 @@ typedef struct CacheStore
 	/* Drops every entry (the epoch is bumped by the caller). */
 	void		(*flush) (void);
 
-	/* Current number of entries and bytes they occupy. */
+	/* Current number of entries and bytes they occupy; NULL if unknown. */
 	void		(*usage) (uint64 *entries, uint64 *bytes);
 } CacheStore;
 
@@ -65,6 +65,12 @@ extern const CacheStore *cache_store(void);
 extern const CacheStore shmem_store;
 extern void shmem_store_request(void);
 extern void shmem_store_startup(void);
+extern bool shmem_store_ready(void);
+
+/* The memcached store (store_memcached.c). */
+extern const CacheStore memcached_store;
+extern void memcached_store_request(void);
+extern void memcached_store_startup(void);
 
 /* The dependency key every entry has: bumped by flush(). */
 extern const Hash128 EPOCH_KEY;

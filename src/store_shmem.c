@@ -571,8 +571,16 @@ const CacheStore shmem_store = {
 	.usage = shmem_usage,
 };
 
+bool
+shmem_store_ready(void)
+{
+	return header != NULL;
+}
+
 const CacheStore *
 cache_store(void)
 {
+	if (cachebot_backend == CACHE_BACKEND_MEMCACHED)
+		return &memcached_store;
 	return header ? &shmem_store : NULL;
 }

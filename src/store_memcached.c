@@ -1,0 +1,437 @@
+/*
+ * store_memcached.c
+ *		The memcached store: a pool shared by several servers (SPEC section 7).
+ *
+ * One libmemcached handle per backend, binary protocol, consistent hashing
+ * over cachebot.memcached_servers. Every key is a fixed-length hash of the
+ * namespace (cachebot.prefix, the cluster's system identifier, the server
+ * version) and of what it names, so it fits memcached's key limit and two
+ * prefixes or clusters never meet.
+ *
+ * A version record is one counter, A * 2^32 + B: a writer adds 2^32 at
+ * pre-commit and 1 after commit (or abort), so a single atomic increment
+ * moves gen on and counts pending = A - B. A record that was lost comes
+ * back with a random value, so no entry's stored gen matches it.
+ *
+ * Trouble never fails a statement: after an error the store is skipped for
+ * a back-off period (one timeout, not one per statement). A bump that could
+ * not be delivered sets a cluster-wide "bypass" flag: nothing is served or
+ * filled until the epoch has been bumped on the servers, so no entry that
+ * the lost bump should have invalidated is reachable again.
+ */
+#include "postgres.h"
+
+#include <libmemcached/memcached.h>
+
+#include "access/xlog.h"
+#include "common/pg_prng.h"
+#include "miscadmin.h"
+#include "port/atomics.h"
+#include "storage/ipc.h"
+#include "storage/shmem.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "stats.h"
+#include "store.h"
+
+#define KEY_LEN			34		/* "cb" + kind + 32 hex digits; */
+#define PENDING_SHIFT	32
+#define BACKOFF_MS		1000
+#define MAX_TTL			(30 * 24 * 3600)	/* larger is an absolute time */
+
+typedef struct MemcachedShared
+{
+	pg_atomic_uint32 bypass;	/* a bump was lost: bump the epoch first */
+} MemcachedShared;
+
+static MemcachedShared *shared = NULL;
+
+static memcached_st *mc = NULL;
+static char *mc_servers = NULL;		/* what mc was built from */
+static char *mc_prefix = NULL;
+static int	mc_timeout = -1;
+static Hash128 ns;					/* namespace of every key */
+static TimestampTz down_until = 0;
+
+/* Pending records seen unchanged, to let a crashed writer's mark expire. */
+typedef struct PendingSeen
+{
+	Hash128		key;
+	uint64		value;
+	TimestampTz since;
+} PendingSeen;
+static HTAB *pending_seen = NULL;
+
+void
+memcached_store_request(void)
+{
+	RequestAddinShmemSpace(MAXALIGN(sizeof(MemcachedShared)));
+}
+
+void
+memcached_store_startup(void)
+{
+	bool		found;
+
+	shared = ShmemInitStruct("cachebot memcached", sizeof(MemcachedShared), &found);
+	if (!found)
+		pg_atomic_init_u32(&shared->bypass, 0);
+}
+
+static void
+disconnect(void)
+{
+	if (mc != NULL)
+		memcached_free(mc);
+	mc = NULL;
+}
+
+/* (Re)builds the handle when the settings changed; false if unusable. */
+static bool
+connect_if_needed(void)
+{
+	memcached_server_list_st servers;
+	StringInfoData nsbuf;
+
+	if (mc != NULL && mc_servers && strcmp(mc_servers, cachebot_memcached_servers) == 0 &&
+		mc_prefix && strcmp(mc_prefix, cachebot_prefix) == 0 &&
+		mc_timeout == cachebot_memcached_timeout)
+		return true;
+
+	disconnect();
+	if (mc_servers)
+		pfree(mc_servers);
+	if (mc_prefix)
+		pfree(mc_prefix);
+	mc_servers = MemoryContextStrdup(TopMemoryContext, cachebot_memcached_servers);
+	mc_prefix = MemoryContextStrdup(TopMemoryContext, cachebot_prefix);
+	mc_timeout = cachebot_memcached_timeout;
+
+	initStringInfo(&nsbuf);
+	appendStringInfo(&nsbuf, "%s%c" UINT64_FORMAT "%c%d", cachebot_prefix, '\0',
+					 GetSystemIdentifier(), '\0', PG_VERSION_NUM);
+	ns = hash128_bytes(nsbuf.data, nsbuf.len);
+	pfree(nsbuf.data);
+
+	mc = memcached_create(NULL);
+	if (mc == NULL)
+		return false;
+	servers = memcached_servers_parse(cachebot_memcached_servers);
+	if (servers == NULL || memcached_server_push(mc, servers) != MEMCACHED_SUCCESS)
+	{
+		if (servers)
+			memcached_server_list_free(servers);
+		disconnect();
+		return false;
+	}
+	memcached_server_list_free(servers);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_BINARY_PROTOCOL, 1);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_DISTRIBUTION,
+						   MEMCACHED_DISTRIBUTION_CONSISTENT_KETAMA);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, mc_timeout);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, mc_timeout);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SND_TIMEOUT, mc_timeout * 1000);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RCV_TIMEOUT, mc_timeout * 1000);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_RETRY_TIMEOUT, 1);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SERVER_FAILURE_LIMIT, 2);
+	return true;
+}
+
+/* Something went wrong: skip the store for a while. */
+static void
+went_wrong(void)
+{
+	down_until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), BACKOFF_MS);
+	stats_count(STAT_ERRORS, 1);
+	disconnect();
+}
+
+static bool
+usable(void)
+{
+	if (down_until != 0)
+	{
+		if (GetCurrentTimestamp() < down_until)
+			return false;
+		down_until = 0;
+	}
+	return connect_if_needed();
+}
+
+static void
+make_key(char *out, char kind, const Hash128 *what)
+{
+	Hash128		parts[2] = {ns, *what};
+	Hash128		h = hash128_bytes(parts, sizeof(parts));
+
+	snprintf(out, KEY_LEN + 1, "cb%c%016llx%016llx", kind,
+			 (unsigned long long) h.hi, (unsigned long long) h.lo);
+}
+
+static void
+version_key(char *out, const Hash128 *dep)
+{
+	/* The epoch belongs to the namespace, not to one database. */
+	make_key(out, hash128_equal(dep, &EPOCH_KEY) ? 'x' : 'v', dep);
+}
+
+/* A fresh record: no writer pending (A == B), a random start. */
+static uint64
+fresh_record(void)
+{
+	uint64		r = new_generation() & 0x7fffffff;
+
+	return (r << PENDING_SHIFT) | r;
+}
+
+static bool
+record_pending(const Hash128 *dep, uint64 value)
+{
+	uint32		a = (uint32) (value >> PENDING_SHIFT);
+	uint32		b = (uint32) value;
+	PendingSeen *seen;
+	bool		found;
+	TimestampTz now;
+
+	if ((int32) (a - b) <= 0)
+		return false;
+	if (pending_seen == NULL)
+	{
+		HASHCTL		ctl = {.keysize = sizeof(Hash128),.entrysize = sizeof(PendingSeen)};
+
+		pending_seen = hash_create("cachebot pending records", 64, &ctl,
+								   HASH_ELEM | HASH_BLOBS);
+	}
+	else if (hash_get_num_entries(pending_seen) > 10000)
+	{
+		hash_destroy(pending_seen);
+		pending_seen = NULL;
+		return record_pending(dep, value);
+	}
+	now = GetCurrentTimestamp();
+	seen = hash_search(pending_seen, dep, HASH_ENTER, &found);
+	if (!found || seen->value != value)
+	{
+		seen->value = value;
+		seen->since = now;
+		return true;
+	}
+	/* The same mark for too long: its writer is gone. */
+	return !TimestampDifferenceExceeds(seen->since, now, CACHEBOT_PENDING_EXPIRY_SECS * 1000);
+}
+
+static bool
+parse_u64(const char *value, size_t len, uint64 *out)
+{
+	char		buf[32];
+	char	   *end;
+
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, value, len);
+	buf[len] = '\0';
+	errno = 0;
+	*out = strtoull(buf, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* Bumps the epoch, if a lost bump asks for it; false while that fails. */
+static bool recover_from_bypass(void);
+
+static bool
+mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
+		  char **entry, Size *entrylen, VersionRead *versions)
+{
+	int			nkeys = ndeps + (key && entry ? 1 : 0);
+	char	  **keys;
+	size_t	   *lens;
+	char	   *keybuf;
+	bool	   *found;
+	memcached_result_st *res;
+	memcached_return_t rc;
+	int			first_dep = nkeys - ndeps;
+
+	if (entry)
+		*entry = NULL;
+	if (!usable() || !recover_from_bypass())
+		return false;
+	if (nkeys == 0)
+		return true;
+
+	keys = palloc(nkeys * sizeof(char *));
+	lens = palloc(nkeys * sizeof(size_t));
+	keybuf = palloc(nkeys * (KEY_LEN + 1));
+	found = palloc0(nkeys * sizeof(bool));
+	for (int i = 0; i < nkeys; i++)
+	{
+		keys[i] = keybuf + i * (KEY_LEN + 1);
+		if (i < first_dep)
+			make_key(keys[i], 'e', key);
+		else
+			version_key(keys[i], &deps[i - first_dep]);
+		lens[i] = KEY_LEN;
+	}
+
+	/* One round trip for the entry and every record. */
+	rc = memcached_mget(mc, (const char *const *) keys, lens, nkeys);
+	if (rc != MEMCACHED_SUCCESS)
+	{
+		went_wrong();
+		return false;
+	}
+	while ((res = memcached_fetch_result(mc, NULL, &rc)) != NULL)
+	{
+		const char *k = memcached_result_key_value(res);
+		const char *v = memcached_result_value(res);
+		size_t		vlen = memcached_result_length(res);
+
+		for (int i = 0; i < nkeys; i++)
+		{
+			if (found[i] || strncmp(keys[i], k, KEY_LEN) != 0)
+				continue;
+			found[i] = true;
+			if (i < first_dep)
+			{
+				/* MAXALIGNed copy: tuples are read in place */
+				*entry = palloc(Max(vlen, 1));
+				memcpy(*entry, v, vlen);
+				*entrylen = vlen;
+			}
+			else
+			{
+				uint64		value;
+
+				if (!parse_u64(v, vlen, &value))
+					found[i] = false;	/* not ours: recreated below, a miss */
+				else
+				{
+					versions[i - first_dep].gen = value;
+					versions[i - first_dep].pending =
+						record_pending(&deps[i - first_dep], value);
+				}
+			}
+			break;
+		}
+		memcached_result_free(res);
+	}
+	if (rc != MEMCACHED_END && rc != MEMCACHED_SUCCESS && rc != MEMCACHED_NOTFOUND)
+	{
+		went_wrong();
+		return false;
+	}
+
+	/* Absent records: create them, or read the one a concurrent reader made. */
+	for (int i = first_dep; i < nkeys; i++)
+	{
+		uint64		value;
+
+		if (found[i])
+			continue;
+		rc = memcached_increment_with_initial(mc, keys[i], KEY_LEN, 0, fresh_record(),
+											  0, &value);
+		if (rc != MEMCACHED_SUCCESS)
+		{
+			went_wrong();
+			return false;
+		}
+		versions[i - first_dep].gen = value;
+		versions[i - first_dep].pending = record_pending(&deps[i - first_dep], value);
+	}
+	return true;
+}
+
+static bool
+mc_put(const Hash128 *key, const char *data, Size len)
+{
+	char		k[KEY_LEN + 1];
+	memcached_return_t rc;
+
+	if (!usable())
+		return false;
+	make_key(k, 'e', key);
+	rc = memcached_set(mc, k, KEY_LEN, data, len, (time_t) Min(cachebot_ttl, MAX_TTL), 0);
+	if (rc == MEMCACHED_SUCCESS)
+		return true;
+	if (rc == MEMCACHED_E2BIG || rc == MEMCACHED_NOTSTORED)
+		return false;			/* too large for the servers: a skip, not trouble */
+	went_wrong();
+	return false;
+}
+
+static bool
+increment(const Hash128 *dep, uint64 delta)
+{
+	char		k[KEY_LEN + 1];
+	uint64		value;
+
+	version_key(k, dep);
+	/* A record created here starts pending if that is what delta adds. */
+	return memcached_increment_with_initial(mc, k, KEY_LEN, delta,
+											fresh_record() + delta, 0, &value)
+		== MEMCACHED_SUCCESS;
+}
+
+static bool
+mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
+{
+	uint64		delta = phase == BUMP_PRE_COMMIT ? (UINT64CONST(1) << PENDING_SHIFT) : 1;
+	bool		ok = true;
+
+	if (phase == BUMP_NOW)
+		delta = UINT64CONST(1) << PENDING_SHIFT | 1;	/* new gen, nothing pending */
+	if (!usable())
+		ok = false;
+	for (int i = 0; ok && i < nkeys; i++)
+		if (!increment(&keys[i], delta))
+			ok = false;
+	if (!ok)
+	{
+		/* Until the epoch moves on, nothing cached may be trusted. */
+		if (shared)
+			pg_atomic_write_u32(&shared->bypass, 1);
+		if (down_until == 0)
+			went_wrong();
+	}
+	return ok;
+}
+
+static bool
+recover_from_bypass(void)
+{
+	Hash128		epoch = EPOCH_KEY;
+
+	if (shared == NULL || pg_atomic_read_u32(&shared->bypass) == 0)
+		return true;
+	if (!increment(&epoch, UINT64CONST(1) << PENDING_SHIFT | 1))
+	{
+		went_wrong();
+		return false;
+	}
+	pg_atomic_write_u32(&shared->bypass, 0);
+	return true;
+}
+
+static void
+mc_flush(void)
+{
+	Hash128		epoch = EPOCH_KEY;
+
+	if (!usable() || !increment(&epoch, UINT64CONST(1) << PENDING_SHIFT | 1))
+	{
+		if (shared)
+			pg_atomic_write_u32(&shared->bypass, 1);
+		went_wrong();
+	}
+}
+
+const CacheStore memcached_store = {
+	.name = "memcached",
+	.lookup = mc_lookup,
+	.put = mc_put,
+	.bump = mc_bump,
+	.flush = mc_flush,
+	.usage = NULL,
+};

@@ -23,7 +23,9 @@ include $(PGXS)
 # Every object depends on every header: the modules share their structs.
 $(OBJS): $(wildcard $(srcdir)/src/*.h)
 
-.PHONY: demo test bench
+.PHONY: demo test bench print-regress
+print-regress:
+	@echo $(REGRESS)
 demo:
 	bash tools/run.sh demo
 test:

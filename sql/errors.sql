@@ -51,6 +51,6 @@ DROP TRIGGER wrong ON photo;
 SET cachebot.backend = 'memcached';
 SET cachebot.shmem_size = '1GB';
 SET cachebot.unknown_setting = 1;
-SHOW cachebot.backend;
+SELECT current_setting('cachebot.backend') IN ('shmem', 'memcached') AS known_backend;
 
 DROP TABLE photo, temp_photo, unlogged_photo, no_pk, part CASCADE;

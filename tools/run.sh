@@ -21,6 +21,8 @@ need=()
 command -v gcc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
 command -v runuser >/dev/null || need+=(util-linux)
+[ -f /usr/include/libmemcached/memcached.h ] || need+=(libmemcached-dev)
+command -v memcached >/dev/null || [ -x /usr/bin/memcached ] || need+=(memcached)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing: ${need[*]}"
   $sudo_cmd apt-get update
@@ -37,20 +39,27 @@ make -s PG_CONFIG="$PG_CONFIG" >/dev/null
 $sudo_cmd make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 
 # ---- throwaway PostgreSQL on a private port and socket ----
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+    || echo $((20000 + RANDOM % 20000))
+}
 work=$(mktemp -d /tmp/cachebot.XXXXXX)
 chmod 755 "$work"
 pgdata="$work/data"
 sock="$work/sock"
 mkdir -p "$sock"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)))
+port=$(free_port)
 run_pg() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$work"; fi
 
+mc_pidfile="$work/memcached.pid"
 stop_servers() {
   set +e
   [ -f "$pgdata/postmaster.pid" ] && run_pg pg_ctl -D "$pgdata" -m immediate -w stop >/dev/null 2>&1
+  [ -f "$mc_pidfile" ] && kill "$(cat "$mc_pidfile")" 2>/dev/null
+  [ -f "$mc_pidfile" ] && kill -CONT "$(cat "$mc_pidfile")" 2>/dev/null
   if [ "${KEEP_WORKDIR:-}" = "" ]; then rm -rf "$work"; else echo "kept $work"; fi
 }
 trap stop_servers EXIT
@@ -79,14 +88,37 @@ case "$mode" in
     ;;
   test)
     status=0
-    # pg_regress writes its results next to the tests: give it a copy it owns.
-    make -s PG_CONFIG="$PG_CONFIG" installcheck || status=1
-    if [ $status -ne 0 ]; then
-      for f in regression.diffs output_iso/regression.diffs; do
-        [ -f "$f" ] && { echo "== $f"; head -300 "$f"; }
-      done
-    fi
-    bash test/stress.sh || status=1
+    run_suites() {
+      # pg_regress writes its results next to the tests, in results/ and output_iso/
+      make -s PG_CONFIG="$PG_CONFIG" installcheck "$@" || status=1
+      if [ $status -ne 0 ]; then
+        for f in regression.diffs output_iso/regression.diffs; do
+          [ -f "$f" ] && { echo "== $f"; head -300 "$f"; }
+        done
+      fi
+      bash test/stress.sh || status=1
+    }
+    echo "== backend: shmem"
+    run_suites
+
+    echo "== backend: memcached"
+    mc_port=$(free_port)
+    mc_user=nobody; id memcache >/dev/null 2>&1 && mc_user=memcache
+    export MC_PORT=$mc_port MC_PIDFILE=$mc_pidfile
+    export MC_START="memcached -u $mc_user -l 127.0.0.1 -p $mc_port -m 128 -I 8m -d -P $mc_pidfile"
+    if [ "$(id -u)" -ne 0 ]; then MC_START="memcached -l 127.0.0.1 -p $mc_port -m 128 -I 8m -d -P $mc_pidfile"; fi
+    eval "$MC_START"
+    sleep 0.3
+    cat >> "$pgdata/postgresql.conf" <<CONF
+cachebot.backend = 'memcached'
+cachebot.memcached_servers = '127.0.0.1:$mc_port'
+CONF
+    run_pg pg_ctl -D "$pgdata" -l "$work/postgres.log" -w restart >/dev/null
+    export PGDATA_DIR=$pgdata
+    # the store test measures the embedded store's eviction: it has no memcached twin
+    run_suites REGRESS="$(make -s -f Makefile print-regress | sed 's/\bstore\b//')"
+    bash test/memcached.sh || status=1
+
     if [ $status -ne 0 ]; then
       echo "== server log (tail)"; tail -50 "$work/postgres.log"
       exit 1

@@ -250,6 +250,7 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	size_t	   *lens;
 	char	   *keybuf;
 	bool	   *found;
+	bool	   *garbage;
 	memcached_result_st *res;
 	memcached_return_t rc;
 	int			first_dep = nkeys - ndeps;
@@ -265,6 +266,7 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	lens = palloc(nkeys * sizeof(size_t));
 	keybuf = palloc(nkeys * (KEY_LEN + 1));
 	found = palloc0(nkeys * sizeof(bool));
+	garbage = palloc0(nkeys * sizeof(bool));
 	for (int i = 0; i < nkeys; i++)
 	{
 		keys[i] = keybuf + i * (KEY_LEN + 1);
@@ -305,7 +307,10 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 				uint64		value;
 
 				if (!parse_u64(v, vlen, &value))
-					found[i] = false;	/* not ours: recreated below, a miss */
+				{
+					garbage[i] = true;	/* replaced below */
+					found[i] = false;
+				}
 				else
 				{
 					versions[i - first_dep].gen = value;
@@ -330,6 +335,19 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 
 		if (found[i])
 			continue;
+		if (garbage[i])
+		{
+			/* Not a record of ours: a fresh one replaces it. */
+			char		fresh[32];
+			int			flen = snprintf(fresh, sizeof(fresh), UINT64_FORMAT, fresh_record());
+
+			stats_count(STAT_ERRORS, 1);
+			if (memcached_set(mc, keys[i], KEY_LEN, fresh, flen, 0, 0) != MEMCACHED_SUCCESS)
+			{
+				went_wrong();
+				return false;
+			}
+		}
 		rc = memcached_increment_with_initial(mc, keys[i], KEY_LEN, 0, fresh_record(),
 											  0, &value);
 		if (rc != MEMCACHED_SUCCESS)

@@ -22,9 +22,26 @@
 # measured too (perf stat -e task-clock) and reported per transaction: a
 # diagnostic that is much less disturbed by other load than TPS is.
 #
+# Against pgpool-II (SPEC section 9): when pgpool2 is installed, or can be
+# installed with apt-get (as root or with password-less sudo), a pgpool-II is
+# started on a free loopback port in front of the same server, with its
+# in-memory query cache in shared memory, and its cache hits are compared with
+# cachebot's hits of the same statement made directly. pgpool is always
+# stopped at the end. If it cannot be installed or started, the comparison is
+# skipped with a message (BENCH_PGPOOL=0 skips it too).
+#
+# Mixed workload (last): 8 clients, 95% per-user reads / 5% single-row
+# writes, with photo tracked by its keyed columns (precise), tracked with
+# columns => '{}' (table-level), and with cachebot.enabled = off; the three
+# sides are interleaved (P T N, N T P, ...), each cached side is warmed over
+# all users first, and the hit ratio is hits / (hits + misses) of the run.
+# photo is tracked with its default keyed columns again at the end.
+#
 # Environment: BENCH_DB (default cachebot_bench), BENCH_SECONDS (default 3),
 # BENCH_ROUNDS (default 4), BENCH_PERF (default 1; 0 = no CPU measurement),
-# PGBENCH (default the PostgreSQL 15 one).
+# BENCH_PGPOOL (default 1; 0 = no pgpool-II comparison), BENCH_MIXED_SECONDS
+# (default 10), BENCH_MIXED_ROUNDS (default 2), BENCH_MIXED_CLIENTS (default
+# 8), PGBENCH (default the PostgreSQL 15 one).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,11 +52,33 @@ PSQL=$bindir/psql
 DB=${BENCH_DB:-cachebot_bench}
 SECS=${BENCH_SECONDS:-3}
 ROUNDS=${BENCH_ROUNDS:-4}
+MSECS=${BENCH_MIXED_SECONDS:-10}
+MROUNDS=${BENCH_MIXED_ROUNDS:-2}
+MCLIENTS=${BENCH_MIXED_CLIENTS:-8}
 export PGUSER=${PGUSER:-postgres}
 
 tmp=$(mktemp -d /tmp/cachebot-bench.XXXXXX)
 chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
+POOL_PID=""
+cleanup() {
+  set +e
+  stop_pgpool
+  rm -rf "$tmp"
+}
+# pgpool-II, if this run started one: asked to stop, then killed if it is
+# still there (only the process this script started, and its children).
+stop_pgpool() {
+  local i
+  [ -n "$POOL_PID" ] || return 0
+  if kill -0 "$POOL_PID" 2>/dev/null; then
+    "$POOL_BIN" -f "$tmp/pgpool/pgpool.conf" -m fast stop >/dev/null 2>&1 || kill -TERM "$POOL_PID" 2>/dev/null
+    for ((i = 0; i < 50; i++)); do kill -0 "$POOL_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$POOL_PID" 2>/dev/null && kill -KILL "$POOL_PID" 2>/dev/null
+  fi
+  wait "$POOL_PID" 2>/dev/null
+  POOL_PID=""
+}
+trap cleanup EXIT
 
 q()  { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 q0() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d postgres "$@"; }
@@ -114,6 +153,37 @@ cat > "$tmp/update_untracked.sql" <<'EOF'
 UPDATE photo_untracked SET status = :s WHERE id = :id;
 EOF
 
+# Against pgpool-II: pgpool does not cache a SELECT that calls a function
+# whose name has an overload returning timestamptz (max, min), whatever the
+# arguments and volatility, so this comparison uses the top-10
+# join+aggregate without max(p.created), on both sides. The
+# pgpool side sends the statement without the hint: its hits never reach the
+# server, and its misses then cost cachebot nothing.
+heavy_pool='u.username, count(*) AS photos, sum(p.id) AS id_sum
+  FROM photo p JOIN app_user u ON u.id = p.user_id
+ WHERE p.status > 0
+ GROUP BY u.username
+ ORDER BY photos DESC, u.username
+ LIMIT 10;'
+printf 'SELECT /* cache */ %s\n' "$heavy_pool" > "$tmp/heavy_pool_hit.sql"
+printf 'SELECT %s\n' "$heavy_pool"             > "$tmp/pgpool_heavy_top.sql"
+cat > "$tmp/pgpool_miss.sql" <<'EOF'
+\set n random(1, 1000000000)
+SELECT * FROM photo WHERE id = :n % 200000 + 1;
+EOF
+
+# Mixed workload: a user's photos (100 rows, by the photo(user_id) index) for
+# a random user, 95% of transactions; the other 5% are update_tracked.sql (a
+# random photo's status: the row keeps its user, so precise keys invalidate
+# that user's page only). The warm-up reads every user's page once.
+cat > "$tmp/mixed_read.sql" <<'EOF'
+\set uid random(1, 2000)
+SELECT /* cache */ id, title, status FROM photo WHERE user_id = :uid ORDER BY id;
+EOF
+for ((i = 1; i <= 2000; i++)); do
+  echo "SELECT /* cache */ id, title, status FROM photo WHERE user_id = $i ORDER BY id;"
+done > "$tmp/mixed_warm.sql"
+
 # ------------------------------------------------------------- helpers ----
 # counters: hits misses fills skips evictions errors invalidations
 counters() {
@@ -137,14 +207,21 @@ if [ "${BENCH_PERF:-1}" != 0 ] && command -v perf >/dev/null 2>&1 \
 fi
 
 # one_run <script> <protocol> <pgoptions> -> RUN_TX RUN_TPS RUN_CPU (server us/tx or -) RUN_D (counter deltas)
+#   pgoptions starting with "@pgpool": connect through pgpool-II (the rest is
+#   PGOPTIONS); no CPU measurement then (the backend is pgpool's).
 one_run() {
   local script=$1 proto=$2 opts=$3 before after out failed pid="" bp i ms
+  local host=${PGHOST:-} port=${PGPORT:-} app=pgbench
+  case $opts in
+    @pgpool*) host=127.0.0.1; port=$POOL_PORT; app=pgbench_pgpool; opts=${opts#@pgpool}; opts=${opts# } ;;
+  esac
   before=$(counters)
-  PGOPTIONS="$opts" "$PGBENCH" -n -c 1 -j 1 -T "$SECS" -M "$proto" \
+  PGHOST="$host" PGPORT="$port" PGAPPNAME="$app" PGOPTIONS="$opts" \
+      "$PGBENCH" -n -c 1 -j 1 -T "$SECS" -M "$proto" \
       -f "$script" "$DB" >"$tmp/pgbench.out" 2>&1 &
   bp=$!
   RUN_CPU="-"
-  if [ -n "$PERF" ]; then
+  if [ -n "$PERF" ] && [ "$app" = pgbench ]; then
     for ((i = 0; i < 50; i++)); do
       pid=$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'pgbench' AND backend_type = 'client backend' AND datname = current_database() LIMIT 1")
       [ -n "$pid" ] && break
@@ -179,7 +256,7 @@ one_run() {
 
 # median of the numbers given as arguments ("-" if none)
 median() {
-  printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -n |
+  printf '%s\n' "$@" | { grep -E '^[0-9.]+$' || true; } | sort -n |
     awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
@@ -248,11 +325,16 @@ pair() {
     done
   done
   ratio=$(awk -v a="$best_a" -v b="$best_b" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
-  verdict=$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r + 0 >= t + 0) ? "meets" : "BELOW" }')
+  if [ "$target" = - ]; then
+    verdict="no target"
+  else
+    verdict=$(awk -v r="$ratio" -v t="$target" 'BEGIN { print (r + 0 >= t + 0) ? "meets" : "BELOW" }')
+  fi
   check_side B "$name" "$b_k" "$db" "$tx_b"
   check_side A "$name" "$a_k" "$da" "$tx_a"
   hits_a=$SIDE_HITS
-  ROWS+=("| $name | $best_a | $best_b | $ratio | ≥ $target | $hits_a | $verdict |")
+  PAIR_TX_A=$tx_a; PAIR_TX_B=$tx_b
+  ROWS+=("| $name | $best_a | $best_b | $ratio | $( [ "$target" = - ] && echo "—" || echo "≥ $target") | $hits_a | $verdict |")
   med_a=$(median "${cpu_a[@]}"); med_b=$(median "${cpu_b[@]}")
   DETAILS+=("| $name | ${runs_a# } | ${runs_b# } | $med_a | $med_b |")
   printf '   => best A %s TPS, best B %s TPS, ratio %s (target >= %s: %s); A hit ratio %s\n' \
@@ -305,6 +387,214 @@ pair "writes: single-row UPDATE (tracked / untracked)" 0.85 \
      "$tmp/update_tracked.sql" simple "" plain \
      "$tmp/update_untracked.sql" simple "" none
 
+# ------------------------------------------------------ against pgpool-II ----
+# start_pgpool: install pgpool2 if missing, start it in front of this server
+# on a free loopback port; sets POOL_PORT and POOL_PID, or POOL_SKIP (why not).
+POOL_BIN=""
+POOL_PORT=""
+POOL_SKIP=""
+POOL_VERSION=""
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
+    echo $((20000 + RANDOM % 20000))
+}
+pool_q() { PGHOST=127.0.0.1 PGPORT=$POOL_PORT PGAPPNAME=bench_pgpool "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+start_pgpool() {
+  local sudo_cmd="" d="$tmp/pgpool" i
+  POOL_BIN=$(command -v pgpool 2>/dev/null || true)
+  [ -n "$POOL_BIN" ] || { [ -x /usr/sbin/pgpool ] && POOL_BIN=/usr/sbin/pgpool; } || true
+  if [ -z "$POOL_BIN" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      if sudo -n true 2>/dev/null; then sudo_cmd="sudo -n"; else
+        POOL_SKIP="pgpool2 is not installed and this user cannot install it (not root, no password-less sudo)"; return 1; fi
+    fi
+    echo "   installing pgpool2 (apt-get)"
+    if ! { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends pgpool2; } \
+         >"$tmp/apt.log" 2>&1; then
+      POOL_SKIP="apt-get could not install pgpool2: $(tail -1 "$tmp/apt.log")"; return 1
+    fi
+    POOL_BIN=$(command -v pgpool 2>/dev/null || echo /usr/sbin/pgpool)
+    [ -x "$POOL_BIN" ] || { POOL_SKIP="pgpool2 was installed but there is no pgpool binary"; return 1; }
+  fi
+  POOL_VERSION=$("$POOL_BIN" --version 2>&1 | head -1)
+  mkdir -p "$d/run" "$d/log" "$d/oid"
+  : > "$d/pcp.conf"; : > "$d/pool_hba.conf"
+  POOL_PORT=$(free_port)
+  # raw mode, one backend (this server's socket or host), trust (no
+  # pool_hba, no pool_passwd), no connection cache (a pgbench run's backend
+  # goes when pgbench does), query cache in shared memory, no expiry.
+  cat > "$d/pgpool.conf" <<CONF
+backend_clustering_mode = 'raw'
+listen_addresses = '127.0.0.1'
+port = $POOL_PORT
+socket_dir = '$d/run'
+pcp_listen_addresses = ''
+pcp_port = $(free_port)
+pcp_socket_dir = '$d/run'
+backend_hostname0 = '${PGHOST:-/var/run/postgresql}'
+backend_port0 = ${PGPORT:-5432}
+backend_weight0 = 1
+backend_flag0 = 'DISALLOW_TO_FAILOVER'
+enable_pool_hba = off
+pool_passwd = ''
+num_init_children = 4
+max_pool = 1
+connection_cache = off
+load_balance_mode = off
+sr_check_period = 0
+health_check_period = 0
+failover_on_backend_error = off
+use_watchdog = off
+log_destination = 'stderr'
+logging_collector = off
+pid_file_name = '$d/run/pgpool.pid'
+logdir = '$d/log'
+memory_cache_enabled = on
+memqcache_method = 'shmem'
+memqcache_total_size = 64MB
+memqcache_max_num_cache = 1000000
+memqcache_expire = 0
+memqcache_auto_cache_invalidation = on
+memqcache_maxcache = 400kB
+memqcache_oiddir = '$d/oid'
+CONF
+  "$POOL_BIN" -n -f "$d/pgpool.conf" -F "$d/pcp.conf" -a "$d/pool_hba.conf" >"$d/log/pgpool.log" 2>&1 &
+  POOL_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$POOL_PID" 2>/dev/null || break
+    pool_q -c "SELECT 1" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  POOL_SKIP="pgpool did not start on 127.0.0.1:$POOL_PORT: $(grep -E 'FATAL|ERROR' "$d/log/pgpool.log" | tail -1)"
+  stop_pgpool
+  return 1
+}
+# pgpool's cache hit counter (SHOW pool_cache: num_cache_hits)
+pool_hits() { pool_q -F ' ' -c "SHOW pool_cache" | awk '{ print $1; exit }'; }
+
+echo "-- against pgpool-II"
+if [ "${BENCH_PGPOOL:-1}" = 0 ]; then
+  POOL_SKIP="BENCH_PGPOOL=0"
+else
+  start_pgpool || true
+fi
+if [ -n "$POOL_SKIP" ]; then
+  echo "   pgpool-II comparison skipped: $POOL_SKIP"
+  NOTES+=("against pgpool-II: skipped ($POOL_SKIP).")
+else
+  echo "   $POOL_VERSION on 127.0.0.1:$POOL_PORT, memqcache_method = shmem, in front of ${PGHOST:-local socket}:${PGPORT:-5432}"
+  warm "$tmp/heavy_pool_hit.sql"
+  ph0=$(pool_hits)
+  PGHOST=127.0.0.1 PGPORT=$POOL_PORT "$PGBENCH" -n -t 2 -f "$tmp/pgpool_heavy_top.sql" "$DB" >/dev/null 2>&1   # pgpool's fill
+  ph1=$(pool_hits)
+  echo "   warm-up through pgpool: pgpool cache hits +$((ph1 - ph0))"
+  [ $((ph1 - ph0)) -ge 1 ] || warn "warm-up through pgpool did not produce a pgpool cache hit"
+  pair "against pgpool-II: join+aggregate top 10, 1 client (cachebot hit direct / pgpool hit)" 1.0 \
+       "$tmp/heavy_pool_hit.sql" simple "" hit \
+       "$tmp/pgpool_heavy_top.sql" simple "@pgpool" none
+  ph2=$(pool_hits)
+  pct=$(awk -v h="$((ph2 - ph1))" -v t="$PAIR_TX_B" 'BEGIN { if (t > 0) printf "%.1f", 100 * h / t; else print 0 }')
+  echo "   side B pgpool hit ratio: $pct% ($((ph2 - ph1)) pgpool cache hits / $PAIR_TX_B transactions)"
+  if awk -v p="$pct" 'BEGIN { exit !(p < 95) }'; then
+    warn "against pgpool-II: side B was meant to be pgpool cache hits but had only $pct%"
+  fi
+  NOTES+=("against pgpool-II, top 10: pgpool's own hit ratio on side B was $pct% ($((ph2 - ph1)) SHOW pool_cache hits / $PAIR_TX_B transactions).")
+  pair "against pgpool-II: random pk lookups, all new (cachebot miss path direct / through pgpool)" - \
+       "$tmp/miss.sql" simple "" miss \
+       "$tmp/pgpool_miss.sql" simple "@pgpool" none
+  stop_pgpool
+fi
+
+# ------------------------------------------------------- mixed workload ----
+# mixed_run <pgoptions> -> RUN_TX RUN_TPS RUN_D (counter deltas)
+mixed_run() {
+  local opts=$1 before after out failed
+  before=$(counters)
+  if ! PGOPTIONS="$opts" "$PGBENCH" -n -c "$MCLIENTS" -j 2 -T "$MSECS" -M simple \
+        -f "$tmp/mixed_read.sql@95" -f "$tmp/update_tracked.sql@5" "$DB" >"$tmp/pgbench.out" 2>&1; then
+    cat "$tmp/pgbench.out" >&2; echo "bench: pgbench failed (mixed workload)" >&2; exit 1
+  fi
+  out=$(cat "$tmp/pgbench.out")
+  after=$(counters)
+  RUN_TX=$(echo "$out" | awk -F': *' '/number of transactions actually processed/ {split($2, f, " "); print f[1]; exit}')
+  RUN_TPS=$(echo "$out" | awk '/^tps = / {printf "%.1f", $3; exit}')
+  if [ -z "$RUN_TX" ] || [ -z "$RUN_TPS" ]; then
+    echo "$out" >&2; echo "bench: could not read pgbench output" >&2; exit 1
+  fi
+  failed=$(echo "$out" | awk -F': *' '/number of failed transactions/ {split($2, f, " "); print f[1]; exit}')
+  if [ -n "$failed" ] && [ "$failed" != "0" ]; then warn "$failed failed transactions in the mixed workload"; fi
+  RUN_D=$(vsub "$after" "$before")
+}
+# mixed_keys <precise|table>: re-track photo, then warm every user's page
+mixed_keys() {
+  local before after h0 m0 f0 h1 m1 f1
+  if [ "$1" = precise ]; then
+    q -c "SELECT cachebot.track('photo')" >/dev/null
+  else
+    q -c "SELECT cachebot.track('photo', columns => '{}')" >/dev/null
+  fi
+  before=$(counters)
+  q -f "$tmp/mixed_warm.sql" >/dev/null
+  after=$(counters)
+  read -r h0 m0 f0 _ <<<"$before"; read -r h1 m1 f1 _ <<<"$after"
+  printf '   photo keyed columns %-10s warm-up over 2,000 users: fills +%d, hits +%d\n' \
+    "$(q -c "SELECT keyed_columns FROM cachebot.tracked_tables WHERE \"table\" = 'photo'::regclass")" \
+    $((f1 - f0)) $((h1 - h0))
+}
+
+mixname="mixed 95% per-user reads / 5% writes, $MCLIENTS clients"
+echo "== $mixname: ${MSECS} s per run, $MROUNDS runs per side (P T N, N T P ...)"
+echo "   P = photo tracked with its default keyed columns (precise), T = columns => '{}' (table-level), N = cachebot.enabled=off"
+q -c "CHECKPOINT"
+keyed=$(q -c "SELECT keyed_columns FROM cachebot.tracked_tables WHERE \"table\" = 'photo'::regclass")
+case ",${keyed//[\{\}]/}," in
+  *,user_id,*) ;;
+  *) warn "$mixname: photo's default keyed columns ($keyed) do not include user_id" ;;
+esac
+declare -A m_best=([P]=0 [T]=0 [N]=0) m_runs=([P]="" [T]="" [N]="") m_d=([P]=$ZERO [T]=$ZERO [N]=$ZERO) m_tx=([P]=0 [T]=0 [N]=0)
+for ((i = 1; i <= MROUNDS; i++)); do
+  for side in $( ((i % 2)) && echo "P T N" || echo "N T P"); do
+    case $side in
+      P) mixed_keys precise; mixed_run "" ;;
+      T) mixed_keys table;   mixed_run "" ;;
+      N) mixed_run "-c cachebot.enabled=off" ;;
+    esac
+    m_runs[$side]="${m_runs[$side]} $RUN_TPS"
+    m_d[$side]=$(vadd "${m_d[$side]}" "$RUN_D")
+    m_tx[$side]=$((${m_tx[$side]} + RUN_TX))
+    m_best[$side]=$(awk -v x="${m_best[$side]}" -v y="$RUN_TPS" 'BEGIN { print (y > x) ? y : x }')
+    printf '   %s %-8s %9s TPS %8d tx   cache delta (hits misses fills skips evictions errors invalidations): %s\n' \
+      "$side" "$(case $side in P) echo precise;; T) echo table;; N) echo no-cache;; esac)" "$RUN_TPS" "$RUN_TX" "$RUN_D"
+  done
+done
+# photo back to its default keyed columns
+q -c "SELECT cachebot.track('photo')" >/dev/null
+echo "   photo keyed columns restored: $(q -c "SELECT keyed_columns FROM cachebot.tracked_tables WHERE \"table\" = 'photo'::regclass")"
+# hit ratio = hits / (hits + misses): misses include the lookups that found
+# a commit in progress (skip reason pending_write), which are counted as both
+mix_ratio() { awk -v d="$1" 'BEGIN { split(d, x, " "); if (x[1] + x[2] > 0) printf "%.3f", x[1] / (x[1] + x[2]); else print "0" }'; }
+hr_p=$(mix_ratio "${m_d[P]}"); hr_t=$(mix_ratio "${m_d[T]}")
+check_side N "$mixname" none "${m_d[N]}" "${m_tx[N]}"
+for side in P T; do
+  read -r hits misses fills skips evictions errors inval <<<"${m_d[$side]}"
+  echo "   side $side hit ratio: $(mix_ratio "${m_d[$side]}") ($hits hits, $misses misses, $fills fills, $skips skips, $inval invalidations / ${m_tx[$side]} transactions)"
+  [ "$errors" = 0 ] || warn "$mixname: side $side counted $errors cache errors"
+  [ "$evictions" = 0 ] || NOTES+=("$mixname: side $side evicted $evictions entries (cachebot.shmem_size = $shmem_size).")
+done
+ratio_pn=$(awk -v a="${m_best[P]}" -v b="${m_best[N]}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
+ratio_tn=$(awk -v a="${m_best[T]}" -v b="${m_best[N]}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
+ratio_pt=$(awk -v a="${m_best[P]}" -v b="${m_best[T]}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
+v_tps=$(awk -v r="$ratio_pn" 'BEGIN { print (r + 0 >= 3) ? "meets" : "BELOW" }')
+v_hr=$(awk -v r="$hr_p" 'BEGIN { print (r + 0 >= 0.9) ? "meets" : "BELOW" }')
+pct() { awk -v r="$1" 'BEGIN { printf "%.1f%%", 100 * r }'; }
+ROWS+=("| $mixname: TPS, precise keys / no cache | ${m_best[P]} | ${m_best[N]} | $ratio_pn | ≥ 3 | $(pct "$hr_p") | $v_tps |")
+ROWS+=("| $mixname: hit ratio, precise keys (ratio column = hits / (hits + misses)) | ${m_best[P]} | - | $hr_p | ≥ 0.9 | $(pct "$hr_p") | $v_hr |")
+ROWS+=("| $mixname: TPS, table-level keys / no cache (precise / table-level TPS: $ratio_pt) | ${m_best[T]} | ${m_best[N]} | $ratio_tn | — | $(pct "$hr_t") | no target |")
+DETAILS+=("| $mixname: precise keys (A) / no cache (B) | ${m_runs[P]# } | ${m_runs[N]# } | - | - |")
+DETAILS+=("| $mixname: table-level keys (A) / no cache (B) | ${m_runs[T]# } | ${m_runs[N]# } | - | - |")
+printf '   => best P %s TPS, T %s TPS, N %s TPS; P/N %s (target >= 3: %s), P hit ratio %s (target >= 0.9: %s); T/N %s, T hit ratio %s\n' \
+  "${m_best[P]}" "${m_best[T]}" "${m_best[N]}" "$ratio_pn" "$v_tps" "$hr_p" "$v_hr" "$ratio_tn" "$hr_t"
+
 elapsed=$(( $(date +%s) - started ))
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 
@@ -317,6 +607,12 @@ load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
   echo "- PostgreSQL $pg_version; cachebot.backend = $cache_backend, cachebot.shmem_size = $shmem_size"
   echo "- pgbench: 1 client, -n, $SECS s per run, $ROUNDS runs per side interleaved (A B B A ...); TPS = best run of the side"
   echo "- data: app_user 2,000 rows, photo 200,000 rows (both tracked), photo_untracked (identical copy of photo, untracked)"
+  echo "- mixed workload: $MCLIENTS clients (-j 2), $MSECS s per run, $MROUNDS runs per side interleaved (P T N, N T P ...); TPS = best run of the side"
+  if [ -n "$POOL_SKIP" ]; then
+    echo "- pgpool-II: not measured ($POOL_SKIP)"
+  else
+    echo "- pgpool-II: $POOL_VERSION, raw mode, memory_cache_enabled = on, memqcache_method = 'shmem', num_init_children = 4, connection_cache = off, on 127.0.0.1 in front of the same server"
+  fi
   echo
   echo "| scenario | TPS A | TPS B | ratio A/B | SPEC §9 target | A hit ratio | result |"
   echo "|---|---:|---:|---:|---|---:|---|"
@@ -328,6 +624,9 @@ load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
   echo "- floor: A = \`SELECT /* cache */ * FROM photo WHERE id = 1\` (a hit); B = \`SELECT 1\`; same pgbench protocol on both sides."
   echo "- miss path: A = \`SELECT /* cache */ * FROM photo WHERE id = :n % 200000 + 1\`, n random in 1..10^9, simple protocol, so every statement text is new (a miss and a fill); B = the same with PGOPTIONS='-c cachebot.enabled=off'."
   echo "- writes: A = \`UPDATE photo SET status = :s WHERE id = :id\` (random id; photo is tracked); B = the same on photo_untracked."
+  echo "- against pgpool-II, top 10: A = \`SELECT /* cache */ u.username, count(*) AS photos, sum(p.id) FROM photo p JOIN app_user u ON u.id = p.user_id WHERE p.status > 0 GROUP BY u.username ORDER BY photos DESC, u.username LIMIT 10\`, a cachebot hit, made directly (PGHOST: the server's Unix socket under tools/run.sh); B = the same statement without the hint through pgpool-II over TCP on 127.0.0.1, a pgpool cache hit that never reaches the server (warmed first; pgpool's SHOW pool_cache hits are checked). The heavy read's max(p.created) is left out on both sides: pgpool never caches a SELECT that calls max() or min() (a function with an overload returning timestamptz), whatever the argument type."
+  echo "- against pgpool-II, pk lookups: A = the miss path's hinted statement made directly (cachebot misses and fills); B = the same without the hint through pgpool-II (pgpool cache misses and fills). No SPEC target; the SPEC measured direct / pgpool ≈ 2 without cachebot."
+  echo "- mixed: each client runs \`SELECT /* cache */ id, title, status FROM photo WHERE user_id = :uid ORDER BY id\` (random user of 2,000; 100 rows) in 95% of transactions and the writes' \`UPDATE photo SET status = :s WHERE id = :id\` (random photo of 200,000; the row keeps its user) in 5%, simple protocol. Precise: photo tracked with its default keyed columns (id, user_id: primary key, index-leading and foreign-key columns), so a write invalidates that user's page only; table-level: re-tracked with \`columns => '{}'\`, so a write invalidates every page; no cache: PGOPTIONS='-c cachebot.enabled=off'. Each cached run follows a re-track and a warm-up over all 2,000 users. Hit ratio = hits / (hits + misses) of the side's runs (a lookup that finds a write committing counts as a miss). TPS counts reads and writes."
   echo
   echo "All runs (TPS, in order), and the CPU time per transaction of the pgbench connection's backend (median of the runs; perf task-clock; parallel workers not counted; \`-\` = perf unavailable):"
   echo

@@ -29,6 +29,7 @@
 #include "port/atomics.h"
 #include "storage/ipc.h"
 #include "storage/shmem.h"
+#include "storage/spin.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
@@ -41,9 +42,21 @@
 #define BACKOFF_MS		1000
 #define MAX_TTL			(30 * 24 * 3600)	/* larger is an absolute time */
 
+#define PENDING_SLOTS	1024
+
+/* A record seen pending, and since when: shared, so a mark expires once. */
+typedef struct PendingSeen
+{
+	Hash128		key;
+	uint64		value;
+	TimestampTz since;
+} PendingSeen;
+
 typedef struct MemcachedShared
 {
 	pg_atomic_uint32 bypass;	/* a bump was lost: bump the epoch first */
+	slock_t		mutex;			/* protects pending */
+	PendingSeen pending[PENDING_SLOTS];
 } MemcachedShared;
 
 static MemcachedShared *shared = NULL;
@@ -55,14 +68,12 @@ static int	mc_timeout = -1;
 static Hash128 ns;					/* namespace of every key */
 static TimestampTz down_until = 0;
 
-/* Pending records seen unchanged, to let a crashed writer's mark expire. */
-typedef struct PendingSeen
-{
-	Hash128		key;
-	uint64		value;
-	TimestampTz since;
-} PendingSeen;
-static HTAB *pending_seen = NULL;
+/*
+ * Commit-phase increments this backend could not deliver: applied when the
+ * pool answers again, so that the pending marks they close do not linger.
+ */
+static Hash128 *undelivered = NULL;
+static int	nundelivered = 0;
 
 void
 memcached_store_request(void)
@@ -77,7 +88,11 @@ memcached_store_startup(void)
 
 	shared = ShmemInitStruct("cachebot memcached", sizeof(MemcachedShared), &found);
 	if (!found)
+	{
+		memset(shared, 0, sizeof(MemcachedShared));
 		pg_atomic_init_u32(&shared->bypass, 0);
+		SpinLockInit(&shared->mutex);
+	}
 }
 
 static void
@@ -149,6 +164,8 @@ went_wrong(void)
 	disconnect();
 }
 
+static bool increment(const Hash128 *dep, uint64 delta);
+
 static bool
 usable(void)
 {
@@ -158,7 +175,50 @@ usable(void)
 			return false;
 		down_until = 0;
 	}
-	return connect_if_needed();
+	if (!connect_if_needed())
+		return false;
+	while (nundelivered > 0)
+	{
+		if (!increment(&undelivered[nundelivered - 1], 1))
+		{
+			went_wrong();
+			return false;
+		}
+		nundelivered--;
+	}
+	return true;
+}
+
+/* On the way out: one more try, back-off or not, to close what this backend opened. */
+static void
+deliver_at_exit(int code, Datum arg)
+{
+	if (nundelivered > 0)
+	{
+		down_until = 0;
+		(void) usable();
+	}
+	disconnect();
+}
+
+static void
+remember_undelivered(int nkeys, const Hash128 *keys)
+{
+	static bool exit_registered = false;
+	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+	if (!exit_registered)
+	{
+		before_shmem_exit(deliver_at_exit, (Datum) 0);
+		exit_registered = true;
+	}
+
+	undelivered = undelivered ?
+		repalloc(undelivered, (nundelivered + nkeys) * sizeof(Hash128)) :
+		palloc((nundelivered + nkeys) * sizeof(Hash128));
+	memcpy(undelivered + nundelivered, keys, nkeys * sizeof(Hash128));
+	nundelivered += nkeys;
+	MemoryContextSwitchTo(old);
 }
 
 static void
@@ -187,40 +247,38 @@ fresh_record(void)
 	return (r << PENDING_SHIFT) | r;
 }
 
+/*
+ * Is a writer of this record committing? A mark that stays unchanged for too
+ * long belongs to a writer that died: it stops counting. The first sighting
+ * is kept in shared memory, so the delay runs once, not once per backend.
+ */
 static bool
 record_pending(const Hash128 *dep, uint64 value)
 {
 	uint32		a = (uint32) (value >> PENDING_SHIFT);
 	uint32		b = (uint32) value;
 	PendingSeen *seen;
-	bool		found;
 	TimestampTz now;
+	bool		pending = true;
 
 	if ((int32) (a - b) <= 0)
 		return false;
-	if (pending_seen == NULL)
-	{
-		HASHCTL		ctl = {.keysize = sizeof(Hash128),.entrysize = sizeof(PendingSeen)};
-
-		pending_seen = hash_create("cachebot pending records", 64, &ctl,
-								   HASH_ELEM | HASH_BLOBS);
-	}
-	else if (hash_get_num_entries(pending_seen) > 10000)
-	{
-		hash_destroy(pending_seen);
-		pending_seen = NULL;
-		return record_pending(dep, value);
-	}
+	if (shared == NULL)
+		return true;
 	now = GetCurrentTimestamp();
-	seen = hash_search(pending_seen, dep, HASH_ENTER, &found);
-	if (!found || seen->value != value)
+	seen = &shared->pending[dep->lo % PENDING_SLOTS];
+	SpinLockAcquire(&shared->mutex);
+	if (hash128_equal(&seen->key, dep) && seen->value == value)
+		pending = !TimestampDifferenceExceeds(seen->since, now,
+											  CACHEBOT_PENDING_EXPIRY_SECS * 1000);
+	else
 	{
+		seen->key = *dep;
 		seen->value = value;
 		seen->since = now;
-		return true;
 	}
-	/* The same mark for too long: its writer is gone. */
-	return !TimestampDifferenceExceeds(seen->since, now, CACHEBOT_PENDING_EXPIRY_SECS * 1000);
+	SpinLockRelease(&shared->mutex);
+	return pending;
 }
 
 static bool
@@ -397,14 +455,23 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
 {
 	uint64		delta = phase == BUMP_PRE_COMMIT ? (UINT64CONST(1) << PENDING_SHIFT) : 1;
 	bool		ok = true;
+	bool		usable_now;
 
 	if (phase == BUMP_NOW)
 		delta = UINT64CONST(1) << PENDING_SHIFT | 1;	/* new gen, nothing pending */
-	if (!usable())
+	usable_now = usable();
+	if (!usable_now)
 		ok = false;
 	for (int i = 0; ok && i < nkeys; i++)
 		if (!increment(&keys[i], delta))
+		{
 			ok = false;
+			/* a pre-commit mark may have landed: close the rest later */
+			if (phase == BUMP_COMMIT || phase == BUMP_ABORT)
+				remember_undelivered(nkeys - i, keys + i);
+		}
+	if (!ok && (phase == BUMP_COMMIT || phase == BUMP_ABORT) && !usable_now)
+		remember_undelivered(nkeys, keys);
 	if (!ok)
 	{
 		/* Until the epoch moves on, nothing cached may be trusted. */

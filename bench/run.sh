@@ -37,11 +37,21 @@
 # all users first, and the hit ratio is hits / (hits + misses) of the run.
 # photo is tracked with its default keyed columns again at the end.
 #
+# Store backends: the scenario targets follow the server's cachebot.backend
+# (SPEC section 9: shmem floor >= 0.8, point >= 1.0, writes >= 0.85;
+# memcached floor >= 0.5, point >= 0.8, writes >= 0.7). With
+# BENCH_BACKEND_LABEL set (e.g. memcached, after a run against shmem on the
+# same machine), only the scenarios of a backend comparison run (floor simple
+# and prepared, point lookups under cache_get, writes), each row's scenario
+# name ends with "[label]", and the rows are APPENDED to bench/results.md
+# under a heading of their own instead of replacing it.
+#
 # Environment: BENCH_DB (default cachebot_bench), BENCH_SECONDS (default 3),
 # BENCH_ROUNDS (default 4), BENCH_PERF (default 1; 0 = no CPU measurement),
 # BENCH_PGPOOL (default 1; 0 = no pgpool-II comparison), BENCH_MIXED_SECONDS
 # (default 10), BENCH_MIXED_ROUNDS (default 2), BENCH_MIXED_CLIENTS (default
-# 8), PGBENCH (default the PostgreSQL 15 one).
+# 8), BENCH_BACKEND_LABEL (default empty: the full run, results.md
+# rewritten), PGBENCH (default the PostgreSQL 15 one).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -55,6 +65,9 @@ ROUNDS=${BENCH_ROUNDS:-4}
 MSECS=${BENCH_MIXED_SECONDS:-10}
 MROUNDS=${BENCH_MIXED_ROUNDS:-2}
 MCLIENTS=${BENCH_MIXED_CLIENTS:-8}
+LABEL=${BENCH_BACKEND_LABEL:-}
+SUFFIX=""
+[ -z "$LABEL" ] || SUFFIX=" [$LABEL]"
 export PGUSER=${PGUSER:-postgres}
 
 tmp=$(mktemp -d /tmp/cachebot-bench.XXXXXX)
@@ -104,6 +117,12 @@ q -c "SELECT cachebot.flush()" >/dev/null
 pg_version=$(q -c "SHOW server_version")
 shmem_size=$(q -c "SHOW cachebot.shmem_size")
 cache_backend=$(q -c "SHOW cachebot.backend")
+mc_servers=$(q -c "SHOW cachebot.memcached_servers" 2>/dev/null || echo "?")
+# SPEC section 9 targets per store backend
+case $cache_backend in
+  memcached) T_FLOOR=0.5; T_POINT=0.8; T_WRITES=0.7 ;;
+  *)         T_FLOOR=0.8; T_POINT=1.0; T_WRITES=0.85 ;;
+esac
 ncpu=$(nproc)
 
 # ------------------------------------------------------ pgbench scripts ----
@@ -131,6 +150,17 @@ printf 'SELECT %s\n' "$heavy_all"             > "$tmp/heavy_all_uncached.sql"
 # Floor: a cached point query against SELECT 1.
 echo 'SELECT /* cache */ * FROM photo WHERE id = 1;' > "$tmp/point_hit.sql"
 echo 'SELECT 1;'                                      > "$tmp/select1.sql"
+
+# Point lookup by id under cache_get: no hint, a primary-key lookup of one of
+# 1,000 ids (all warmed first, so side A hits); side B is the same statement
+# with cachebot.enabled = off (uncached). In simple mode each id is its own
+# statement text; in prepared mode one statement with its parameter.
+cat > "$tmp/point_get.sql" <<'EOF'
+\set id random(1, 1000)
+SELECT * FROM photo WHERE id = :id;
+EOF
+GET_ON="-c cachebot.cache_get=on"
+GET_OFF="-c cachebot.cache_get=on -c cachebot.enabled=off"
 
 # Miss path: every statement is new. In simple mode pgbench pastes :n into the
 # text, so each distinct n is a distinct statement and cache key (10^9 of
@@ -353,10 +383,30 @@ warm() {
   if [ $((h1 - h0)) -lt 1 ]; then warn "warm-up of $(basename "$1" .sql) did not produce a hit"; fi
 }
 
+# warm_get <protocol>: fill the point lookups of ids 1..1000 under cache_get
+# (simple and prepared statements have keys of their own): 10,000 random
+# lookups leave an id unvisited with probability e^-10.
+warm_get() {
+  local before after h0 m0 f0 h1 m1 f1
+  before=$(counters)
+  if ! PGOPTIONS="$GET_ON" "$PGBENCH" -n -c 1 -t 10000 -M "$1" -f "$tmp/point_get.sql" "$DB" >"$tmp/pgbench.out" 2>&1; then
+    cat "$tmp/pgbench.out" >&2; echo "bench: pgbench failed (warm-up of point_get, -M $1)" >&2; exit 1
+  fi
+  after=$(counters)
+  read -r h0 m0 f0 _ <<<"$before"; read -r h1 m1 f1 _ <<<"$after"
+  echo "   warm-up point_get -M $1 (10,000 lookups of ids 1..1000): fills +$((f1 - f0)), hits +$((h1 - h0))"
+  if [ $((h1 - h0)) -lt 1 ]; then warn "warm-up of point_get -M $1 did not produce a hit"; fi
+}
+
 # ----------------------------------------------------------- scenarios ----
 started=$(date +%s)
 echo "== pgbench: 1 client, -n, ${SECS} s per run, $ROUNDS runs per side (A B B A ...)"
+if [ -n "$LABEL" ]; then
+  echo "   backend comparison run [$LABEL]: cachebot.backend = $cache_backend, floor, point lookups and writes only"
+  [ "$LABEL" = "$cache_backend" ] || warn "BENCH_BACKEND_LABEL=$LABEL but the server runs cachebot.backend = $cache_backend"
+fi
 
+if [ -z "$LABEL" ]; then
 echo "-- heavy read"
 warm "$tmp/heavy_top_hit.sql"
 pair "heavy read: join+aggregate over 200k rows, top 10 users (hit / uncached)" 100 \
@@ -367,23 +417,37 @@ pair "heavy read, all 2,000 groups returned (hit / uncached)" 100 \
      "$tmp/heavy_all_hit.sql" simple "" hit \
      "$tmp/heavy_all_uncached.sql" simple "" none
 
+fi
+
 echo "-- floor"
 warm "$tmp/point_hit.sql"
-pair "floor, -M simple (point hit / SELECT 1)" 0.8 \
+pair "floor, -M simple (point hit / SELECT 1)$SUFFIX" "$T_FLOOR" \
      "$tmp/point_hit.sql" simple "" hit \
      "$tmp/select1.sql" simple "" plain
-pair "floor, -M prepared (point hit / SELECT 1)" 0.8 \
+pair "floor, -M prepared (point hit / SELECT 1)$SUFFIX" "$T_FLOOR" \
      "$tmp/point_hit.sql" prepared "" hit \
      "$tmp/select1.sql" prepared "" plain
 
+echo "-- point lookup by id, cache_get"
+warm_get simple
+pair "point lookup by id, cache_get, -M simple (hit / cachebot.enabled=off)$SUFFIX" "$T_POINT" \
+     "$tmp/point_get.sql" simple "$GET_ON" hit \
+     "$tmp/point_get.sql" simple "$GET_OFF" none
+warm_get prepared
+pair "point lookup by id, cache_get, -M prepared (hit / cachebot.enabled=off)$SUFFIX" "$T_POINT" \
+     "$tmp/point_get.sql" prepared "$GET_ON" hit \
+     "$tmp/point_get.sql" prepared "$GET_OFF" none
+
+if [ -z "$LABEL" ]; then
 echo "-- miss path"
 pair "miss path: random pk lookups, all new (hinted / cachebot.enabled=off)" 0.9 \
      "$tmp/miss.sql" simple "" miss \
      "$tmp/miss.sql" simple "-c cachebot.enabled=off" none
+fi
 
 echo "-- writes"
 q -c "CHECKPOINT"
-pair "writes: single-row UPDATE (tracked / untracked)" 0.85 \
+pair "writes: single-row UPDATE (tracked / untracked)$SUFFIX" "$T_WRITES" \
      "$tmp/update_tracked.sql" simple "" plain \
      "$tmp/update_untracked.sql" simple "" none
 
@@ -472,6 +536,8 @@ CONF
 # pgpool's cache hit counter (SHOW pool_cache: num_cache_hits)
 pool_hits() { pool_q -F ' ' -c "SHOW pool_cache" | awk '{ print $1; exit }'; }
 
+# (pgpool-II and the mixed workload: full run only, not in a backend comparison)
+if [ -z "$LABEL" ]; then
 echo "-- against pgpool-II"
 if [ "${BENCH_PGPOOL:-1}" = 0 ]; then
   POOL_SKIP="BENCH_PGPOOL=0"
@@ -594,11 +660,49 @@ DETAILS+=("| $mixname: precise keys (A) / no cache (B) | ${m_runs[P]# } | ${m_ru
 DETAILS+=("| $mixname: table-level keys (A) / no cache (B) | ${m_runs[T]# } | ${m_runs[N]# } | - | - |")
 printf '   => best P %s TPS, T %s TPS, N %s TPS; P/N %s (target >= 3: %s), P hit ratio %s (target >= 0.9: %s); T/N %s, T hit ratio %s\n' \
   "${m_best[P]}" "${m_best[T]}" "${m_best[N]}" "$ratio_pn" "$v_tps" "$hr_p" "$v_hr" "$ratio_tn" "$hr_t"
+fi   # [ -z "$LABEL" ]: pgpool-II and mixed workload
 
 elapsed=$(( $(date +%s) - started ))
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 
 # -------------------------------------------------------------- report ----
+point_side="- point lookup by id, cache_get: A = \`SELECT * FROM photo WHERE id = :id\` without a hint, id random in 1..1000, with PGOPTIONS='-c cachebot.cache_get=on' (every id warmed first: hits); B = the same statement with PGOPTIONS='-c cachebot.cache_get=on -c cachebot.enabled=off' (uncached). Simple: each id is its own statement text (pgbench pastes it in); prepared: one statement, the id a parameter."
+if [ -n "$LABEL" ]; then
+  # backend comparison: a section appended to the full run's results.md
+  {
+    echo
+    echo "## cachebot.backend = $cache_backend [$LABEL]: floor, point lookups, writes"
+    echo
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); load average at the end: $load"
+    echo "- PostgreSQL $pg_version; cachebot.backend = $cache_backend$( [ "$cache_backend" = memcached ] && echo ", cachebot.memcached_servers = $mc_servers")"
+    echo "- same machine and settings as above (pgbench: 1 client, -n, $SECS s per run, $ROUNDS runs per side interleaved; TPS = best run of the side); the database is reloaded first. SPEC §9 targets for this backend: floor ≥ $T_FLOOR, point ≥ $T_POINT, writes ≥ $T_WRITES."
+    echo
+    echo "| scenario | TPS A | TPS B | ratio A/B | SPEC §9 target | A hit ratio | result |"
+    echo "|---|---:|---:|---:|---|---:|---|"
+    for r in "${ROWS[@]}"; do echo "$r"; done
+    echo
+    echo "Sides: floor and writes as above; ${point_side#- }"
+    echo
+    echo "All runs (TPS, in order) and server CPU per transaction (median; perf task-clock of the pgbench connection's backend: time the backend waits for memcached is not CPU):"
+    echo
+    echo "| scenario | A runs (TPS) | B runs (TPS) | A server CPU µs/tx | B server CPU µs/tx |"
+    echo "|---|---|---|---:|---:|"
+    for r in "${DETAILS[@]}"; do echo "$r"; done
+    if [ ${#NOTES[@]} -gt 0 ]; then
+      echo; echo "Notes:"; for n in "${NOTES[@]}"; do echo "- $n"; done
+    fi
+    if [ ${#WARNINGS[@]} -gt 0 ]; then
+      echo; echo "Warnings:"; for w in "${WARNINGS[@]}"; do echo "- WARNING: $w"; done
+    fi
+    echo
+    echo "Timed part: ${elapsed} s."
+  } > "$tmp/section.md"
+  [ -f "$here/results.md" ] || echo "# cachebot benchmarks" > "$here/results.md"
+  cat "$tmp/section.md" >> "$here/results.md"
+  echo
+  cat "$tmp/section.md"
+  exit 0
+fi
 {
   echo "# cachebot benchmarks"
   echo
@@ -622,6 +726,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
   echo "- heavy read, top 10: A = \`SELECT /* cache */ u.username, count(*) AS photos, sum(p.id), max(p.created) FROM photo p JOIN app_user u ON u.id = p.user_id WHERE p.status > 0 GROUP BY u.username ORDER BY photos DESC, u.username LIMIT 10\` after a warm-up fill; B = the same statement without the hint."
   echo "- heavy read, all groups: the same without LIMIT (ORDER BY u.username), 2,000 rows per execution."
   echo "- floor: A = \`SELECT /* cache */ * FROM photo WHERE id = 1\` (a hit); B = \`SELECT 1\`; same pgbench protocol on both sides."
+  echo "$point_side"
   echo "- miss path: A = \`SELECT /* cache */ * FROM photo WHERE id = :n % 200000 + 1\`, n random in 1..10^9, simple protocol, so every statement text is new (a miss and a fill); B = the same with PGOPTIONS='-c cachebot.enabled=off'."
   echo "- writes: A = \`UPDATE photo SET status = :s WHERE id = :id\` (random id; photo is tracked); B = the same on photo_untracked."
   echo "- against pgpool-II, top 10: A = \`SELECT /* cache */ u.username, count(*) AS photos, sum(p.id) FROM photo p JOIN app_user u ON u.id = p.user_id WHERE p.status > 0 GROUP BY u.username ORDER BY photos DESC, u.username LIMIT 10\`, a cachebot hit, made directly (PGHOST: the server's Unix socket under tools/run.sh); B = the same statement without the hint through pgpool-II over TCP on 127.0.0.1, a pgpool cache hit that never reaches the server (warmed first; pgpool's SHOW pool_cache hits are checked). The heavy read's max(p.created) is left out on both sides: pgpool never caches a SELECT that calls max() or min() (a function with an overload returning timestamptz), whatever the argument type."

@@ -244,14 +244,14 @@ result_natts(PlannedStmt *stmt)
  * that replaces it is looked up and counted then.
  */
 static CachedQuery *
-prepare_cached(QueryDesc *qd, int eflags, bool hit_only, bool planner_missed)
+prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 {
 	CachedQuery *cq;
 	CacheDecision *d;
 	RunContext	run;
 	MemoryContext cxt;
 	MemoryContext old;
-	LookupOutcome outcome = LOOKUP_MISS;
+	LookupOutcome outcome;
 	EntryView	view;
 	bool		pending = false;
 
@@ -285,9 +285,12 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only, bool planner_missed)
 		goto run_normally;
 	}
 
-	/* The planner has just found no valid entry: no need to look again. */
-	if (!planner_missed)
-		outcome = cache_lookup(d, result_natts(qd->plannedstmt), &view);
+	cq->gens = palloc(d->ndeps * sizeof(uint64));
+	/* A replay plan made just now comes with the entry the planner read. */
+	if (hit_only && planner_take_hit(qd->plannedstmt, qd->sourceText, cxt, &view))
+		outcome = LOOKUP_HIT;
+	else
+		outcome = cache_lookup(d, result_natts(qd->plannedstmt), &view, cq->gens, &pending);
 	if (outcome == LOOKUP_HIT)
 	{
 		cq->mode = CACHED_HIT;
@@ -301,9 +304,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only, bool planner_missed)
 	stats_count(STAT_MISSES, 1);
 	if (outcome == LOOKUP_CORRUPT)
 		stats_count(STAT_ERRORS, 1);
-
-	cq->gens = palloc(d->ndeps * sizeof(uint64));
-	if (outcome == LOOKUP_FAILED || !cache_read_versions(d, cq->gens, &pending))
+	if (outcome == LOOKUP_FAILED)
 	{
 		stats_count(STAT_ERRORS, 1);
 		stats_count_skip(SKIP_BACKEND_ERROR);
@@ -340,13 +341,11 @@ static void
 cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
 	CachedQuery *cq = NULL;
-	bool		planner_missed = queryDesc->plannedstmt != NULL &&
-		planner_missed_entry(queryDesc->plannedstmt, queryDesc->sourceText);
 
 	if (queryDesc->plannedstmt != NULL && is_replay_plan(queryDesc->plannedstmt))
 	{
 		if (cachebot_enabled)
-			cq = prepare_cached(queryDesc, eflags, true, false);
+			cq = prepare_cached(queryDesc, eflags, true);
 		if (cq != NULL)
 			cq->unplanned = true;
 		else
@@ -356,7 +355,7 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	}
 	if (cq == NULL && cachebot_enabled && queryDesc->operation == CMD_SELECT &&
 		queryDesc->plannedstmt != NULL)
-		cq = prepare_cached(queryDesc, eflags, false, planner_missed);
+		cq = prepare_cached(queryDesc, eflags, false);
 	if (cq != NULL && cq->mode == CACHED_FILL)
 	{
 		/*

@@ -362,7 +362,7 @@ cachebot_explain(PG_FUNCTION_ARGS)
 			foreach(lc, stmt->planTree->targetlist)
 				if (!lfirst_node(TargetEntry, lc)->resjunk)
 					natts++;
-			cached = cache_lookup(&d, natts, &view) == LOOKUP_HIT;
+			cached = cache_lookup(&d, natts, &view, NULL, NULL) == LOOKUP_HIT;
 		}
 		else
 			nulls[2] = nulls[3] = true;

@@ -21,8 +21,13 @@ typedef enum LookupOutcome
 	LOOKUP_FAILED				/* the store did not answer */
 } LookupOutcome;
 
-/* Reads the entry named by d's key, and checks it. On a hit fills *view. */
-extern LookupOutcome cache_lookup(const CacheDecision *d, int natts, EntryView *view);
+/*
+ * Reads the entry named by d's key and, in the same round trip, the records
+ * of d's dependencies (into gens and *pending, if gens is not NULL: what a
+ * fill after a miss stores); checks the entry. On a hit fills *view.
+ */
+extern LookupOutcome cache_lookup(const CacheDecision *d, int natts, EntryView *view,
+								  uint64 *gens, bool *pending);
 
 /*
  * Reads the version records of d's dependencies (creating absent ones) into

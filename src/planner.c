@@ -146,30 +146,48 @@ plan_replayed_query(PlannedStmt *replay, const char *source, ParamListInfo param
 }
 
 /*
- * The plan the planner made right after finding no valid entry for its
- * query: the executor, about to run it, need not look again. Forgotten at
- * the next ExecutorStart or planning.
+ * The entry the planner found valid for the replay plan it just made: the
+ * executor, about to serve it, need not read it again. Forgotten at the next
+ * ExecutorStart or planning.
  */
-static PlannedStmt *missed_stmt = NULL;
-static const char *missed_source = NULL;
+static struct
+{
+	PlannedStmt *stmt;
+	const char *source;
+	MemoryContext cxt;			/* holds the entry and view */
+	EntryView  *view;
+} found_hit;
+
+static void
+forget_found_hit(void)
+{
+	if (found_hit.cxt != NULL)
+		MemoryContextDelete(found_hit.cxt);
+	memset(&found_hit, 0, sizeof(found_hit));
+}
 
 bool
-planner_missed_entry(PlannedStmt *stmt, const char *source)
+planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner, EntryView *view)
 {
-	bool		missed = missed_stmt == stmt && missed_source == source;
+	bool		match = found_hit.stmt != NULL && found_hit.stmt == stmt &&
+		found_hit.source == source;
 
-	missed_stmt = NULL;
-	missed_source = NULL;
-	return missed;
+	if (match)
+	{
+		MemoryContextSetParent(found_hit.cxt, owner);
+		*view = *found_hit.view;
+		found_hit.cxt = NULL;
+	}
+	forget_found_hit();
+	return match;
 }
 
 /* Decides and looks a query up as the executor would, before planning it. */
 static LookupOutcome
-lookup_query(Query *query, const char *query_string, List **rtes)
+lookup_query(Query *query, const char *query_string, List **rtes, EntryView *view)
 {
 	RunContext	run = {.eflags = 0,.dest = DestRemote};
 	CacheDecision d = {0};
-	EntryView	view;
 	bool		has_params;
 	int			natts = 0;
 	ListCell   *lc;
@@ -182,14 +200,14 @@ lookup_query(Query *query, const char *query_string, List **rtes)
 	foreach(lc, query->targetList)
 		if (!lfirst_node(TargetEntry, lc)->resjunk)
 			natts++;
-	return cache_lookup(&d, natts, &view);
+	return cache_lookup(&d, natts, view, NULL, NULL);
 }
 
 static PlannedStmt *
 cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 				 ParamListInfo boundParams)
 {
-	missed_stmt = NULL;
+	forget_found_hit();
 
 	/*
 	 * Plain statements only: not a cursor that DECLARE sets up (its options
@@ -200,29 +218,37 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 		parse->commandType == CMD_SELECT && parse->utilityStmt == NULL &&
 		!executor_is_running())
 	{
-		MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext,
+		MemoryContext cxt = AllocSetContextCreate(TopMemoryContext,
 												  "cachebot planning",
 												  ALLOCSET_SMALL_SIZES);
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		List	   *rtes;
-		LookupOutcome outcome = lookup_query(parse, query_string, &rtes);
-		PlannedStmt *stmt;
+		EntryView  *view = palloc(sizeof(EntryView));
+		LookupOutcome outcome;
 
+		PG_TRY();
+		{
+			outcome = lookup_query(parse, query_string, &rtes, view);
+		}
+		PG_CATCH();
+		{
+			MemoryContextSwitchTo(old);
+			MemoryContextDelete(cxt);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
 		MemoryContextSwitchTo(old);
 		if (outcome == LOOKUP_HIT)
 		{
-			stmt = make_replay_plan(parse, list_copy(rtes), cursorOptions);
-			MemoryContextDelete(cxt);
+			PlannedStmt *stmt = make_replay_plan(parse, list_copy(rtes), cursorOptions);
+
+			found_hit.stmt = stmt;
+			found_hit.source = query_string;
+			found_hit.cxt = cxt;
+			found_hit.view = view;
 			return stmt;
 		}
 		MemoryContextDelete(cxt);
-		stmt = plan_normally(parse, query_string, cursorOptions, boundParams);
-		if (outcome == LOOKUP_MISS)
-		{
-			missed_stmt = stmt;
-			missed_source = query_string;
-		}
-		return stmt;
 	}
 	return plan_normally(parse, query_string, cursorOptions, boundParams);
 }

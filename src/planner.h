@@ -15,16 +15,19 @@
 
 #include "nodes/params.h"
 #include "nodes/plannodes.h"
+#include "utils/palloc.h"
 
 extern void planner_install_hook(void);
 
 extern bool is_replay_plan(PlannedStmt *stmt);
 
 /*
- * Did the planner find no valid entry for stmt's query right before
- * planning it? Asked once, by the executor about to run it.
+ * The entry the planner found valid for replay plan stmt, if it was made for
+ * the statement about to start: moved into owner's care, its view in *view.
  */
-extern bool planner_missed_entry(PlannedStmt *stmt, const char *source);
+struct EntryView;
+extern bool planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner,
+							 struct EntryView *view);
 
 /* Plans a replay plan's query for real, as the executor is about to run it. */
 extern PlannedStmt *plan_replayed_query(PlannedStmt *replay, const char *source,

@@ -462,6 +462,20 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
 	usable_now = usable();
 	if (!usable_now)
 		ok = false;
+
+	/*
+	 * After the commit nothing waits for memcached's replies: the increments
+	 * go out back to back (a paused server applies them when it resumes). A
+	 * lost one leaves a pending mark, which expires.
+	 */
+	if (ok && (phase == BUMP_COMMIT || phase == BUMP_ABORT))
+	{
+		memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NOREPLY, 1);
+		for (int i = 0; i < nkeys; i++)
+			(void) increment(&keys[i], delta);
+		memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NOREPLY, 0);
+		return true;
+	}
 	for (int i = 0; ok && i < nkeys; i++)
 		if (!increment(&keys[i], delta))
 		{

@@ -54,7 +54,9 @@ run_pg() {
 }
 if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$work"; fi
 
-mc_pidfile="$work/memcached.pid"
+# memcached drops its privileges before writing its pid file: give it a folder it can write
+mkdir -p "$work/mc" && chmod 777 "$work/mc"
+mc_pidfile="$work/mc/memcached.pid"
 stop_servers() {
   set +e
   [ -f "$pgdata/postmaster.pid" ] && run_pg pg_ctl -D "$pgdata" -m immediate -w stop >/dev/null 2>&1
@@ -127,6 +129,24 @@ CONF
     ;;
   bench)
     bash bench/run.sh
+
+    # the same server against a throwaway memcached: floor, point lookups and
+    # writes, appended to bench/results.md
+    echo "== backend: memcached"
+    mc_port=$(free_port)
+    mc_user=nobody; id memcache >/dev/null 2>&1 && mc_user=memcache
+    mc_start="memcached -u $mc_user -l 127.0.0.1 -p $mc_port -m 256 -I 8m -d -P $mc_pidfile"
+    if [ "$(id -u)" -ne 0 ]; then mc_start="memcached -l 127.0.0.1 -p $mc_port -m 256 -I 8m -d -P $mc_pidfile"; fi
+    $mc_start
+    for _ in $(seq 50); do [ -s "$mc_pidfile" ] && break; sleep 0.1; done
+    [ -s "$mc_pidfile" ] || { echo "memcached did not start on 127.0.0.1:$mc_port" >&2; exit 1; }
+    cat >> "$pgdata/postgresql.conf" <<CONF
+cachebot.backend = 'memcached'
+cachebot.memcached_servers = '127.0.0.1:$mc_port'
+CONF
+    run_pg pg_ctl -D "$pgdata" -l "$work/postgres.log" -w restart >/dev/null
+    echo "== PostgreSQL 15 with cachebot.backend = memcached (memcached on 127.0.0.1:$mc_port)"
+    BENCH_BACKEND_LABEL=memcached bash bench/run.sh
     ;;
   *)
     echo "usage: $0 demo|test|bench" >&2; exit 2 ;;

@@ -450,44 +450,69 @@ increment(const Hash128 *dep, uint64 delta)
 		== MEMCACHED_SUCCESS;
 }
 
+/*
+ * Sends every increment without waiting for its reply. With confirm, one
+ * multi-get follows, which each server answers after applying what came
+ * before it on the connection: every record must read back as a number.
+ * One round trip for any number of records.
+ */
+static bool
+increment_all(int nkeys, const Hash128 *keys, uint64 delta, bool confirm)
+{
+	char	   *keybuf = palloc(nkeys * (KEY_LEN + 1));
+	char	  **kp = palloc(nkeys * sizeof(char *));
+	size_t	   *lens = palloc(nkeys * sizeof(size_t));
+	memcached_result_st *res;
+	memcached_return_t rc;
+	int			confirmed = 0;
+
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NOREPLY, 1);
+	for (int i = 0; i < nkeys; i++)
+		(void) increment(&keys[i], delta);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NOREPLY, 0);
+	if (!confirm)
+		return memcached_flush_buffers(mc) == MEMCACHED_SUCCESS;
+
+	for (int i = 0; i < nkeys; i++)
+	{
+		kp[i] = keybuf + i * (KEY_LEN + 1);
+		version_key(kp[i], &keys[i]);
+		lens[i] = KEY_LEN;
+	}
+	if (memcached_mget(mc, (const char *const *) kp, lens, nkeys) != MEMCACHED_SUCCESS)
+		return false;
+	while ((res = memcached_fetch_result(mc, NULL, &rc)) != NULL)
+	{
+		uint64		value;
+
+		if (parse_u64(memcached_result_value(res), memcached_result_length(res), &value))
+			confirmed++;
+		memcached_result_free(res);
+	}
+	return confirmed == nkeys;
+}
+
 static bool
 mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
 {
 	uint64		delta = phase == BUMP_PRE_COMMIT ? (UINT64CONST(1) << PENDING_SHIFT) : 1;
-	bool		ok = true;
-	bool		usable_now;
+	bool		after_commit = phase == BUMP_COMMIT || phase == BUMP_ABORT;
+	bool		ok;
 
 	if (phase == BUMP_NOW)
 		delta = UINT64CONST(1) << PENDING_SHIFT | 1;	/* new gen, nothing pending */
-	usable_now = usable();
-	if (!usable_now)
-		ok = false;
 
 	/*
-	 * After the commit nothing waits for memcached's replies: the increments
-	 * go out back to back (a paused server applies them when it resumes). A
-	 * lost one leaves a pending mark, which expires.
+	 * After the commit nothing waits for confirmation (a paused server
+	 * applies them when it resumes; a lost one leaves a pending mark, which
+	 * expires). Before it, a failure must be known.
 	 */
-	if (ok && (phase == BUMP_COMMIT || phase == BUMP_ABORT))
-	{
-		memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NOREPLY, 1);
-		for (int i = 0; i < nkeys; i++)
-			(void) increment(&keys[i], delta);
-		memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NOREPLY, 0);
-		return true;
-	}
-	for (int i = 0; ok && i < nkeys; i++)
-		if (!increment(&keys[i], delta))
-		{
-			ok = false;
-			/* a pre-commit mark may have landed: close the rest later */
-			if (phase == BUMP_COMMIT || phase == BUMP_ABORT)
-				remember_undelivered(nkeys - i, keys + i);
-		}
-	if (!ok && (phase == BUMP_COMMIT || phase == BUMP_ABORT) && !usable_now)
-		remember_undelivered(nkeys, keys);
+	ok = usable() && increment_all(nkeys, keys, delta, !after_commit);
 	if (!ok)
 	{
+		/* a pre-commit mark may have landed: close it when the pool answers */
+		if (after_commit)
+			remember_undelivered(nkeys, keys);
 		/* Until the epoch moves on, nothing cached may be trusted. */
 		if (shared)
 			pg_atomic_write_u32(&shared->bypass, 1);

@@ -71,21 +71,3 @@ cache_lookup(const CacheDecision *d, int natts, EntryView *view, uint64 *gens, b
 	}
 	return LOOKUP_HIT;
 }
-
-bool
-cache_read_versions(const CacheDecision *d, uint64 *gens, bool *pending)
-{
-	const CacheStore *store = cache_store();
-	VersionRead *versions = palloc(d->ndeps * sizeof(VersionRead));
-
-	if (store == NULL || !store->lookup(NULL, d->ndeps, d->deps, NULL, NULL, versions))
-		return false;
-	*pending = false;
-	for (int i = 0; i < d->ndeps; i++)
-	{
-		gens[i] = versions[i].gen;
-		*pending |= versions[i].pending;
-	}
-	pfree(versions);
-	return true;
-}

@@ -29,11 +29,4 @@ typedef enum LookupOutcome
 extern LookupOutcome cache_lookup(const CacheDecision *d, int natts, EntryView *view,
 								  uint64 *gens, bool *pending);
 
-/*
- * Reads the version records of d's dependencies (creating absent ones) into
- * gens; *pending tells whether a writer of any is committing. False if the
- * store did not answer.
- */
-extern bool cache_read_versions(const CacheDecision *d, uint64 *gens, bool *pending);
-
 #endif							/* CACHEBOT_LOOKUP_H */

@@ -503,11 +503,11 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
 		delta = UINT64CONST(1) << PENDING_SHIFT | 1;	/* new gen, nothing pending */
 
 	/*
-	 * After the commit nothing waits for confirmation (a paused server
-	 * applies them when it resumes; a lost one leaves a pending mark, which
-	 * expires). Before it, a failure must be known.
+	 * Confirmed in both phases: before the commit a failure must be known;
+	 * after it, the next reader must find the mark closed (a paused server
+	 * applies them when it resumes; one never delivered expires).
 	 */
-	ok = usable() && increment_all(nkeys, keys, delta, !after_commit);
+	ok = usable() && increment_all(nkeys, keys, delta, true);
 	if (!ok)
 	{
 		/* a pre-commit mark may have landed: close it when the pool answers */

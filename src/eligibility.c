@@ -495,7 +495,7 @@ decision_finish(CacheDecision *d, const char *text, int textlen,
 		qsort(d->deps + 1, d->ndeps - 1, sizeof(Hash128), compare_hash128);
 
 	initStringInfo(&d->fingerprint);
-	fingerprint_build(&d->fingerprint, text, textlen, params, targetlist);
+	d->natts = fingerprint_build(&d->fingerprint, text, textlen, params, targetlist);
 	d->key = hash128_bytes(d->fingerprint.data, d->fingerprint.len);
 }
 

@@ -25,6 +25,7 @@ typedef struct CacheDecision
 	Oid			skip_relid;		/* the table behind the skip, if any */
 	StringInfoData fingerprint;
 	Hash128		key;
+	int			natts;			/* result columns */
 	int			ndeps;
 	int			maxdeps;
 	DepKey	   *depkeys;

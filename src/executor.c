@@ -225,18 +225,6 @@ store_fill(CachedQuery *cq)
 
 /* ---- hooks ---- */
 
-static int
-result_natts(PlannedStmt *stmt)
-{
-	ListCell   *lc;
-	int			n = 0;
-
-	foreach(lc, stmt->planTree->targetlist)
-		if (!lfirst_node(TargetEntry, lc)->resjunk)
-			n++;
-	return n;
-}
-
 /*
  * Looks the statement up. Returns NULL when it runs normally, else its
  * CachedQuery in hit or fill mode. With hit_only (a replay plan, which
@@ -290,7 +278,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	if (hit_only && planner_take_hit(qd->plannedstmt, qd->sourceText, cxt, &view))
 		outcome = LOOKUP_HIT;
 	else
-		outcome = cache_lookup(d, result_natts(qd->plannedstmt), &view, cq->gens, &pending);
+		outcome = cache_lookup(d, &view, cq->gens, &pending);
 	if (outcome == LOOKUP_HIT)
 	{
 		cq->mode = CACHED_HIT;
@@ -326,7 +314,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	cq->snapshot = RegisterSnapshot(GetTransactionSnapshot());
 	cq->filling = true;
 	entry_begin(&cq->builder, d->fingerprint.data, d->fingerprint.len,
-				d->ndeps, d->deps, cq->gens, result_natts(qd->plannedstmt),
+				d->ndeps, d->deps, cq->gens, d->natts,
 				(Size) cachebot_max_entry_size * 1024);
 	MemoryContextSwitchTo(old);
 	return cq;

@@ -141,7 +141,7 @@ append_param(StringInfo buf, Oid ptype, bool isnull, Datum value)
 		append_bytes(buf, DatumGetPointer(value), strlen(DatumGetCString(value)));
 }
 
-void
+int
 fingerprint_build(StringInfo buf, const char *text, int textlen,
 				  ParamListInfo params, List *targetlist)
 {
@@ -187,4 +187,5 @@ fingerprint_build(StringInfo buf, const char *text, int textlen,
 		ncols++;
 	}
 	append_u32(buf, ncols);
+	return ncols;
 }

@@ -19,8 +19,11 @@
 
 #include "cachebot.h"
 
-/* targetlist: the statement's TargetEntry list (junk entries are skipped). */
-extern void fingerprint_build(StringInfo buf, const char *text, int textlen,
+/*
+ * targetlist: the statement's TargetEntry list (junk entries are skipped).
+ * Returns the number of result columns.
+ */
+extern int	fingerprint_build(StringInfo buf, const char *text, int textlen,
 							  ParamListInfo params, List *targetlist);
 
 #endif							/* CACHEBOT_FINGERPRINT_H */

@@ -350,8 +350,6 @@ cachebot_explain(PG_FUNCTION_ARGS)
 		{
 			Datum	   *deps = palloc(d.ndeps * sizeof(Datum));
 			EntryView	view;
-			int			natts = 0;
-			ListCell   *lc;
 
 			values[2] = CStringGetTextDatum(psprintf("%016llx%016llx",
 													 (unsigned long long) d.key.hi,
@@ -359,10 +357,7 @@ cachebot_explain(PG_FUNCTION_ARGS)
 			for (int i = 0; i < d.ndeps; i++)
 				deps[i] = CStringGetTextDatum(d.descriptions[i]);
 			values[3] = PointerGetDatum(construct_array(deps, d.ndeps, TEXTOID, -1, false, TYPALIGN_INT));
-			foreach(lc, stmt->planTree->targetlist)
-				if (!lfirst_node(TargetEntry, lc)->resjunk)
-					natts++;
-			cached = cache_lookup(&d, natts, &view, NULL, NULL) == LOOKUP_HIT;
+			cached = cache_lookup(&d, &view, NULL, NULL) == LOOKUP_HIT;
 		}
 		else
 			nulls[2] = nulls[3] = true;

@@ -8,7 +8,7 @@
 #include "store.h"
 
 LookupOutcome
-cache_lookup(const CacheDecision *d, int natts, EntryView *view, uint64 *gens, bool *pending)
+cache_lookup(const CacheDecision *d, EntryView *view, uint64 *gens, bool *pending)
 {
 	const CacheStore *store = cache_store();
 	char	   *entry = NULL;
@@ -33,7 +33,7 @@ cache_lookup(const CacheDecision *d, int natts, EntryView *view, uint64 *gens, b
 	}
 	if (entry == NULL)
 		return LOOKUP_MISS;
-	check = entry_open(entry, len, d->fingerprint.data, d->fingerprint.len, natts, view);
+	check = entry_open(entry, len, d->fingerprint.data, d->fingerprint.len, d->natts, view);
 	if (check != ENTRY_OK)
 		return check == ENTRY_CORRUPT ? LOOKUP_CORRUPT : LOOKUP_MISS;
 

@@ -26,7 +26,7 @@ typedef enum LookupOutcome
  * of d's dependencies (into gens and *pending, if gens is not NULL: what a
  * fill after a miss stores); checks the entry. On a hit fills *view.
  */
-extern LookupOutcome cache_lookup(const CacheDecision *d, int natts, EntryView *view,
+extern LookupOutcome cache_lookup(const CacheDecision *d, EntryView *view,
 								  uint64 *gens, bool *pending);
 
 #endif							/* CACHEBOT_LOOKUP_H */

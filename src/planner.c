@@ -189,18 +189,13 @@ lookup_query(Query *query, const char *query_string, List **rtes, EntryView *vie
 	RunContext	run = {.eflags = 0,.dest = DestRemote};
 	CacheDecision d = {0};
 	bool		has_params;
-	int			natts = 0;
-	ListCell   *lc;
 
 	*rtes = query_relations(query, &has_params);
 	if (has_params || cache_store() == NULL)
 		return LOOKUP_FAILED;
 	if (!cache_decide_query(query, query_string, *rtes, &run, &d) || d.skip != SKIP_NONE)
 		return LOOKUP_FAILED;
-	foreach(lc, query->targetList)
-		if (!lfirst_node(TargetEntry, lc)->resjunk)
-			natts++;
-	return cache_lookup(&d, natts, view, NULL, NULL);
+	return cache_lookup(&d, view, NULL, NULL);
 }
 
 static PlannedStmt *

@@ -29,7 +29,6 @@ const char *const skip_reason_names[SKIP_NREASONS] = {
 	[SKIP_NESTED] = "nested",
 	[SKIP_UNSUPPORTED] = "unsupported_plan",
 	[SKIP_RECOVERY] = "recovery",
-	[SKIP_DISABLED] = "disabled",
 };
 
 typedef struct SharedStats
@@ -59,12 +58,6 @@ stats_startup(void)
 		for (int i = 0; i < SKIP_NREASONS; i++)
 			pg_atomic_init_u64(&shared_stats->skips[i], 0);
 	}
-}
-
-bool
-stats_available(void)
-{
-	return shared_stats != NULL;
 }
 
 void

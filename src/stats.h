@@ -25,7 +25,6 @@ typedef enum SkipReason
 	SKIP_NESTED,				/* runs inside another statement or function */
 	SKIP_UNSUPPORTED,			/* plan shape cachebot does not replay */
 	SKIP_RECOVERY,				/* the server is a standby */
-	SKIP_DISABLED,				/* cachebot.enabled is off */
 	SKIP_NREASONS
 } SkipReason;
 
@@ -51,6 +50,5 @@ extern void stats_count_skip(SkipReason reason);
 extern uint64 stats_get(StatCounter counter);
 extern uint64 stats_get_skip(SkipReason reason);
 extern void stats_reset(void);
-extern bool stats_available(void);
 
 #endif							/* CACHEBOT_STATS_H */

@@ -1,17 +1,19 @@
 # cachebot: PGXS build, and the two commands of the README.
 MODULE_big = cachebot
 OBJS = src/cachebot.o src/guc.o src/hint.o src/fingerprint.o src/entry.o \
-       src/eligibility.o src/tracking.o src/deps.o src/keys.o src/lookup.o src/executor.o src/planner.o src/xact.o src/store_shmem.o src/store_memcached.o \
+       src/eligibility.o src/exprcheck.o src/tracking.o src/deps.o src/keys.o \
+       src/lookup.o src/nesting.o src/executor.o src/planner.o src/ddl.o src/catalog_gen.o \
+       src/xact.o src/store.o src/store_shmem.o src/store_memcached.o \
        src/stats.o src/functions.o
 EXTENSION = cachebot
 DATA = sql/cachebot--0.1.sql
 PGFILEDESC = "cachebot - result cache with precise invalidation"
 
-REGRESS = hints hint_fuzz eligibility transactions errors store keys implicit types privileges
+REGRESS = hints hint_fuzz eligibility transactions errors store keys implicit types privileges entries catalog nesting results tracking settings
 REGRESS_OPTS = --load-extension=cachebot
 ISOLATION = fill_while_writer_open writer_rollback savepoint_rollback \
             two_writers commit_between_lookup_and_store truncate \
-            invalidate_object_rollback repeatable_read
+            invalidate_object_rollback repeatable_read temp_objects ddl_race
 ISOLATION_OPTS = --load-extension=cachebot
 
 PG_CPPFLAGS = -I$(srcdir)/src

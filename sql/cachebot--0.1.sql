@@ -4,19 +4,29 @@
 -- Every role may read through the cache and call what its privileges allow.
 GRANT USAGE ON SCHEMA cachebot TO PUBLIC;
 
+-- The trigger track() installs. Only its owner may attach it to a table:
+-- a trigger that calls it is taken as track()'s.
 CREATE FUNCTION cachebot._invalidate_trigger()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'cachebot_invalidate_trigger'
 LANGUAGE C;
+REVOKE ALL ON FUNCTION cachebot._invalidate_trigger() FROM PUBLIC;
 
--- Tables whose writes cachebot sees: those carrying its row trigger.
+-- track()'s last step: checks that the caller owns the table, then creates
+-- the triggers as the owner of _invalidate_trigger().
+CREATE FUNCTION cachebot._install_triggers(rel regclass, options text, columns text[])
+RETURNS void
+AS 'MODULE_PATHNAME', 'cachebot_install_triggers'
+LANGUAGE C STRICT VOLATILE;
+
+-- Tables whose writes cachebot sees: those carrying its row trigger, whose
+-- arguments are 'cachebot:2', the options, then the keyed columns' names.
 CREATE VIEW cachebot.tracked_tables AS
 SELECT t.tgrelid::regclass AS "table",
-       ARRAY(SELECT a.attname FROM unnest((string_to_array(
-                 encode(t.tgargs, 'escape'), '\000'))[3:]) WITH ORDINALITY k(attnum, n)
-               JOIN pg_catalog.pg_attribute a
-                 ON a.attrelid = t.tgrelid AND a.attnum = nullif(k.attnum, '')::int2
-                AND NOT a.attisdropped
+       ARRAY(SELECT convert_from(decode(k.arg, 'escape'), pg_catalog.getdatabaseencoding())::name
+               FROM unnest((string_to_array(encode(t.tgargs, 'escape'), '\000'))[3:])
+                    WITH ORDINALITY k(arg, n)
+              WHERE k.arg <> ''
               ORDER BY k.n) AS keyed_columns,
        t.tgenabled = 'A' AS always
   FROM pg_catalog.pg_trigger t
@@ -53,7 +63,6 @@ DECLARE
     c pg_class%ROWTYPE;
     keyed int2[];
     missing text;
-    args text;
 BEGIN
     IF rel IS NULL THEN
         RAISE EXCEPTION 'cachebot.track() needs a table'
@@ -105,22 +114,10 @@ BEGIN
                       HINT = 'Pass the names of columns of the table, or omit columns to key by its primary key, indexed and foreign-key columns.';
         END IF;
     END IF;
-    -- trigger arguments: the tracked table, its options, its keyed columns (attribute numbers)
-    args := format('%L, %L', rel::oid,
-                   concat('cache_all=', coalesce(cache_all::text, ''), ';cache_get=', coalesce(cache_get::text, '')));
-    FOR i IN 1 .. coalesce(array_length(keyed, 1), 0) LOOP
-        args := args || format(', %L', keyed[i]);
-    END LOOP;
-
-    EXECUTE format('DROP TRIGGER IF EXISTS cachebot_invalidate ON %s', rel);
-    EXECUTE format('DROP TRIGGER IF EXISTS cachebot_truncate ON %s', rel);
-    EXECUTE format('CREATE TRIGGER cachebot_invalidate AFTER INSERT OR UPDATE OR DELETE ON %s '
-                   'FOR EACH ROW EXECUTE FUNCTION cachebot._invalidate_trigger(%s)', rel, args);
-    EXECUTE format('CREATE TRIGGER cachebot_truncate AFTER TRUNCATE ON %s '
-                   'FOR EACH STATEMENT EXECUTE FUNCTION cachebot._invalidate_trigger(%s)', rel, args);
-    -- Writes in replica mode (logical replication apply, restores) must invalidate too.
-    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER cachebot_invalidate', rel);
-    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER cachebot_truncate', rel);
+    PERFORM cachebot._install_triggers(rel,
+        concat('cache_all=', coalesce(cache_all::text, ''), ';cache_get=', coalesce(cache_get::text, '')),
+        ARRAY(SELECT a.attname::text FROM pg_attribute a
+               WHERE a.attrelid = rel AND a.attnum = ANY (keyed) ORDER BY a.attnum));
     PERFORM cachebot.invalidate_table(rel);
 END;
 $$;
@@ -200,3 +197,17 @@ CREATE FUNCTION cachebot._parse_hint(statement text)
 RETURNS text
 AS 'MODULE_PATHNAME', 'cachebot_parse_hint'
 LANGUAGE C STRICT IMMUTABLE;
+
+-- The settings that are part of every cache key (for tests and troubleshooting).
+CREATE FUNCTION cachebot._key_settings()
+RETURNS SETOF text
+AS 'MODULE_PATHNAME', 'cachebot_key_settings'
+LANGUAGE C STRICT VOLATILE;
+
+-- For tests: damages the stored entry of a statement as a broken or hostile
+-- store could (its checksum kept right), to check that it is refused.
+CREATE FUNCTION cachebot._corrupt_entry(query text, what text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'cachebot_corrupt_entry'
+LANGUAGE C STRICT VOLATILE;
+REVOKE ALL ON FUNCTION cachebot._corrupt_entry(text, text) FROM PUBLIC;

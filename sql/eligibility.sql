@@ -116,21 +116,39 @@ CLOSE c;
 COMMIT;
 SELECT hits, misses, fills, skips_by_reason FROM s;
 
--- PL/pgSQL SELECT INTO fetches one row; the fill then looks for another one,
--- but only where that cannot raise an error the statement would not have raised
+-- a cursor fetched exactly to its last row and closed: the fill then looks for
+-- one more row, but only where that cannot raise an error the statement would
+-- not have raised
 CREATE TABLE divisor (id int PRIMARY KEY);
 INSERT INTO divisor VALUES (1), (2), (3);
 SELECT cachebot.track('divisor');
 SELECT cachebot.reset_stats();
-DO $$ DECLARE x int; BEGIN
-  SELECT /* cache */ id INTO x FROM divisor WHERE id = 2; RAISE NOTICE 'x = %', x;
-  SELECT /* cache */ id INTO x FROM divisor WHERE id = 2; RAISE NOTICE 'x = %', x;
-END $$;
+BEGIN;
+DECLARE c NO SCROLL CURSOR FOR SELECT /* cache */ id FROM divisor WHERE id = 2;
+FETCH 1 FROM c;
+CLOSE c;
+DECLARE c NO SCROLL CURSOR FOR SELECT /* cache */ id FROM divisor WHERE id = 2;
+FETCH 1 FROM c;
+CLOSE c;
+COMMIT;
 SELECT hits, misses, fills FROM s;
 SELECT cachebot.reset_stats();
+BEGIN;
+DECLARE c NO SCROLL CURSOR FOR SELECT /* cache */ 10 / (id - 2) FROM divisor ORDER BY id;
+FETCH 1 FROM c;
+CLOSE c;
+DECLARE c NO SCROLL CURSOR FOR SELECT /* cache */ 10 / (id - 2) FROM divisor ORDER BY id;
+FETCH 1 FROM c;
+CLOSE c;
+COMMIT;
+SELECT hits, misses, fills, skips_by_reason FROM s;
+-- the statements of a DO block run inside another command: neither looked up
+-- nor filled (a function's share its caller's snapshot; a trigger's, its
+-- caller's uncommitted writes)
+SELECT cachebot.reset_stats();
 DO $$ DECLARE x int; BEGIN
-  SELECT /* cache */ 10 / (id - 2) INTO x FROM divisor ORDER BY id; RAISE NOTICE 'x = %', x;
-  SELECT /* cache */ 10 / (id - 2) INTO x FROM divisor ORDER BY id; RAISE NOTICE 'x = %', x;
+  SELECT /* cache */ id INTO x FROM divisor WHERE id = 2; RAISE NOTICE 'x = %', x;
+  SELECT /* cache */ id INTO x FROM divisor WHERE id = 2; RAISE NOTICE 'x = %', x;
 END $$;
 SELECT hits, misses, fills, skips_by_reason FROM s;
 DROP TABLE divisor;

@@ -64,7 +64,8 @@ SELECT v FROM hint_t WHERE id = 2 \; SELECT /* cache */ v FROM hint_t WHERE id =
 SELECT v FROM hint_t WHERE id = 2 \; SELECT /* cache */ v FROM hint_t WHERE id = 2;
 SELECT hits, misses, fills FROM s;
 
--- PL/pgSQL drops leading comments, so the hint goes after SELECT
+-- PL/pgSQL drops leading comments, so the hint goes after SELECT; the statement
+-- is read as hinted, and skipped: it runs inside another command (nested)
 SELECT cachebot.reset_stats();
 DO $$
 DECLARE n int;
@@ -74,7 +75,7 @@ BEGIN
   END LOOP;
   RAISE NOTICE 'count %', n;
 END $$;
-SELECT hits, misses, fills FROM s;
+SELECT hits, misses, fills, skips_by_reason FROM s;
 
 -- prepared statements: parameter values are part of the key
 SELECT cachebot.reset_stats();

@@ -168,7 +168,7 @@ SELECT /* cache */ id, user_id FROM photo WHERE user_id IN (1, 2, 3) ORDER BY id
 SELECT last_read();
 
 -- up to 64 values one key each; above, (photo, *)
-SELECT cardinality(dependencies), dependencies[3], dependencies[66]
+SELECT cardinality(dependencies), dependencies[4], dependencies[67]
   FROM deps(format('SELECT /* cache */ id FROM photo WHERE user_id = ANY (%L::int[])',
                    ARRAY(SELECT generate_series(1, 64))));
 SELECT dependencies

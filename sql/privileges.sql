@@ -221,6 +221,11 @@ REVOKE EXECUTE ON FUNCTION cachebot.flush() FROM cachebot_regress_b;
 --
 -- (f) invalidate_table() and invalidate_object() need SELECT on the table
 --
+-- (the REVOKE above changed the catalog, which invalidated every entry: fill again)
+SET ROLE cachebot_regress_a;
+SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
+RESET ROLE;
+SELECT * FROM priv_delta();
 SET ROLE cachebot_regress_c;
 SELECT cachebot.invalidate_table('priv_t');
 SELECT cachebot.invalidate_object('priv_t', 1);
@@ -238,6 +243,76 @@ SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
 -- now it was
 SELECT * FROM priv_delta();
+
+--
+-- (g) after REVOKE, a role's own table of the same name: not a way back to
+-- the revoked rows (the name resolves to another table: another entry)
+--
+CREATE ROLE cachebot_regress_r;
+CREATE SCHEMA cachebot_regress_r AUTHORIZATION cachebot_regress_r;
+CREATE TABLE priv_s (id int PRIMARY KEY, secret text);
+INSERT INTO priv_s VALUES (1, 'revoked rows');
+SELECT cachebot.track('priv_s');
+GRANT SELECT ON priv_s TO cachebot_regress_r;
+SET ROLE cachebot_regress_r;
+SET search_path = "$user", public;
+SELECT /* cache */ secret FROM priv_s;
+SELECT /* cache */ secret FROM priv_s;
+RESET ROLE;
+REVOKE SELECT ON priv_s FROM cachebot_regress_r;
+SET ROLE cachebot_regress_r;
+SELECT /* cache */ secret FROM priv_s;
+CREATE TABLE cachebot_regress_r.priv_s (id int PRIMARY KEY, secret text);
+INSERT INTO cachebot_regress_r.priv_s VALUES (1, 'own rows');
+SELECT cachebot.track('cachebot_regress_r.priv_s');
+SELECT /* cache */ secret FROM priv_s;
+SELECT /* cache */ secret FROM priv_s;
+RESET ROLE;
+RESET search_path;
+SELECT * FROM priv_delta();
+
+--
+-- (h) EXECUTE on a function is checked by a hit served without a plan too,
+-- also when the privilege comes and goes through role membership changed
+-- from another database (which does not change this database's catalog)
+--
+\set testdb :DBNAME
+CREATE ROLE cachebot_regress_u;
+CREATE ROLE cachebot_regress_executors;
+CREATE FUNCTION priv_reveal(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'revealed: ' || $1 $$;
+REVOKE EXECUTE ON FUNCTION priv_reveal(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION priv_reveal(text) TO cachebot_regress_executors;
+GRANT SELECT ON priv_s TO cachebot_regress_u;
+GRANT cachebot_regress_executors TO cachebot_regress_u;
+SET ROLE cachebot_regress_u;
+SELECT /* cache */ priv_reveal(secret) FROM public.priv_s WHERE id = 1;
+SELECT /* cache */ priv_reveal(secret) FROM public.priv_s WHERE id = 1;
+RESET ROLE;
+SELECT hits_unplanned AS unplanned_before FROM cachebot.stats \gset
+\c postgres
+REVOKE cachebot_regress_executors FROM cachebot_regress_u;
+\c :testdb
+SET ROLE cachebot_regress_u;
+SELECT /* cache */ priv_reveal(secret) FROM public.priv_s WHERE id = 1;
+RESET ROLE;
+\c postgres
+GRANT cachebot_regress_executors TO cachebot_regress_u;
+\c :testdb
+SET ROLE cachebot_regress_u;
+SELECT /* cache */ priv_reveal(secret) FROM public.priv_s WHERE id = 1;
+RESET ROLE;
+SELECT hits_unplanned - :unplanned_before AS served_without_a_plan FROM cachebot.stats;
+REVOKE EXECUTE ON FUNCTION priv_reveal(text) FROM cachebot_regress_executors;
+SET ROLE cachebot_regress_u;
+SELECT /* cache */ priv_reveal(secret) FROM public.priv_s WHERE id = 1;
+RESET ROLE;
+SELECT * FROM priv_delta();
+DROP FUNCTION priv_reveal(text);
+DROP TABLE cachebot_regress_r.priv_s, priv_s;
+DROP SCHEMA cachebot_regress_r;
+DROP ROLE cachebot_regress_r;
+DROP ROLE cachebot_regress_u;
+DROP ROLE cachebot_regress_executors;
 
 DROP TABLE priv_u;
 DROP TABLE priv_rls;

@@ -130,11 +130,23 @@ SELECT cachebot.track('photo');
 SELECT cacheable, reason FROM cachebot.explain('SELECT /* cache */ * FROM photo');
 SELECT "table", always FROM cachebot.tracked_tables ORDER BY "table"::text;
 
--- PREPARE TRANSACTION after writing a tracked table is refused
+-- PREPARE TRANSACTION works; the write invalidates at COMMIT PREPARED, not before
+SELECT cachebot.reset_stats();
+EXECUTE q;
 BEGIN;
 UPDATE photo SET title = 'prepared' WHERE id = 2;
 PREPARE TRANSACTION 'cachebot_regress';
 EXECUTE q;
+COMMIT PREPARED 'cachebot_regress';
+EXECUTE q;
+EXECUTE q;
+-- ROLLBACK PREPARED invalidates nothing
+BEGIN;
+UPDATE photo SET title = 'rolled back' WHERE id = 2;
+PREPARE TRANSACTION 'cachebot_regress';
+ROLLBACK PREPARED 'cachebot_regress';
+EXECUTE q;
+SELECT hits, misses, fills FROM s;
 
 DEALLOCATE q;
 DROP TABLE photo, other;

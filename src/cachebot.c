@@ -5,11 +5,15 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "libpq/auth.h"
 #include "miscadmin.h"
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
+#include "utils/queryjumble.h"
 
 #include "cachebot.h"
+#include "catalog_gen.h"
+#include "ddl.h"
 #include "eligibility.h"
 #include "executor.h"
 #include "planner.h"
@@ -23,6 +27,7 @@ void		_PG_init(void);
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+static ClientAuthentication_hook_type prev_client_authentication_hook = NULL;
 
 static void
 cachebot_shmem_request(void)
@@ -30,6 +35,9 @@ cachebot_shmem_request(void)
 	if (prev_shmem_request_hook)
 		prev_shmem_request_hook();
 	stats_request();
+	store_request();
+	catalog_gen_request();
+	xact_shmem_request();
 	memcached_store_request();
 	if (cachebot_backend == CACHE_BACKEND_SHMEM)
 		shmem_store_request();
@@ -42,10 +50,22 @@ cachebot_shmem_startup(void)
 		prev_shmem_startup_hook();
 	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
 	stats_startup();
+	store_startup();
+	catalog_gen_startup();
+	xact_shmem_startup();
 	memcached_store_startup();
 	if (cachebot_backend == CACHE_BACKEND_SHMEM)
 		shmem_store_startup();
 	LWLockRelease(AddinShmemInitLock);
+}
+
+/* A new session: before it parses anything, it is in step with the catalog. */
+static void
+cachebot_client_authentication(Port *port, int status)
+{
+	if (prev_client_authentication_hook)
+		prev_client_authentication_hook(port, status);
+	catalog_gen_backend_start();
 }
 
 void
@@ -64,8 +84,15 @@ _PG_init(void)
 	prev_shmem_startup_hook = shmem_startup_hook;
 	shmem_startup_hook = cachebot_shmem_startup;
 
+	prev_client_authentication_hook = ClientAuthentication_hook;
+	ClientAuthentication_hook = cachebot_client_authentication;
+
+	/* The key holds what a statement's text resolved to: its query ID. */
+	EnableQueryId();
+
 	executor_install_hooks();
 	planner_install_hook();
+	ddl_install_hooks();
 	xact_register_callbacks();
 	eligibility_init();
 }

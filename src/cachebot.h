@@ -26,13 +26,14 @@ hash128_equal(const Hash128 *a, const Hash128 *b)
 
 extern Hash128 hash128_bytes(const void *data, Size len);
 
-/* Kinds of dependency key (see SPEC section 5). */
+/* Kinds of dependency key. */
 typedef enum DepKind
 {
 	DEP_EPOCH = 1,				/* global: flush() */
 	DEP_GENERATION = 2,			/* (T): TRUNCATE, DDL, invalidate_table */
 	DEP_ANY_ROW = 3,			/* (T, *): every row change of T */
-	DEP_COLUMN_VALUE = 4		/* (T, col, value): a keyed column's value */
+	DEP_COLUMN_VALUE = 4,		/* (T, col, value): a keyed column's value */
+	DEP_CATALOG = 5				/* (database): any DDL there (catalog_gen.h) */
 } DepKind;
 
 typedef struct DepKey

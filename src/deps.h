@@ -1,6 +1,6 @@
 /*
  * deps.h
- *		The row-level dependency keys of a plan (SPEC section 5).
+ *		The row-level dependency keys of a plan.
  *
  * For every scan of a tracked table: if the scan's own quals, as planned,
  * fix a keyed column to values (col = const, col = $n, col = ANY(array)),

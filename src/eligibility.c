@@ -29,8 +29,10 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
+#include "ddl.h"
 #include "deps.h"
 #include "eligibility.h"
+#include "exprcheck.h"
 #include "fingerprint.h"
 #include "planner.h"
 #include "store.h"
@@ -84,6 +86,10 @@ add_dep(CacheDecision *d, DepKind kind, Oid relid)
  * marks the range tables of a query not yet planned: there, partitioned and
  * inherited tables (whose children the planner adds) and TABLESAMPLE are
  * left to the executor's decision, and (T, *) stands for the scans to come.
+ *
+ * Every entry depends on the epoch and on its database's catalog generation
+ * (first and second): what the statement's names resolve to, and what the
+ * views and functions it uses are, is covered by the latter.
  */
 static SkipReason
 check_relations(List *rtable, bool from_query, CacheDecision *d, ScanTarget **targets_out)
@@ -94,6 +100,7 @@ check_relations(List *rtable, bool from_query, CacheDecision *d, ScanTarget **ta
 	*targets_out = targets;
 	d->ndeps = 0;
 	add_dep(d, DEP_EPOCH, InvalidOid);
+	add_dep(d, DEP_CATALOG, InvalidOid);
 
 	foreach(lc, rtable)
 	{
@@ -108,25 +115,25 @@ check_relations(List *rtable, bool from_query, CacheDecision *d, ScanTarget **ta
 		if (rte->rtekind != RTE_RELATION)
 			continue;
 
-		/* A view's definition can change under the same text. */
-		add_dep(d, DEP_GENERATION, rte->relid);
-		if (rte->relkind == RELKIND_VIEW)
-			continue;
-		if (rte->relkind != RELKIND_RELATION && rte->relkind != RELKIND_PARTITIONED_TABLE)
-		{
-			d->skip_relid = rte->relid;
-			return SKIP_UNTRACKED_TABLE;
-		}
-		if (from_query && (rte->relkind == RELKIND_PARTITIONED_TABLE ||
-						   rte->tablesample != NULL ||
-						   (rte->inh && has_subclass(rte->relid))))
-			return SKIP_UNSUPPORTED;
-
 		rel = RelationIdGetRelation(rte->relid);
 		if (!RelationIsValid(rel))
 			return SKIP_UNTRACKED_TABLE;
-		target->tracked = tracking_lookup(rel, &target->info);
-		if (rel->rd_rel->relpersistence != RELPERSISTENCE_PERMANENT || !target->tracked)
+		if (rel->rd_rel->relpersistence == RELPERSISTENCE_TEMP)
+			why = SKIP_TEMPORARY;
+		else if (rte->relkind == RELKIND_VIEW)
+		{
+			/* Read through the tables it expands to. */
+			RelationClose(rel);
+			continue;
+		}
+		else if (rte->relkind != RELKIND_RELATION && rte->relkind != RELKIND_PARTITIONED_TABLE)
+			why = SKIP_UNTRACKED_TABLE;
+		else if (from_query && (rte->relkind == RELKIND_PARTITIONED_TABLE ||
+								rte->tablesample != NULL ||
+								(rte->inh && rel->rd_rel->relhassubclass)))
+			why = SKIP_UNSUPPORTED;
+		else if (rel->rd_rel->relpersistence != RELPERSISTENCE_PERMANENT ||
+				 !(target->tracked = tracking_lookup(rel, &target->info)))
 			why = SKIP_UNTRACKED_TABLE;
 		else if (rel->rd_rel->relrowsecurity)
 			why = SKIP_ROW_SECURITY;
@@ -141,6 +148,8 @@ check_relations(List *rtable, bool from_query, CacheDecision *d, ScanTarget **ta
 			d->skip_relid = rte->relid;
 			return SKIP_WRITTEN_IN_XACT;
 		}
+		/* TRUNCATE and invalidate_table() move a table's generation. */
+		add_dep(d, DEP_GENERATION, rte->relid);
 		target->own_root = target->info.root == rte->relid;
 		if (!target->own_root)
 			add_dep(d, DEP_GENERATION, target->info.root);
@@ -219,27 +228,29 @@ resolve_hint_columns(List *rtable, ScanTarget *targets, CacheDecision *d)
 	return SKIP_NONE;
 }
 
-/* A test of a plan node's expressions: true means "not acceptable". */
-typedef bool (*ExprTest) (Node *exprs);
+/* A test of a plan node's expressions: SKIP_NONE when they are acceptable. */
+typedef SkipReason (*ExprTest) (Node *exprs, void *arg);
 
-static bool
-exprs_fail(ExprTest test, List *exprs)
+static SkipReason
+test_exprs(ExprTest test, void *arg, List *exprs)
 {
-	return exprs != NIL && test((Node *) exprs);
+	return exprs != NIL ? test((Node *) exprs, arg) : SKIP_NONE;
 }
 
 /*
  * Walks a plan tree: every node must be of a kind whose output depends only
- * on its input rows and the snapshot, and no expression may fail test.
+ * on its input rows and the snapshot, and test must accept every expression.
  */
 static SkipReason
-check_plan(Plan *plan, ExprTest test, SkipReason failure)
+check_plan(Plan *plan, ExprTest test, void *arg)
 {
 	List	   *exprs = NIL;
 	ListCell   *lc;
+	SkipReason	why;
 
 	if (plan == NULL)
 		return SKIP_NONE;
+	check_stack_depth();
 
 	switch (nodeTag(plan))
 	{
@@ -324,40 +335,45 @@ check_plan(Plan *plan, ExprTest test, SkipReason failure)
 			return SKIP_UNSUPPORTED;
 	}
 
-	if (exprs_fail(test, plan->targetlist) || exprs_fail(test, plan->qual) ||
-		exprs_fail(test, plan->initPlan) || exprs_fail(test, exprs))
-		return failure;
+	if ((why = test_exprs(test, arg, plan->targetlist)) != SKIP_NONE ||
+		(why = test_exprs(test, arg, plan->qual)) != SKIP_NONE ||
+		(why = test_exprs(test, arg, plan->initPlan)) != SKIP_NONE ||
+		(why = test_exprs(test, arg, exprs)) != SKIP_NONE)
+		return why;
 
 	foreach(lc, plan_children(plan))
-	{
-		SkipReason	why = check_plan((Plan *) lfirst(lc), test, failure);
-
-		if (why != SKIP_NONE)
+		if ((why = check_plan((Plan *) lfirst(lc), test, arg)) != SKIP_NONE)
 			return why;
-	}
-	if (plan->lefttree)
-	{
-		SkipReason	why = check_plan(plan->lefttree, test, failure);
-
-		if (why != SKIP_NONE)
-			return why;
-	}
-	return check_plan(plan->righttree, test, failure);
+	if ((why = check_plan(plan->lefttree, test, arg)) != SKIP_NONE)
+		return why;
+	return check_plan(plan->righttree, test, arg);
 }
 
 static SkipReason
-check_statement_plans(PlannedStmt *stmt, ExprTest test, SkipReason failure)
+check_statement_plans(PlannedStmt *stmt, ExprTest test, void *arg)
 {
-	SkipReason	why = check_plan(stmt->planTree, test, failure);
+	SkipReason	why = check_plan(stmt->planTree, test, arg);
 	ListCell   *lc;
 
 	foreach(lc, stmt->subplans)
 	{
 		if (why != SKIP_NONE)
 			break;
-		why = check_plan((Plan *) lfirst(lc), test, failure);
+		why = check_plan((Plan *) lfirst(lc), test, arg);
 	}
 	return why;
+}
+
+/* What exprcheck.h finds, and the functions it lists, go into the decision. */
+static SkipReason
+cacheable_exprs(Node *exprs, void *arg)
+{
+	CacheDecision *d = arg;
+	ExprCheck	check = {SKIP_NONE, d->functions};
+
+	(void) exprcheck_walk(exprs, &check);
+	d->functions = check.functions;
+	return check.why;
 }
 
 /* Does any expression of the list apply a function that may throw? */
@@ -366,6 +382,7 @@ contain_leaky_functions(Node *exprs)
 {
 	ListCell   *lc;
 
+	check_stack_depth();
 	if (!IsA(exprs, List))
 		return contain_leaked_vars(exprs);
 	foreach(lc, (List *) exprs)
@@ -382,6 +399,12 @@ contain_leaky_functions(Node *exprs)
 	return false;
 }
 
+static SkipReason
+leakproof_exprs(Node *exprs, void *arg)
+{
+	return contain_leaky_functions(exprs) ? SKIP_UNSUPPORTED : SKIP_NONE;
+}
+
 /*
  * Can the rest of this plan run without raising an error the caller would
  * not have met? True when every function it applies to row values is
@@ -393,7 +416,7 @@ plan_cannot_fail(PlannedStmt *stmt)
 	/* A plain aggregate has computed its one row: asking again computes nothing. */
 	if (IsA(stmt->planTree, Agg) && ((Agg *) stmt->planTree)->aggstrategy == AGG_PLAIN)
 		return true;
-	return check_statement_plans(stmt, contain_leaky_functions, SKIP_UNSUPPORTED) == SKIP_NONE;
+	return check_statement_plans(stmt, leakproof_exprs, NULL) == SKIP_NONE;
 }
 
 /* The checks that depend on how and where the statement runs. */
@@ -414,8 +437,28 @@ cache_check_run(const RunContext *run)
 		return SKIP_RECOVERY;
 	if (XactIsoLevel != XACT_READ_COMMITTED)
 		return SKIP_ISOLATION;
+	/* Its catalog is this transaction's own until it commits. */
+	if (ddl_in_xact())
+		return SKIP_WRITTEN_IN_XACT;
 	if (cache_store() == NULL)
 		return SKIP_BACKEND_ERROR;
+	return SKIP_NONE;
+}
+
+/* The checks of a statement as a whole: the same on both paths. */
+static SkipReason
+check_statement(CmdType command, Node *utility, bool modifying_cte, bool locks_rows,
+				uint64 query_id, const RunContext *run)
+{
+	SkipReason	why;
+
+	if (command != CMD_SELECT || utility != NULL || modifying_cte || locks_rows)
+		return SKIP_NOT_SELECT;
+	if ((why = cache_check_run(run)) != SKIP_NONE)
+		return why;
+	/* What the text resolves to is part of the key: see fingerprint.h. */
+	if (query_id == 0)
+		return SKIP_NO_QUERY_ID;
 	return SKIP_NONE;
 }
 
@@ -473,6 +516,7 @@ decision_begin(const char *source, int location, int length, CacheDecision *d,
 		return false;
 	d->skip = d->hint.kind == HINT_MALFORMED ? SKIP_BAD_HINT : SKIP_NONE;
 	d->skip_relid = InvalidOid;
+	d->functions = NIL;
 	d->ndeps = 0;
 	d->maxdeps = 0;
 	d->depkeys = NULL;
@@ -483,19 +527,21 @@ decision_begin(const char *source, int location, int length, CacheDecision *d,
 
 /* Hashes the dependencies and builds the key of an eligible statement. */
 static void
-decision_finish(CacheDecision *d, const char *text, int textlen,
+decision_finish(CacheDecision *d, const char *text, int textlen, uint64 query_id,
 				ParamListInfo params, List *targetlist)
 {
-	/* Epoch first, then the rest in a canonical order. */
+	/* Epoch and catalog first, then the rest in a canonical order. */
 	d->deps = palloc(d->ndeps * sizeof(Hash128));
 	d->deps[0] = EPOCH_KEY;
 	for (int i = 1; i < d->ndeps; i++)
 		d->deps[i] = depkey_hash(&d->depkeys[i]);
-	if (d->ndeps > 2)
-		qsort(d->deps + 1, d->ndeps - 1, sizeof(Hash128), compare_hash128);
+	if (d->ndeps > DECISION_FIRST_ROW_DEP + 1)
+		qsort(d->deps + DECISION_FIRST_ROW_DEP, d->ndeps - DECISION_FIRST_ROW_DEP,
+			  sizeof(Hash128), compare_hash128);
 
 	initStringInfo(&d->fingerprint);
-	d->natts = fingerprint_build(&d->fingerprint, text, textlen, params, targetlist);
+	d->natts = fingerprint_build(&d->fingerprint, text, textlen, query_id, params,
+								 targetlist, &d->columns);
 	d->key = hash128_bytes(d->fingerprint.data, d->fingerprint.len);
 }
 
@@ -510,18 +556,16 @@ cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 	if (!decision_begin(source, stmt->stmt_location, stmt->stmt_len, d, &text, &textlen))
 		return false;
 
-	if (d->skip == SKIP_NONE &&
-		(stmt->commandType != CMD_SELECT || stmt->utilityStmt != NULL ||
-		 stmt->hasModifyingCTE || stmt->rowMarks != NIL))
-		d->skip = SKIP_NOT_SELECT;
 	if (d->skip == SKIP_NONE)
-		d->skip = cache_check_run(run);
+		d->skip = check_statement(stmt->commandType, stmt->utilityStmt, stmt->hasModifyingCTE,
+								  stmt->rowMarks != NIL, stmt->queryId, run);
 	if (d->skip == SKIP_NONE)
 		d->skip = check_relations(stmt->rtable, false, d, &targets);
-	/* A replay plan stands for a query whose functions were checked. */
+	/* A replay plan stands for a query whose expressions were checked. */
 	if (d->skip == SKIP_NONE && !is_replay_plan(stmt))
-		d->skip = check_statement_plans(stmt, contain_mutable_functions,
-										SKIP_MUTABLE_FUNCTION);
+		d->skip = check_statement_plans(stmt, cacheable_exprs, d);
+	if (d->skip == SKIP_NONE)
+		d->skip = exprcheck_result_types(stmt->planTree->targetlist);
 	if (d->skip == SKIP_NONE)
 		d->skip = resolve_hint_columns(stmt->rtable, targets, d);
 	if (d->implicit && (d->skip != SKIP_NONE ||
@@ -530,7 +574,7 @@ cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 	if (d->skip == SKIP_NONE)
 	{
 		plan_scan_dependencies(stmt, params, targets, d);
-		decision_finish(d, text, textlen, params, stmt->planTree->targetlist);
+		decision_finish(d, text, textlen, stmt->queryId, params, stmt->planTree->targetlist);
 	}
 	return true;
 }
@@ -574,19 +618,20 @@ cache_decide_query(Query *query, const char *source, List *rtes,
 	if (!decision_begin(source, query->stmt_location, query->stmt_len, d, &text, &textlen) ||
 		d->implicit)
 		return false;			/* unhinted statements are decided on their plan */
-	if (d->skip == SKIP_NONE &&
-		(query->commandType != CMD_SELECT || query->utilityStmt != NULL ||
-		 query->hasModifyingCTE || query->rowMarks != NIL || query->hasForUpdate ||
-		 query->hasRowSecurity))
-		d->skip = SKIP_NOT_SELECT;
 	if (d->skip == SKIP_NONE)
-		d->skip = cache_check_run(run);
+		d->skip = check_statement(query->commandType, query->utilityStmt, query->hasModifyingCTE,
+								  query->rowMarks != NIL || query->hasForUpdate,
+								  query->queryId, run);
+	if (d->skip == SKIP_NONE && query->hasRowSecurity)
+		d->skip = SKIP_ROW_SECURITY;
 	if (d->skip == SKIP_NONE)
 		d->skip = check_relations(rtes, true, d, &targets);
-	if (d->skip == SKIP_NONE && contain_mutable_functions((Node *) query))
-		d->skip = SKIP_MUTABLE_FUNCTION;
 	if (d->skip == SKIP_NONE)
-		decision_finish(d, text, textlen, NULL, query->targetList);
+		d->skip = cacheable_exprs((Node *) query, d);
+	if (d->skip == SKIP_NONE)
+		d->skip = exprcheck_result_types(query->targetList);
+	if (d->skip == SKIP_NONE)
+		decision_finish(d, text, textlen, query->queryId, NULL, query->targetList);
 	return true;
 }
 

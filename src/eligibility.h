@@ -1,7 +1,7 @@
 /*
  * eligibility.h
  *		Decides whether a statement execution can be served from or stored in
- *		the cache, and computes its key and dependencies (SPEC sections 4, 5).
+ *		the cache, and computes its key and dependencies.
  */
 #ifndef CACHEBOT_ELIGIBILITY_H
 #define CACHEBOT_ELIGIBILITY_H
@@ -26,13 +26,20 @@ typedef struct CacheDecision
 	StringInfoData fingerprint;
 	Hash128		key;
 	int			natts;			/* result columns */
+	struct ColumnLayout *columns;	/* their storage, to check entries */
+	List	   *functions;		/* OIDs of the functions the plan calls */
 	int			ndeps;
 	int			maxdeps;
 	DepKey	   *depkeys;
 	bool		describe;		/* set by the caller: fill descriptions */
 	char	  **descriptions;	/* of depkeys, for explain() */
-	Hash128    *deps;			/* depkey hashes, epoch first */
+	Hash128    *deps;			/* depkey hashes, epoch and catalog first */
 } CacheDecision;
+
+/* Where the epoch and the catalog generation are in deps[]; then the rest. */
+#define DECISION_EPOCH_DEP 0
+#define DECISION_CATALOG_DEP 1
+#define DECISION_FIRST_ROW_DEP 2
 
 /* How the statement is being run. */
 typedef struct RunContext

@@ -10,11 +10,22 @@
 #include "access/htup_details.h"
 #include "common/hashfn.h"
 #include "executor/tuptable.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "entry.h"
+#include "fingerprint.h"
+#include "store.h"
 
 #define CHECKSUM_SEED UINT64CONST(0x5bd1e9955bd1e995)
+
+/* Keyed with the incarnation: an entry of another server run never checks out. */
+static uint64
+checksum(const char *data, Size len)
+{
+	return hash_bytes_extended((const unsigned char *) data, (int) len,
+							   CHECKSUM_SEED ^ store_incarnation());
+}
 
 static void
 pad_to_maxalign(StringInfo buf)
@@ -58,8 +69,10 @@ entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 }
 
 /*
- * Appends the slot's tuple, with out-of-line values fetched, so the entry
- * stands alone. Returns false once the entry would pass its size limit.
+ * Appends the slot's tuple, with out-of-line values fetched and compressed
+ * ones expanded, so the entry stands alone and every value in it can be
+ * checked by its length. Returns false once the entry would pass its size
+ * limit.
  */
 bool
 entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot)
@@ -79,7 +92,8 @@ entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot)
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 
 		if (att->attlen == -1 && !slot->tts_isnull[i] &&
-			VARATT_IS_EXTERNAL(DatumGetPointer(slot->tts_values[i])))
+			(VARATT_IS_EXTERNAL(DatumGetPointer(slot->tts_values[i])) ||
+			 VARATT_IS_COMPRESSED(DatumGetPointer(slot->tts_values[i]))))
 		{
 			if (!any_external)
 			{
@@ -87,7 +101,7 @@ entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot)
 				memcpy(values, slot->tts_values, desc->natts * sizeof(Datum));
 				any_external = true;
 			}
-			values[i] = PointerGetDatum(detoast_external_attr(
+			values[i] = PointerGetDatum(detoast_attr(
 							(struct varlena *) DatumGetPointer(slot->tts_values[i])));
 		}
 	}
@@ -119,27 +133,110 @@ entry_finish(EntryBuilder *b)
 
 	hdr->total_len = b->buf.len;
 	hdr->ntuples = b->ntuples;
-	hdr->checksum = hash_bytes_extended((unsigned char *) b->buf.data + hdrlen,
-										b->buf.len - hdrlen, CHECKSUM_SEED);
+	hdr->checksum = checksum(b->buf.data + hdrlen, b->buf.len - hdrlen);
+}
+
+/*
+ * Does the minimal tuple at t, within avail bytes, hold natts values laid out
+ * as columns says, all in line and uncompressed, filling exactly t_len?
+ * Follows heap_deform_tuple's walk, checking every step against the bounds.
+ */
+static bool
+tuple_is_sound(MinimalTuple t, Size avail, int natts, const ColumnLayout *columns)
+{
+	bool		hasnulls;
+	Size		hoff;
+	Size		off = 0;
+	Size		data_len;
+	char	   *data;
+
+	if (avail < SizeofMinimalTupleHeader || t->t_len < SizeofMinimalTupleHeader ||
+		t->t_len > avail || HeapTupleHeaderGetNatts(t) != natts ||
+		(t->t_infomask & HEAP_HASEXTERNAL))
+		return false;
+	hasnulls = (t->t_infomask & HEAP_HASNULL) != 0;
+	hoff = MAXALIGN(SizeofMinimalTupleHeader + (hasnulls ? BITMAPLEN(natts) : 0));
+	if (t->t_hoff != hoff + MINIMAL_TUPLE_OFFSET || hoff > t->t_len)
+		return false;
+	data = (char *) t + hoff;
+	data_len = t->t_len - hoff;
+
+	for (int i = 0; i < natts; i++)
+	{
+		const ColumnLayout *col = &columns[i];
+
+		if (hasnulls && att_isnull(i, t->t_bits))
+			continue;
+		if (col->len > 0)
+		{
+			off = att_align_nominal(off, col->align);
+			if (off > data_len || col->len > data_len - off)
+				return false;
+			off += col->len;
+		}
+		else if (col->len == -1)
+		{
+			Size		size;
+
+			if (off >= data_len)
+				return false;
+			off = att_align_pointer(off, col->align, -1, data + off);
+			if (off >= data_len)
+				return false;
+			if (VARATT_IS_1B(data + off))
+			{
+				if (VARATT_IS_1B_E(data + off))
+					return false;	/* out of line */
+				size = VARSIZE_1B(data + off);
+				if (size < VARHDRSZ_SHORT)
+					return false;
+			}
+			else
+			{
+				if (data_len - off < VARHDRSZ || !VARATT_IS_4B_U(data + off))
+					return false;	/* truncated, or compressed */
+				size = VARSIZE_4B(data + off);
+				if (size < VARHDRSZ)
+					return false;
+			}
+			if (size > data_len - off)
+				return false;
+			off += size;
+		}
+		else if (col->len == -2)
+		{
+			Size		n;
+
+			off = att_align_nominal(off, col->align);
+			if (off >= data_len)
+				return false;
+			n = strnlen(data + off, data_len - off);
+			if (n == data_len - off)
+				return false;	/* no terminator */
+			off += n + 1;
+		}
+		else
+			return false;
+	}
+	return off == data_len;
 }
 
 EntryCheck
 entry_open(char *data, Size len, const char *fingerprint, int fplen,
-		   int natts, EntryView *view)
+		   int natts, const ColumnLayout *columns, EntryView *view)
 {
 	EntryHeader hdr;
 	Size		hdrlen = MAXALIGN(sizeof(EntryHeader));
 	Size		off;
 	MinimalTuple *tups;
 
-	if (len < hdrlen)
+	if (len < hdrlen || len > MaxAllocSize)
 		return ENTRY_CORRUPT;
 	memcpy(&hdr, data, sizeof(hdr));
 	if (hdr.magic != ENTRY_MAGIC || hdr.format != ENTRY_FORMAT ||
 		hdr.total_len != len)
 		return ENTRY_CORRUPT;
-	if (hash_bytes_extended((unsigned char *) data + hdrlen, len - hdrlen,
-							CHECKSUM_SEED) != hdr.checksum)
+	if (checksum(data + hdrlen, len - hdrlen) != hdr.checksum)
 		return ENTRY_CORRUPT;
 
 	off = hdrlen;
@@ -152,7 +249,7 @@ entry_open(char *data, Size len, const char *fingerprint, int fplen,
 	if (hdr.natts != natts)
 		return ENTRY_OTHER_KEY;
 
-	if ((Size) hdr.ndeps * sizeof(EntryDep) > len - off)
+	if (off > len || (Size) hdr.ndeps * sizeof(EntryDep) > len - off)
 		return ENTRY_CORRUPT;
 	view->ndeps = hdr.ndeps;
 	view->deps = (EntryDep *) (data + off);
@@ -162,15 +259,15 @@ entry_open(char *data, Size len, const char *fingerprint, int fplen,
 		(int64) cachebot_ttl * USECS_PER_SEC)
 		return ENTRY_EXPIRED;
 
+	/* Each tuple takes at least a header: a count past that is a lie. */
+	if (off > len || hdr.ntuples > (len - off) / MAXALIGN(SizeofMinimalTupleHeader))
+		return ENTRY_CORRUPT;
 	tups = palloc(Max(hdr.ntuples, 1) * sizeof(MinimalTuple));
 	for (uint32 i = 0; i < hdr.ntuples; i++)
 	{
 		MinimalTuple t = (MinimalTuple) (data + off);
 
-		if (off + offsetof(MinimalTupleData, t_bits) > len ||
-			t->t_len < offsetof(MinimalTupleData, t_bits) ||
-			t->t_len > len - off ||
-			(t->t_infomask2 & HEAP_NATTS_MASK) > natts)
+		if (off > len || !tuple_is_sound(t, len - off, natts, columns))
 		{
 			pfree(tups);
 			return ENTRY_CORRUPT;
@@ -186,4 +283,73 @@ entry_open(char *data, Size len, const char *fingerprint, int fplen,
 	view->tuples = tups;
 	view->ntuples = hdr.ntuples;
 	return ENTRY_OK;
+}
+
+/*
+ * Damages an entry in place, keeping its checksum right, as a broken or
+ * hostile store could: for the tests that check that entry_open() rejects
+ * it. Returns false if what is unknown or the entry has no such part.
+ */
+bool
+entry_corrupt(char **data, Size *len, const char *what)
+{
+	EntryHeader *hdr = (EntryHeader *) *data;
+	Size		hdrlen = MAXALIGN(sizeof(EntryHeader));
+	Size		off = MAXALIGN(MAXALIGN(hdrlen + hdr->fingerprint_len) +
+							   hdr->ndeps * sizeof(EntryDep));
+	MinimalTuple first;
+
+	first = hdr->ntuples > 0 ? (MinimalTuple) (*data + off) : NULL;
+
+	if (strcmp(what, "ntuples") == 0)
+		hdr->ntuples = 0x7fffffff;
+	else if (strcmp(what, "fingerprint_length") == 0)
+		hdr->fingerprint_len = (uint32) *len;
+	else if (strcmp(what, "ndeps") == 0)
+		hdr->ndeps = 0x7fffffff;
+	else if (strcmp(what, "truncated") == 0 && *len > hdrlen + 8)
+		*len -= 8;
+	else if (strcmp(what, "trailing") == 0)
+	{
+		char	   *longer = palloc0(*len + 8);
+
+		memcpy(longer, *data, *len);
+		*data = longer;
+		*len += 8;
+		hdr = (EntryHeader *) longer;
+	}
+	else if (first == NULL)
+		return false;
+	else if (strcmp(what, "tuple_length") == 0)
+		first->t_len = (uint32) *len * 4;
+	else if (strcmp(what, "natts") == 0)
+		HeapTupleHeaderSetNatts(first, HeapTupleHeaderGetNatts(first) + 1);
+	else if (strcmp(what, "hoff") == 0)
+		first->t_hoff += MAXIMUM_ALIGNOF;
+	else if (strcmp(what, "value_length") == 0 || strcmp(what, "external") == 0 ||
+			 strcmp(what, "compressed") == 0)
+	{
+		/* The first value of the first tuple: the tests make it a text. */
+		char	   *value = (char *) first + first->t_hoff - MINIMAL_TUPLE_OFFSET;
+
+		if (strcmp(what, "value_length") == 0)
+		{
+			if (VARATT_IS_1B(value))
+				SET_VARSIZE_1B(value, 0x7f);
+			else
+				SET_VARSIZE(value, 0x3fffffff);
+		}
+		else if (strcmp(what, "external") == 0)
+			*value = VARATT_IS_1B(value) ? 0x01 : *value;
+		else if (!VARATT_IS_1B(value))
+			SET_VARSIZE_COMPRESSED(value, VARSIZE(value));
+		else
+			return false;
+	}
+	else
+		return false;
+
+	hdr->total_len = (uint32) *len;
+	hdr->checksum = checksum(*data + hdrlen, *len - hdrlen);
+	return true;
 }

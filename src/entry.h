@@ -5,7 +5,14 @@
  *	header | fingerprint | dependencies {hash, gen} | MinimalTuples
  *
  * The header carries a magic number, a format version and a checksum of
- * everything after it: whatever else is read back is rejected.
+ * everything after it, keyed with the store's incarnation (a number chosen
+ * at server start, see store.h). What is read back is untrusted input all
+ * the same: every count, length and offset is checked against the entry's
+ * size and every tuple against the statement's result columns (their number,
+ * lengths and alignment; values stored in line, never compressed or out of
+ * line) before a byte of it is used. Whatever fails is a miss, counted as
+ * an error. The values themselves are trusted as far as their lengths go:
+ * the store must be reachable by this server's trusted peers only.
  */
 #ifndef CACHEBOT_ENTRY_H
 #define CACHEBOT_ENTRY_H
@@ -17,7 +24,7 @@
 #include "cachebot.h"
 
 #define ENTRY_MAGIC		0x43424f54	/* "CBOT" */
-#define ENTRY_FORMAT	1
+#define ENTRY_FORMAT	2
 
 typedef struct EntryHeader
 {
@@ -72,11 +79,17 @@ typedef struct EntryView
 } EntryView;
 
 /*
- * Checks an entry's integrity, fingerprint and age; on ENTRY_OK fills view.
- * data must be MAXALIGNed. Whether its dependencies are still current is
- * for the caller to check, against the versions it reads.
+ * Checks an entry's integrity, fingerprint, age and tuples (natts columns
+ * stored as columns says); on ENTRY_OK fills view. data must be MAXALIGNed.
+ * Whether its dependencies are still current is for the caller to check,
+ * against the versions it reads.
  */
+struct ColumnLayout;
 extern EntryCheck entry_open(char *data, Size len, const char *fingerprint, int fplen,
-							 int natts, EntryView *view);
+							 int natts, const struct ColumnLayout *columns,
+							 EntryView *view);
+
+/* For the tests: damages an entry as a broken store could (see entry.c). */
+extern bool entry_corrupt(char **data, Size *len, const char *what);
 
 #endif							/* CACHEBOT_ENTRY_H */

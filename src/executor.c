@@ -17,16 +17,22 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/pg_proc.h"
 #include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
+#include "catalog_gen.h"
+#include "ddl.h"
 #include "entry.h"
 #include "lookup.h"
 #include "eligibility.h"
 #include "executor.h"
+#include "nesting.h"
 #include "planner.h"
 #include "stats.h"
 #include "store.h"
@@ -77,15 +83,8 @@ static ExecutorRun_hook_type prev_ExecutorRun = NULL;
 static ExecutorFinish_hook_type prev_ExecutorFinish = NULL;
 static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
 
-/* Statements being run or finished right now, outermost first. */
-static int	executor_depth = 0;
+/* Statements started and not yet ended, the latest first. */
 static CachedQuery *cached_queries = NULL;
-
-bool
-executor_is_running(void)
-{
-	return executor_depth > 0;
-}
 
 static CachedQuery *
 find_cached(QueryDesc *qd)
@@ -149,7 +148,7 @@ executor_xact_callback(XactEvent event, void *arg)
 	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
 	{
 		cached_queries = NULL;
-		executor_depth = 0;
+		nesting_reset();
 	}
 }
 
@@ -241,12 +240,12 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	MemoryContext old;
 	LookupOutcome outcome;
 	EntryView	view;
-	bool		pending = false;
+	LookupVersions read;
 
 	run.eflags = eflags;
 	run.dest = qd->dest->mydest;
 	run.instrument_options = qd->instrument_options;
-	run.nested = executor_depth > 0;
+	run.nested = nesting_inside_statement();
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "cachebot query",
 								ALLOCSET_SMALL_SIZES);
@@ -273,12 +272,12 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 		goto run_normally;
 	}
 
-	cq->gens = palloc(d->ndeps * sizeof(uint64));
+	cq->gens = read.gens = palloc(d->ndeps * sizeof(uint64));
 	/* A replay plan made just now comes with the entry the planner read. */
 	if (hit_only && planner_take_hit(qd->plannedstmt, qd->sourceText, cxt, &view))
 		outcome = LOOKUP_HIT;
 	else
-		outcome = cache_lookup(d, &view, cq->gens, &pending);
+		outcome = cache_lookup(d, &view, &read);
 	if (outcome == LOOKUP_HIT)
 	{
 		cq->mode = CACHED_HIT;
@@ -298,10 +297,22 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 		stats_count_skip(SKIP_BACKEND_ERROR);
 		goto run_normally;
 	}
-	if (pending)
+	if (read.pending)
 	{
 		/* A writer is committing: its rows may or may not be visible. */
 		stats_count_skip(SKIP_PENDING);
+		goto run_normally;
+	}
+	if (TransactionIdIsValid(GetTopTransactionIdIfAny()))
+	{
+		/* Whatever it wrote, nobody else sees it yet. */
+		stats_count_skip(SKIP_WRITTEN_IN_XACT);
+		goto run_normally;
+	}
+	if (!catalog_gen_synchronized(read.ddl_sequence))
+	{
+		/* Planned, maybe, before a DDL that committed since. */
+		stats_count_skip(SKIP_CATALOG_CHANGED);
 		goto run_normally;
 	}
 
@@ -325,10 +336,32 @@ run_normally:
 	return NULL;
 }
 
+/*
+ * A hit served without a plan still checks what planning and running the
+ * statement would have: EXECUTE on the functions it names (the relations'
+ * privileges are checked by the executor on the placeholder's range table).
+ */
+static void
+check_function_privileges(PlannedStmt *replay)
+{
+	ListCell   *lc;
+
+	foreach(lc, replay_plan_functions(replay))
+	{
+		AclResult	aclresult = pg_proc_aclcheck(lfirst_oid(lc), GetUserId(), ACL_EXECUTE);
+
+		if (aclresult != ACLCHECK_OK)
+			aclcheck_error(aclresult, OBJECT_FUNCTION, get_func_name(lfirst_oid(lc)));
+	}
+}
+
 static void
 cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
 	CachedQuery *cq = NULL;
+
+	if (queryDesc->operation != CMD_SELECT && queryDesc->plannedstmt != NULL)
+		ddl_note_plan(queryDesc->plannedstmt);
 
 	if (queryDesc->plannedstmt != NULL && is_replay_plan(queryDesc->plannedstmt))
 	{
@@ -370,6 +403,8 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 
 	if (cq != NULL)
 	{
+		if (cq->unplanned)
+			check_function_privileges(queryDesc->plannedstmt);
 		/* Counted once the permission checks have passed. */
 		if (cq->mode == CACHED_HIT)
 			stats_count(STAT_HITS, 1);
@@ -460,7 +495,7 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 		}
 	}
 
-	executor_depth++;
+	nesting_enter(NESTING_EXECUTOR);
 	PG_TRY();
 	{
 		if (cq != NULL && cq->mode == CACHED_FILL)
@@ -474,7 +509,7 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 	}
 	PG_FINALLY();
 	{
-		executor_depth--;
+		nesting_leave(NESTING_EXECUTOR);
 		queryDesc->dest = dest;
 	}
 	PG_END_TRY();
@@ -545,7 +580,7 @@ cachebot_ExecutorFinish(QueryDesc *queryDesc)
 	if (cq != NULL && cq->mode == CACHED_HIT)
 		return;
 
-	executor_depth++;
+	nesting_enter(NESTING_EXECUTOR);
 	PG_TRY();
 	{
 		if (cq != NULL && cq->filling && cq->runs &&
@@ -559,7 +594,7 @@ cachebot_ExecutorFinish(QueryDesc *queryDesc)
 	}
 	PG_FINALLY();
 	{
-		executor_depth--;
+		nesting_leave(NESTING_EXECUTOR);
 	}
 	PG_END_TRY();
 }

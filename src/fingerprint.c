@@ -4,12 +4,14 @@
  */
 #include "postgres.h"
 
+#include "access/gin.h"
 #include "common/hashfn.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "catalog/namespace.h"
 #include "parser/parse_expr.h"
 #include "parser/parser.h"
+#include "tcop/tcopprot.h"
 #include "pgtime.h"
 #include "tsearch/ts_cache.h"
 #include "utils/array.h"
@@ -20,6 +22,7 @@
 #include "utils/pg_locale.h"
 #include "utils/xml.h"
 #include "utils/lsyscache.h"
+#include "utils/typcache.h"
 
 #include "fingerprint.h"
 
@@ -60,6 +63,8 @@ depkey_describe(const DepKey *key)
 		case DEP_ANY_ROW:
 			return psprintf("%s:*", get_rel_name(key->relid) ?
 							get_rel_name(key->relid) : "?");
+		case DEP_CATALOG:
+			return pstrdup("catalog");
 		case DEP_COLUMN_VALUE:
 			return psprintf("%s.%d:%016llx", get_rel_name(key->relid) ?
 							get_rel_name(key->relid) : "?",
@@ -88,30 +93,95 @@ append_string(StringInfo buf, const char *s)
 }
 
 /*
- * The settings that change how the same text parses or computes. Output-only
- * settings need not be here: tuples are cached, not wire bytes. They are
- * read from their variables: a lookup by name on every statement costs more
- * than the rest of the key.
+ * The settings that change what the same resolved statement returns (how
+ * its text parses, how its immutable functions compute). Output-only
+ * settings need not be here: tuples are cached, not wire bytes. Settings are
+ * read from their variables: a lookup by name on every statement would cost
+ * more than the rest of the key. The test "settings" lists every setting of
+ * PostgreSQL and fails when one is neither here nor known to be harmless.
  */
+typedef enum KeySettingKind
+{
+	KEY_STRING,
+	KEY_INT,
+	KEY_BOOL,
+	KEY_DATESTYLE,				/* two variables */
+	KEY_TIMEZONE,				/* a pointer to the zone */
+	KEY_BY_NAME					/* no exported variable */
+} KeySettingKind;
+
+typedef struct KeySetting
+{
+	const char *name;
+	KeySettingKind kind;
+	const void *variable;
+} KeySetting;
+
+static const KeySetting key_settings[] = {
+	{"search_path", KEY_STRING, &namespace_search_path},
+	{"DateStyle", KEY_DATESTYLE, NULL},
+	{"IntervalStyle", KEY_INT, &IntervalStyle},
+	{"TimeZone", KEY_TIMEZONE, NULL},
+	{"timezone_abbreviations", KEY_BY_NAME, NULL},
+	{"extra_float_digits", KEY_INT, &extra_float_digits},
+	{"bytea_output", KEY_INT, &bytea_output},
+	{"xmloption", KEY_INT, &xmloption},
+	{"xmlbinary", KEY_INT, &xmlbinary},
+	{"standard_conforming_strings", KEY_BOOL, &standard_conforming_strings},
+	{"backslash_quote", KEY_INT, &backslash_quote},
+	{"array_nulls", KEY_BOOL, &Array_nulls},
+	{"transform_null_equals", KEY_BOOL, &Transform_null_equals},
+	{"quote_all_identifiers", KEY_BOOL, &quote_all_identifiers},
+	{"lc_monetary", KEY_STRING, &locale_monetary},
+	{"lc_numeric", KEY_STRING, &locale_numeric},
+	{"lc_time", KEY_STRING, &locale_time},
+	{"default_text_search_config", KEY_STRING, &TSCurrentConfig},
+	{"gin_fuzzy_search_limit", KEY_INT, &GinFuzzySearchLimit},
+	{"restrict_nonsystem_relation_kind", KEY_INT, &restrict_nonsystem_relation_kind},
+	/* newer minor versions: whether a stale composite value is an error */
+	{"composite_type_mismatch", KEY_BY_NAME, NULL},
+};
+
 static void
 append_settings(StringInfo buf)
 {
-	append_string(buf, namespace_search_path);
-	append_u32(buf, DateStyle);
-	append_u32(buf, DateOrder);
-	append_u32(buf, IntervalStyle);
-	append_string(buf, session_timezone ? pg_get_timezone_name(session_timezone) : "");
-	append_u32(buf, extra_float_digits);
-	append_u32(buf, bytea_output);
-	append_u32(buf, xmloption);
-	append_u32(buf, xmlbinary);
-	append_u32(buf, (standard_conforming_strings ? 1 : 0) | (Array_nulls ? 2 : 0) |
-			   (Transform_null_equals ? 4 : 0) | (quote_all_identifiers ? 8 : 0));
-	append_string(buf, locale_monetary);
-	append_string(buf, locale_numeric);
-	append_string(buf, locale_time);
-	append_string(buf, TSCurrentConfig);
-	append_string(buf, GetConfigOption("timezone_abbreviations", true, false));
+	for (int i = 0; i < lengthof(key_settings); i++)
+	{
+		const KeySetting *setting = &key_settings[i];
+
+		switch (setting->kind)
+		{
+			case KEY_STRING:
+				append_string(buf, *(char *const *) setting->variable);
+				break;
+			case KEY_INT:
+				append_u32(buf, (uint32) *(const int *) setting->variable);
+				break;
+			case KEY_BOOL:
+				append_u32(buf, *(const bool *) setting->variable ? 1 : 0);
+				break;
+			case KEY_DATESTYLE:
+				append_u32(buf, DateStyle);
+				append_u32(buf, DateOrder);
+				break;
+			case KEY_TIMEZONE:
+				append_string(buf, session_timezone ? pg_get_timezone_name(session_timezone) : "");
+				break;
+			case KEY_BY_NAME:
+				append_string(buf, GetConfigOption(setting->name, true, false));
+				break;
+		}
+	}
+}
+
+List *
+fingerprint_settings(void)
+{
+	List	   *names = NIL;
+
+	for (int i = 0; i < lengthof(key_settings); i++)
+		names = lappend(names, (char *) key_settings[i].name);
+	return names;
 }
 
 static void
@@ -142,17 +212,18 @@ append_param(StringInfo buf, Oid ptype, bool isnull, Datum value)
 }
 
 int
-fingerprint_build(StringInfo buf, const char *text, int textlen,
-				  ParamListInfo params, List *targetlist)
+fingerprint_build(StringInfo buf, const char *text, int textlen, uint64 query_id,
+				  ParamListInfo params, List *targetlist, ColumnLayout **columns)
 {
 	ListCell   *lc;
 	int			ncols = 0;
 
-	append_u32(buf, 0x63620002);	/* fingerprint format */
+	append_u32(buf, 0x63620003);	/* fingerprint format */
 	append_u32(buf, MyDatabaseId);
 	append_u32(buf, GetUserId());
 	append_settings(buf);
 	append_bytes(buf, text, textlen);
+	append_bytes(buf, &query_id, sizeof(query_id));
 
 	/* No parameters and zero parameters are the same statement. */
 	append_u32(buf, params ? params->numParams : 0);
@@ -172,18 +243,26 @@ fingerprint_build(StringInfo buf, const char *text, int textlen,
 	}
 
 	/*
-	 * The relations read are not here: the entry's dependencies name every
-	 * one of them, and are compared on every hit.
+	 * The relations read are not here: the query ID names every one of them,
+	 * and the entry's dependencies too.
 	 */
+	*columns = palloc(Max(list_length(targetlist), 1) * sizeof(ColumnLayout));
 	foreach(lc, targetlist)
 	{
 		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+		Oid			type;
+		TypeCacheEntry *tc;
 
 		if (tle->resjunk)
 			continue;
-		append_u32(buf, exprType((Node *) tle->expr));
+		type = exprType((Node *) tle->expr);
+		append_u32(buf, type);
 		append_u32(buf, (uint32) exprTypmod((Node *) tle->expr));
 		append_u32(buf, exprCollation((Node *) tle->expr));
+		tc = lookup_type_cache(type, 0);
+		(*columns)[ncols].len = tc->typlen;
+		(*columns)[ncols].byval = tc->typbyval;
+		(*columns)[ncols].align = tc->typalign;
 		ncols++;
 	}
 	append_u32(buf, ncols);

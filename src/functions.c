@@ -1,6 +1,6 @@
 /*
  * functions.c
- *		SQL-callable functions of cachebot (SPEC section 2). track() and
+ *		SQL-callable functions of cachebot. track() and
  *		untrack() are written in SQL, in the install script.
  */
 #include "postgres.h"
@@ -24,6 +24,7 @@
 #include "utils/snapmgr.h"
 
 #include "eligibility.h"
+#include "fingerprint.h"
 #include "hint.h"
 #include "keys.h"
 #include "lookup.h"
@@ -297,23 +298,17 @@ cachebot_stat_counters(PG_FUNCTION_ARGS)
 }
 
 /*
- * explain(query): plans the statement as it is written and tells whether it
- * would be cached, why not, its key and its dependencies, and whether a
- * valid entry is stored now.
+ * Decides, as for a client's statement, about query (one statement, planned
+ * as it is written). False when it is not asked to be cached at all (no
+ * hint, or not a plain SELECT): *why then says which.
  */
-Datum
-cachebot_explain(PG_FUNCTION_ARGS)
+static bool
+decide_text(const char *query, CacheDecision *d, const char **why)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	List	   *raw;
 	List	   *rewritten;
 	PlannedStmt *stmt;
-	CacheDecision d;
-	RunContext	run = {.eflags = 0, .dest = DestRemote};
-	Datum		values[5];
-	bool		nulls[5] = {false, false, false, false, false};
-	bool		cached = false;
+	RunContext	run = {.eflags = 0,.dest = DestRemote};
 
 	raw = pg_parse_query(query);
 	if (list_length(raw) != 1)
@@ -323,47 +318,144 @@ cachebot_explain(PG_FUNCTION_ARGS)
 						list_length(raw))));
 	rewritten = pg_analyze_and_rewrite_fixedparams(linitial_node(RawStmt, raw), query,
 												  NULL, 0, NULL);
-	if (list_length(rewritten) != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cachebot.explain() statement rewrites into %d statements",
-						list_length(rewritten))));
+
+	/* Only a plain SELECT is planned: a utility statement has no plan. */
+	if (list_length(rewritten) != 1 ||
+		linitial_node(Query, rewritten)->commandType != CMD_SELECT ||
+		linitial_node(Query, rewritten)->utilityStmt != NULL)
+	{
+		hint_parse(query, strlen(query), &d->hint);
+		*why = d->hint.kind == HINT_NOCACHE ? "nocache hint" :
+			d->hint.kind == HINT_NONE ? "no hint" : skip_reason_names[SKIP_NOT_SELECT];
+		return false;
+	}
 	stmt = pg_plan_query(linitial_node(Query, rewritten), query, CURSOR_OPT_PARALLEL_OK, NULL);
+	if (!cache_decide(stmt, query, NULL, &run, d))
+	{
+		*why = d->hint.kind == HINT_NOCACHE ? "nocache hint" : "no hint";
+		return false;
+	}
+	*why = d->skip == SKIP_NONE ? "cacheable" :
+		d->skip == SKIP_BAD_HINT ? psprintf("bad_hint: %s", d->hint.problem) :
+		skip_reason_names[d->skip];
+	return true;
+}
+
+/*
+ * explain(query): plans the statement as it is written and tells whether it
+ * would be cached, why not, its key and its dependencies, and whether a
+ * valid entry is stored now.
+ */
+Datum
+cachebot_explain(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	CacheDecision d;
+	const char *why;
+	Datum		values[5];
+	bool		nulls[5] = {false, true, true, true, false};
+	bool		cached = false;
 
 	InitMaterializedSRF(fcinfo, 0);
 	memset(&d, 0, sizeof(d));
 	d.describe = true;
-	if (!cache_decide(stmt, query, NULL, &run, &d))
+	values[0] = BoolGetDatum(decide_text(query, &d, &why) && d.skip == SKIP_NONE);
+	values[1] = CStringGetTextDatum(why);
+	nulls[1] = false;
+	if (DatumGetBool(values[0]))
 	{
-		values[0] = BoolGetDatum(false);
-		values[1] = CStringGetTextDatum(d.hint.kind == HINT_NOCACHE ? "nocache hint" : "no hint");
-		nulls[2] = nulls[3] = true;
-	}
-	else
-	{
-		values[0] = BoolGetDatum(d.skip == SKIP_NONE);
-		values[1] = CStringGetTextDatum(d.skip == SKIP_NONE ? "cacheable" :
-										d.skip == SKIP_BAD_HINT ?
-										psprintf("bad_hint: %s", d.hint.problem) :
-										skip_reason_names[d.skip]);
-		if (d.skip == SKIP_NONE)
-		{
-			Datum	   *deps = palloc(d.ndeps * sizeof(Datum));
-			EntryView	view;
+		Datum	   *deps = palloc(d.ndeps * sizeof(Datum));
+		EntryView	view;
 
-			values[2] = CStringGetTextDatum(psprintf("%016llx%016llx",
-													 (unsigned long long) d.key.hi,
-													 (unsigned long long) d.key.lo));
-			for (int i = 0; i < d.ndeps; i++)
-				deps[i] = CStringGetTextDatum(d.descriptions[i]);
-			values[3] = PointerGetDatum(construct_array(deps, d.ndeps, TEXTOID, -1, false, TYPALIGN_INT));
-			cached = cache_lookup(&d, &view, NULL, NULL) == LOOKUP_HIT;
-		}
-		else
-			nulls[2] = nulls[3] = true;
+		values[2] = CStringGetTextDatum(psprintf("%016llx%016llx",
+												 (unsigned long long) d.key.hi,
+												 (unsigned long long) d.key.lo));
+		for (int i = 0; i < d.ndeps; i++)
+			deps[i] = CStringGetTextDatum(d.descriptions[i]);
+		values[3] = PointerGetDatum(construct_array(deps, d.ndeps, TEXTOID, -1, false, TYPALIGN_INT));
+		nulls[2] = nulls[3] = false;
+		cached = cache_lookup(&d, &view, NULL) == LOOKUP_HIT;
 	}
 	values[4] = BoolGetDatum(cached);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(cachebot_corrupt_entry);
+
+/*
+ * _corrupt_entry(query, what): for tests, damages the stored entry of query
+ * as a broken or hostile store could, checksum kept right (see entry.c).
+ * False if there is no entry, or no such part to damage.
+ */
+Datum
+cachebot_corrupt_entry(PG_FUNCTION_ARGS)
+{
+	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *what = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	const CacheStore *store = require_store();
+	CacheDecision d;
+	const char *why;
+	char	   *entry = NULL;
+	Size		len = 0;
+
+	memset(&d, 0, sizeof(d));
+	if (!decide_text(query, &d, &why) || d.skip != SKIP_NONE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("statement is not cached: %s", why)));
+	if (!store->lookup(&d.key, 0, NULL, &entry, &len, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("the store did not answer")));
+	if (entry == NULL || !entry_corrupt(&entry, &len, what))
+		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(store->put(&d.key, entry, len));
+}
+
+PG_FUNCTION_INFO_V1(cachebot_install_triggers);
+
+/*
+ * _install_triggers(rel, options, columns): track()'s last step, creating
+ * the triggers (see tracking.h for why only this function can).
+ */
+Datum
+cachebot_install_triggers(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	char	   *options = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	ArrayType  *columns = PG_GETARG_ARRAYTYPE_P(2);
+	Datum	   *names;
+	bool	   *nulls;
+	int			nnames;
+	List	   *keyed = NIL;
+
+	deconstruct_array(columns, TEXTOID, -1, false, TYPALIGN_INT, &names, &nulls, &nnames);
+	for (int i = 0; i < nnames; i++)
+		if (!nulls[i])
+			keyed = lappend(keyed, TextDatumGetCString(names[i]));
+	tracking_install(relid, options, keyed);
+	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(cachebot_key_settings);
+
+/* _key_settings(): the settings that are part of every key. */
+Datum
+cachebot_key_settings(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	foreach(lc, fingerprint_settings())
+	{
+		Datum		value = CStringGetTextDatum((char *) lfirst(lc));
+		bool		isnull = false;
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
+	}
 	return (Datum) 0;
 }
 

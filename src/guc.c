@@ -1,6 +1,6 @@
 /*
  * guc.c
- *		cachebot's settings (SPEC section 2).
+ *		cachebot's settings.
  */
 #include "postgres.h"
 
@@ -9,6 +9,7 @@
 #include "utils/guc.h"
 
 #include "cachebot.h"
+#include "store.h"
 
 bool		cachebot_enabled = true;
 int			cachebot_backend = CACHE_BACKEND_SHMEM;
@@ -27,6 +28,19 @@ static const struct config_enum_entry backend_options[] = {
 	{"memcached", CACHE_BACKEND_MEMCACHED, false},
 	{NULL, 0, false}
 };
+
+/* The memcached namespace follows these two (see store_memcached.c). */
+static void
+assign_memcached_servers(const char *newval, void *extra)
+{
+	memcached_store_configure(newval, cachebot_prefix);
+}
+
+static void
+assign_prefix(const char *newval, void *extra)
+{
+	memcached_store_configure(cachebot_memcached_servers, newval);
+}
 
 void
 cachebot_define_gucs(void)
@@ -117,7 +131,7 @@ cachebot_define_gucs(void)
 							   "127.0.0.1:11211",
 							   PGC_SIGHUP,
 							   0,
-							   NULL, NULL, NULL);
+							   NULL, assign_memcached_servers, NULL);
 
 	DefineCustomStringVariable("cachebot.prefix",
 							   "Prepended to every memcached key, so that servers can share one pool.",
@@ -126,7 +140,7 @@ cachebot_define_gucs(void)
 							   "",
 							   PGC_SIGHUP,
 							   0,
-							   NULL, NULL, NULL);
+							   NULL, assign_prefix, NULL);
 
 	DefineCustomIntVariable("cachebot.memcached_timeout",
 							"Connect and I/O timeout for memcached.",

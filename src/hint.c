@@ -346,6 +346,16 @@ hint_statement_text(const char *source, int location, int length,
 		location = 0, length = 0;
 	if (length <= 0 || location + length > srclen)
 		length = srclen - location;
+
+	/*
+	 * The same statement with or without its terminating semicolon, or
+	 * with other surrounding white space, is one statement.
+	 */
+	while (length > 0 && scanner_isspace(source[location]))
+		location++, length--;
+	while (length > 0 && (scanner_isspace(source[location + length - 1]) ||
+						  source[location + length - 1] == ';'))
+		length--;
 	*text = source + location;
 	*textlen = length;
 }

@@ -1,6 +1,6 @@
 /*
  * hint.h
- *		Finds the cache hint of a statement in its own text (SPEC section 3).
+ *		Finds the cache hint of a statement in its own text.
  *
  * The hint is the first block comment whose body is "cache", "cache(col, ...)"
  * or "nocache" (whitespace and case free), outside string literals,

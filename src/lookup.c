@@ -4,36 +4,61 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
+
+#include "catalog_gen.h"
 #include "lookup.h"
 #include "store.h"
 
 LookupOutcome
-cache_lookup(const CacheDecision *d, EntryView *view, uint64 *gens, bool *pending)
+cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *read)
 {
 	const CacheStore *store = cache_store();
 	char	   *entry = NULL;
 	Size		len = 0;
 	VersionRead *versions = palloc(d->ndeps * sizeof(VersionRead));
+	Hash128    *store_deps = palloc(d->ndeps * sizeof(Hash128));
+	VersionRead *store_versions = palloc(d->ndeps * sizeof(VersionRead));
+	int			nstore = 0;
+	uint64		ddl_sequence;
 	Hash128    *missing;
 	VersionRead *missing_versions;
 	int			nmissing = 0;
 	EntryCheck	check;
 
-	/* One round trip: the entry, and the records this plan depends on. */
-	if (store == NULL || !store->lookup(&d->key, d->ndeps, d->deps, &entry, &len, versions))
+	/*
+	 * One round trip: the entry, and the records this plan depends on, but
+	 * for the catalog generation, which this server keeps itself.
+	 */
+	for (int i = 0; i < d->ndeps; i++)
+		if (i != DECISION_CATALOG_DEP)
+			store_deps[nstore++] = d->deps[i];
+	if (store == NULL ||
+		!store->lookup(&d->key, nstore, store_deps, &entry, &len, store_versions))
 		return LOOKUP_FAILED;
-	if (gens != NULL)
+	if (!catalog_gen_read(MyDatabaseId, &versions[DECISION_CATALOG_DEP], &ddl_sequence))
 	{
-		*pending = false;
+		versions[DECISION_CATALOG_DEP].gen = 0;
+		versions[DECISION_CATALOG_DEP].pending = true;
+	}
+	for (int i = 0, j = 0; i < d->ndeps; i++)
+		if (i != DECISION_CATALOG_DEP)
+			versions[i] = store_versions[j++];
+
+	if (read != NULL)
+	{
+		read->pending = false;
 		for (int i = 0; i < d->ndeps; i++)
 		{
-			gens[i] = versions[i].gen;
-			*pending |= versions[i].pending;
+			read->gens[i] = versions[i].gen;
+			read->pending |= versions[i].pending;
 		}
+		read->ddl_sequence = ddl_sequence;
 	}
 	if (entry == NULL)
 		return LOOKUP_MISS;
-	check = entry_open(entry, len, d->fingerprint.data, d->fingerprint.len, d->natts, view);
+	check = entry_open(entry, len, d->fingerprint.data, d->fingerprint.len, d->natts,
+					   d->columns, view);
 	if (check != ENTRY_OK)
 		return check == ENTRY_CORRUPT ? LOOKUP_CORRUPT : LOOKUP_MISS;
 

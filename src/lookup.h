@@ -21,12 +21,20 @@ typedef enum LookupOutcome
 	LOOKUP_FAILED				/* the store did not answer */
 } LookupOutcome;
 
+/* What a lookup read of d's dependencies: what a fill after a miss stores. */
+typedef struct LookupVersions
+{
+	uint64	   *gens;			/* d->ndeps of them, allocated by the caller */
+	bool		pending;		/* a writer of one of them is committing */
+	uint64		ddl_sequence;	/* read with the catalog generation */
+} LookupVersions;
+
 /*
  * Reads the entry named by d's key and, in the same round trip, the records
- * of d's dependencies (into gens and *pending, if gens is not NULL: what a
- * fill after a miss stores); checks the entry. On a hit fills *view.
+ * of d's dependencies (into *read, if not NULL); checks the entry. On a hit
+ * fills *view.
  */
 extern LookupOutcome cache_lookup(const CacheDecision *d, EntryView *view,
-								  uint64 *gens, bool *pending);
+								  LookupVersions *read);
 
 #endif							/* CACHEBOT_LOOKUP_H */

@@ -18,11 +18,12 @@
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/planner.h"
+#include "utils/queryjumble.h"
 
 #include "eligibility.h"
 #include "entry.h"
-#include "executor.h"
 #include "lookup.h"
+#include "nesting.h"
 #include "planner.h"
 #include "store.h"
 
@@ -84,7 +85,7 @@ is_replay_plan(PlannedStmt *stmt)
 
 /* The plan that stands for query until the executor replays its entry. */
 static PlannedStmt *
-make_replay_plan(Query *query, List *rtes, int cursorOptions)
+make_replay_plan(Query *query, List *rtes, List *functions, int cursorOptions)
 {
 	CustomScan *cscan = makeNode(CustomScan);
 	PlannedStmt *stmt = makeNode(PlannedStmt);
@@ -107,7 +108,7 @@ make_replay_plan(Query *query, List *rtes, int cursorOptions)
 	}
 	cscan->scan.plan.targetlist = tlist;
 	cscan->scan.scanrelid = 0;
-	cscan->custom_private = list_make2(query, makeInteger(cursorOptions));
+	cscan->custom_private = list_make3(query, makeInteger(cursorOptions), functions);
 	cscan->methods = &replay_scan_methods;
 
 	stmt->commandType = CMD_SELECT;
@@ -123,13 +124,36 @@ make_replay_plan(Query *query, List *rtes, int cursorOptions)
 	return stmt;
 }
 
+/*
+ * Plans for real. Whatever the planner runs meanwhile (a function it
+ * evaluates while folding constants) runs inside this statement.
+ */
 static PlannedStmt *
 plan_normally(Query *parse, const char *query_string, int cursorOptions,
 			  ParamListInfo boundParams)
 {
-	if (prev_planner_hook)
-		return prev_planner_hook(parse, query_string, cursorOptions, boundParams);
-	return standard_planner(parse, query_string, cursorOptions, boundParams);
+	PlannedStmt *result;
+
+	nesting_enter(NESTING_PLANNER);
+	PG_TRY();
+	{
+		if (prev_planner_hook)
+			result = prev_planner_hook(parse, query_string, cursorOptions, boundParams);
+		else
+			result = standard_planner(parse, query_string, cursorOptions, boundParams);
+	}
+	PG_FINALLY();
+	{
+		nesting_leave(NESTING_PLANNER);
+	}
+	PG_END_TRY();
+	return result;
+}
+
+List *
+replay_plan_functions(PlannedStmt *replay)
+{
+	return lthird(((CustomScan *) replay->planTree)->custom_private);
 }
 
 PlannedStmt *
@@ -182,9 +206,13 @@ planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner, Ent
 	return match;
 }
 
-/* Decides and looks a query up as the executor would, before planning it. */
+/*
+ * Decides and looks a query up as the executor would, before planning it;
+ * *functions gets the functions it names.
+ */
 static LookupOutcome
-lookup_query(Query *query, const char *query_string, List **rtes, EntryView *view)
+lookup_query(Query *query, const char *query_string, List **rtes, List **functions,
+			 EntryView *view)
 {
 	RunContext	run = {.eflags = 0,.dest = DestRemote};
 	CacheDecision d = {0};
@@ -195,7 +223,8 @@ lookup_query(Query *query, const char *query_string, List **rtes, EntryView *vie
 		return LOOKUP_FAILED;
 	if (!cache_decide_query(query, query_string, *rtes, &run, &d) || d.skip != SKIP_NONE)
 		return LOOKUP_FAILED;
-	return cache_lookup(&d, view, NULL, NULL);
+	*functions = d.functions;
+	return cache_lookup(&d, view, NULL);
 }
 
 static PlannedStmt *
@@ -205,25 +234,34 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 	forget_found_hit();
 
 	/*
+	 * The query of a DECLARE CURSOR was analyzed as part of the DECLARE, so
+	 * it has no query ID of its own: give it one, which the key needs.
+	 */
+	if (parse->queryId == UINT64CONST(0) && parse->utilityStmt == NULL &&
+		parse->commandType == CMD_SELECT && query_string != NULL && IsQueryIdEnabled())
+		(void) JumbleQuery(parse, query_string);
+
+	/*
 	 * Plain statements only: not a cursor that DECLARE sets up (its options
 	 * say how it may be fetched, which a placeholder cannot promise).
 	 */
 	if (cachebot_enabled && query_string != NULL && boundParams == NULL &&
 		(cursorOptions & ~(CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_NO_SCROLL)) == 0 &&
 		parse->commandType == CMD_SELECT && parse->utilityStmt == NULL &&
-		!executor_is_running())
+		!nesting_inside_statement())
 	{
 		MemoryContext cxt = AllocSetContextCreate(TopMemoryContext,
 												  "cachebot planning",
 												  ALLOCSET_SMALL_SIZES);
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		List	   *rtes;
+		List	   *functions = NIL;
 		EntryView  *view = palloc(sizeof(EntryView));
 		LookupOutcome outcome;
 
 		PG_TRY();
 		{
-			outcome = lookup_query(parse, query_string, &rtes, view);
+			outcome = lookup_query(parse, query_string, &rtes, &functions, view);
 		}
 		PG_CATCH();
 		{
@@ -235,7 +273,8 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 		MemoryContextSwitchTo(old);
 		if (outcome == LOOKUP_HIT)
 		{
-			PlannedStmt *stmt = make_replay_plan(parse, list_copy(rtes), cursorOptions);
+			PlannedStmt *stmt = make_replay_plan(parse, list_copy(rtes), list_copy(functions),
+												 cursorOptions);
 
 			found_hit.stmt = stmt;
 			found_hit.source = query_string;

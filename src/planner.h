@@ -1,6 +1,6 @@
 /*
  * planner.h
- *		Serving hits before planning (SPEC section 9).
+ *		Serving hits before planning.
  *
  * For a hinted top-level SELECT whose entry is valid at planning time, the
  * planner hook returns a replay plan instead of planning: a placeholder
@@ -28,6 +28,12 @@ extern bool is_replay_plan(PlannedStmt *stmt);
 struct EntryView;
 extern bool planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner,
 							 struct EntryView *view);
+
+/*
+ * The functions a replay plan's query names: a hit served for it checks
+ * EXECUTE on each, as planning and running the query would have.
+ */
+extern List *replay_plan_functions(PlannedStmt *replay);
 
 /* Plans a replay plan's query for real, as the executor is about to run it. */
 extern PlannedStmt *plan_replayed_query(PlannedStmt *replay, const char *source,

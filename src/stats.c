@@ -29,6 +29,11 @@ const char *const skip_reason_names[SKIP_NREASONS] = {
 	[SKIP_NESTED] = "nested",
 	[SKIP_UNSUPPORTED] = "unsupported_plan",
 	[SKIP_RECOVERY] = "recovery",
+	[SKIP_TEMPORARY] = "temporary_object",
+	[SKIP_SYSTEM_COLUMN] = "system_column",
+	[SKIP_RECORD_TYPE] = "record_type",
+	[SKIP_CATALOG_CHANGED] = "catalog_changed",
+	[SKIP_NO_QUERY_ID] = "no_query_id",
 };
 
 typedef struct SharedStats

@@ -7,7 +7,7 @@
 
 #include "postgres.h"
 
-/* Why a hinted statement ran normally (SPEC section 4). */
+/* Why a hinted statement ran normally. */
 typedef enum SkipReason
 {
 	SKIP_NONE = 0,
@@ -16,7 +16,8 @@ typedef enum SkipReason
 	SKIP_MUTABLE_FUNCTION,		/* calls a function that is not IMMUTABLE */
 	SKIP_ISOLATION,				/* REPEATABLE READ or SERIALIZABLE */
 	SKIP_CURSOR,				/* scrollable cursor or partial fetch, on a miss */
-	SKIP_WRITTEN_IN_XACT,		/* the transaction wrote one of its tables */
+	SKIP_WRITTEN_IN_XACT,		/* the transaction wrote one of its tables or
+								 * the catalog; a fill: wrote anything */
 	SKIP_ROW_SECURITY,			/* a table has row level security */
 	SKIP_TOO_LARGE,				/* result over cachebot.max_entry_size */
 	SKIP_BAD_HINT,				/* malformed hint */
@@ -25,6 +26,11 @@ typedef enum SkipReason
 	SKIP_NESTED,				/* runs inside another statement or function */
 	SKIP_UNSUPPORTED,			/* plan shape cachebot does not replay */
 	SKIP_RECOVERY,				/* the server is a standby */
+	SKIP_TEMPORARY,				/* uses a session-private object */
+	SKIP_SYSTEM_COLUMN,			/* reads ctid, xmin, xmax, cmin or cmax */
+	SKIP_RECORD_TYPE,			/* returns an anonymous record */
+	SKIP_CATALOG_CHANGED,		/* a DDL committed since it was planned */
+	SKIP_NO_QUERY_ID,			/* compute_query_id is off */
 	SKIP_NREASONS
 } SkipReason;
 

@@ -1,6 +1,6 @@
 /*
  * store.h
- *		The interface every cache backend implements (SPEC section 7).
+ *		The interface every cache backend implements.
  *
  * A store holds two kinds of things: entries (serialized results, see
  * entry.h), named by a 128-bit key, and version records {gen, pending}, named
@@ -72,10 +72,23 @@ extern const CacheStore memcached_store;
 extern void memcached_store_request(void);
 extern void memcached_store_startup(void);
 
+/* The postmaster's cachebot.memcached_servers or cachebot.prefix changed. */
+extern void memcached_store_configure(const char *servers, const char *prefix);
+
 /* The dependency key every entry has: bumped by flush(). */
 extern const Hash128 EPOCH_KEY;
 
 /* A fresh, never-zero generation number. */
 extern uint64 new_generation(void);
+
+/*
+ * A random number chosen once per server start (and again after a crash
+ * restart): mixed into entry checksums and memcached keys, so that nothing
+ * stored by an earlier run of the server is ever taken for current.
+ */
+extern uint64 store_incarnation(void);
+
+extern void store_request(void);
+extern void store_startup(void);
 
 #endif							/* CACHEBOT_STORE_H */

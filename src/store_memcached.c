@@ -1,6 +1,6 @@
 /*
  * store_memcached.c
- *		The memcached store: a pool shared by several servers (SPEC section 7).
+ *		The memcached store: a pool shared by several servers.
  *
  * One libmemcached handle per backend, binary protocol, consistent hashing
  * over cachebot.memcached_servers. Every key is a fixed-length hash of the
@@ -12,6 +12,14 @@
  * pre-commit and 1 after commit (or abort), so a single atomic increment
  * moves gen on and counts pending = A - B. A record that was lost comes
  * back with a random value, so no entry's stored gen matches it.
+ *
+ * The namespace also holds the store's incarnation (chosen at every server
+ * start, see store.h) and a count of the times the postmaster saw
+ * cachebot.memcached_servers or cachebot.prefix change. So a server that
+ * restarts (after a crash that lost commits, or from an older copy of its
+ * data) or that comes back to a pool or prefix it used before starts from
+ * an empty namespace: nothing stored before can be stale for it. A backend
+ * that has not yet reloaded a changed setting does not use the store.
  *
  * Trouble never fails a statement: after an error the store is skipped for
  * a back-off period (one timeout, not one per statement). A bump that could
@@ -54,6 +62,8 @@ typedef struct PendingSeen
 
 typedef struct MemcachedShared
 {
+	pg_atomic_uint64 config;	/* hash of the settings the postmaster has */
+	pg_atomic_uint64 config_changes;	/* times the postmaster saw them change */
 	pg_atomic_uint32 bypass;	/* a bump was lost: bump the epoch first */
 	slock_t		mutex;			/* protects pending */
 	PendingSeen pending[PENDING_SLOTS];
@@ -65,6 +75,8 @@ static memcached_st *mc = NULL;
 static char *mc_servers = NULL;		/* what mc was built from */
 static char *mc_prefix = NULL;
 static int	mc_timeout = -1;
+static uint64 mc_config = 0;		/* hash of mc_servers and mc_prefix */
+static uint64 mc_config_changes = 0;	/* shared->config_changes when built */
 static Hash128 ns;					/* namespace of every key */
 static TimestampTz down_until = 0;
 
@@ -81,6 +93,19 @@ memcached_store_request(void)
 	RequestAddinShmemSpace(MAXALIGN(sizeof(MemcachedShared)));
 }
 
+static uint64
+config_hash(const char *servers, const char *prefix)
+{
+	StringInfoData buf;
+	Hash128		h;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s%c%s", servers ? servers : "", '\0', prefix ? prefix : "");
+	h = hash128_bytes(buf.data, buf.len);
+	pfree(buf.data);
+	return h.lo;
+}
+
 void
 memcached_store_startup(void)
 {
@@ -90,8 +115,27 @@ memcached_store_startup(void)
 	if (!found)
 	{
 		memset(shared, 0, sizeof(MemcachedShared));
+		pg_atomic_init_u64(&shared->config,
+						   config_hash(cachebot_memcached_servers, cachebot_prefix));
+		pg_atomic_init_u64(&shared->config_changes, 0);
 		pg_atomic_init_u32(&shared->bypass, 0);
 		SpinLockInit(&shared->mutex);
+	}
+}
+
+void
+memcached_store_configure(const char *servers, const char *prefix)
+{
+	uint64		h;
+
+	/* The postmaster's view is the server's; backends follow it. */
+	if (IsUnderPostmaster || shared == NULL)
+		return;
+	h = config_hash(servers, prefix);
+	if (pg_atomic_read_u64(&shared->config) != h)
+	{
+		pg_atomic_write_u64(&shared->config, h);
+		pg_atomic_fetch_add_u64(&shared->config_changes, 1);
 	}
 }
 
@@ -112,8 +156,9 @@ connect_if_needed(void)
 
 	if (mc != NULL && mc_servers && strcmp(mc_servers, cachebot_memcached_servers) == 0 &&
 		mc_prefix && strcmp(mc_prefix, cachebot_prefix) == 0 &&
-		mc_timeout == cachebot_memcached_timeout)
-		return true;
+		mc_timeout == cachebot_memcached_timeout &&
+		mc_config_changes == pg_atomic_read_u64(&shared->config_changes))
+		return mc_config == pg_atomic_read_u64(&shared->config);
 
 	disconnect();
 	if (mc_servers)
@@ -123,12 +168,19 @@ connect_if_needed(void)
 	mc_servers = MemoryContextStrdup(TopMemoryContext, cachebot_memcached_servers);
 	mc_prefix = MemoryContextStrdup(TopMemoryContext, cachebot_prefix);
 	mc_timeout = cachebot_memcached_timeout;
+	mc_config = config_hash(cachebot_memcached_servers, cachebot_prefix);
+	mc_config_changes = pg_atomic_read_u64(&shared->config_changes);
 
 	initStringInfo(&nsbuf);
-	appendStringInfo(&nsbuf, "%s%c" UINT64_FORMAT "%c%d", cachebot_prefix, '\0',
-					 GetSystemIdentifier(), '\0', PG_VERSION_NUM);
+	appendStringInfo(&nsbuf, "%s%c" UINT64_FORMAT "%c%d%c" UINT64_FORMAT "%c" UINT64_FORMAT,
+					 cachebot_prefix, '\0', GetSystemIdentifier(), '\0', PG_VERSION_NUM,
+					 '\0', store_incarnation(), '\0', mc_config_changes);
 	ns = hash128_bytes(nsbuf.data, nsbuf.len);
 	pfree(nsbuf.data);
+
+	/* Settings this backend has not caught up with (or ahead of): wait. */
+	if (mc_config != pg_atomic_read_u64(&shared->config))
+		return false;
 
 	mc = memcached_create(NULL);
 	if (mc == NULL)

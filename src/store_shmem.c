@@ -19,7 +19,6 @@
  */
 #include "postgres.h"
 
-#include "common/pg_prng.h"
 #include "miscadmin.h"
 #include "port/atomics.h"
 #include "storage/ipc.h"
@@ -91,8 +90,6 @@ typedef struct ShmemStoreHeader
 } ShmemStoreHeader;
 
 static ShmemStoreHeader *header = NULL;
-
-const Hash128 EPOCH_KEY = {0x6361636865626f74ULL, 0x65706f6368000001ULL};
 
 static Size
 total_size(void)
@@ -171,25 +168,6 @@ shmem_store_startup(void)
 		p += arena;
 	}
 	Assert(p <= (char *) header + MAXALIGN(sizeof(ShmemStoreHeader)) + total_size() + 4096);
-}
-
-uint64
-new_generation(void)
-{
-	static bool seeded = false;
-	static pg_prng_state prng;
-	uint64		gen;
-
-	if (!seeded)
-	{
-		if (!pg_prng_strong_seed(&prng))
-			pg_prng_seed(&prng, (uint64) MyProcPid ^ (uint64) GetCurrentTimestamp());
-		seeded = true;
-	}
-	do
-		gen = pg_prng_uint64(&prng);
-	while (gen == 0);
-	return gen;
 }
 
 static inline LWLock *
@@ -575,12 +553,4 @@ bool
 shmem_store_ready(void)
 {
 	return header != NULL;
-}
-
-const CacheStore *
-cache_store(void)
-{
-	if (cachebot_backend == CACHE_BACKEND_MEMCACHED)
-		return &memcached_store;
-	return header ? &shmem_store : NULL;
 }

@@ -1,22 +1,42 @@
 /*
  * tracking.c
  *		Which tables are tracked, and how.
+ *
+ * What a relation's trigger says is cached per relation (its keyed column
+ * names resolved to numbers, a partition's root found among its ancestors)
+ * and forgotten whenever PostgreSQL invalidates the relation, which every
+ * change of its triggers, columns or partition bounds does.
  */
 #include "postgres.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/table.h"
+#include "access/xact.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/partition.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
+#include "executor/spi.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/hsearch.h"
 #include "utils/inval.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "tracking.h"
+
+#define ROW_TRIGGER_NAME "cachebot_invalidate"
+#define TRUNCATE_TRIGGER_NAME "cachebot_truncate"
 
 /* OID of cachebot._invalidate_trigger(), or InvalidOid if not installed. */
 static Oid	trigger_fn_oid = InvalidOid;
@@ -25,28 +45,51 @@ static bool trigger_fn_known = false;
 /* -1: unknown; else whether a table sets cache_all or cache_get on */
 static int	any_implicit = -1;
 
+typedef struct KnownRelation
+{
+	Oid			relid;			/* hash key */
+	bool		tracked;
+	TrackInfo	info;
+} KnownRelation;
+
+static HTAB *known_relations = NULL;
+
 static void
 forget_trigger_fn(Datum arg, int cacheid, uint32 hashvalue)
 {
 	trigger_fn_known = false;
 	any_implicit = -1;
+	if (known_relations != NULL)
+	{
+		hash_destroy(known_relations);
+		known_relations = NULL;
+	}
 }
 
 static void
-forget_implicit(Datum arg, Oid relid)
+forget_relation(Datum arg, Oid relid)
 {
 	any_implicit = -1;
+	if (known_relations == NULL)
+		return;
+	if (OidIsValid(relid))
+		hash_search(known_relations, &relid, HASH_REMOVE, NULL);
+	else
+	{
+		hash_destroy(known_relations);
+		known_relations = NULL;
+	}
 }
 
 void
 tracking_init(void)
 {
 	CacheRegisterSyscacheCallback(PROCOID, forget_trigger_fn, (Datum) 0);
-	CacheRegisterRelcacheCallback(forget_implicit, (Datum) 0);
+	CacheRegisterRelcacheCallback(forget_relation, (Datum) 0);
 }
 
-static Oid
-invalidate_trigger_oid(void)
+Oid
+tracking_trigger_function(void)
 {
 	if (!trigger_fn_known)
 	{
@@ -78,42 +121,176 @@ parse_flag(const char *options, const char *name)
 	return -1;
 }
 
-void
-tracking_parse(int nargs, char **args, Oid self, TrackInfo *info)
+static bool
+args_are_ours(int nargs, char **args)
 {
-	info->root = nargs >= 1 ? (Oid) strtoul(args[0], NULL, 10) : self;
-	info->cache_all = nargs >= 2 ? parse_flag(args[1], "cache_all=") : -1;
-	info->cache_get = nargs >= 2 ? parse_flag(args[1], "cache_get=") : -1;
+	return nargs >= 2 && strcmp(args[0], TRACK_ARGS_FORMAT) == 0;
+}
+
+/* Keyed columns named in args, as numbered in rel. */
+static void
+resolve_keyed(Relation rel, int nargs, char **args, TrackInfo *info)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+
 	info->nkeyed = 0;
 	for (int i = 2; i < nargs && info->nkeyed < TRACK_MAX_KEYED; i++)
-	{
-		int			attnum = atoi(args[i]);
+		for (int a = 0; a < desc->natts; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, a);
 
-		if (attnum > 0)
-			info->keyed[info->nkeyed++] = (AttrNumber) attnum;
+			if (!att->attisdropped && strcmp(NameStr(att->attname), args[i]) == 0)
+			{
+				info->keyed[info->nkeyed++] = att->attnum;
+				break;
+			}
+		}
+}
+
+/* cachebot's row trigger on rel: the one a tracked table must carry. */
+static Trigger *
+row_trigger(Relation rel)
+{
+	TriggerDesc *td = rel->trigdesc;
+	Oid			fn = tracking_trigger_function();
+
+	if (td == NULL || !OidIsValid(fn))
+		return NULL;
+	for (int i = 0; i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+
+		if (t->tgfoid == fn && TRIGGER_FOR_ROW(t->tgtype))
+			return t;
 	}
+	return NULL;
+}
+
+/* Does t see every row write, in every session? */
+static bool
+sees_every_write(const Trigger *t)
+{
+	return TRIGGER_FOR_AFTER(t->tgtype) &&
+		TRIGGER_FOR_INSERT(t->tgtype) && TRIGGER_FOR_UPDATE(t->tgtype) &&
+		TRIGGER_FOR_DELETE(t->tgtype) &&
+		t->tgenabled == TRIGGER_FIRES_ALWAYS &&
+		t->tgqual == NULL && t->tgnattr == 0 && !OidIsValid(t->tgconstraint) &&
+		args_are_ours(t->tgnargs, t->tgargs);
+}
+
+/*
+ * The tracked table a partition's cloned trigger comes from: the nearest
+ * ancestor whose own (not cloned) trigger it is.
+ */
+static Oid
+partition_root(Relation rel)
+{
+	List	   *ancestors = get_partition_ancestors(RelationGetRelid(rel));
+	ListCell   *lc;
+	Oid			root = InvalidOid;
+
+	foreach(lc, ancestors)
+	{
+		Relation	ancestor = RelationIdGetRelation(lfirst_oid(lc));
+		Trigger    *t;
+
+		if (!RelationIsValid(ancestor))
+			break;
+		t = row_trigger(ancestor);
+		if (t != NULL && !t->tgisclone)
+			root = RelationGetRelid(ancestor);
+		RelationClose(ancestor);
+		if (OidIsValid(root) || t == NULL)
+			break;
+	}
+	list_free(ancestors);
+	return root;
+}
+
+static bool
+compute_tracking(Relation rel, TrackInfo *info)
+{
+	Trigger    *t = row_trigger(rel);
+
+	if (t == NULL || !sees_every_write(t))
+		return false;
+	info->cache_all = parse_flag(t->tgargs[1], "cache_all=");
+	info->cache_get = parse_flag(t->tgargs[1], "cache_get=");
+	info->nkeyed = 0;
+	if (!t->tgisclone)
+	{
+		info->root = RelationGetRelid(rel);
+		resolve_keyed(rel, t->tgnargs, t->tgargs, info);
+		return true;
+	}
+
+	/*
+	 * A partition's columns need not be numbered like its root's: its writes
+	 * bump (root, *) only, which is what readers of partitions depend on.
+	 */
+	info->root = partition_root(rel);
+	return OidIsValid(info->root);
 }
 
 bool
 tracking_lookup(Relation rel, TrackInfo *info)
 {
-	TriggerDesc *td = rel->trigdesc;
-	Oid			fn = invalidate_trigger_oid();
+	Oid			relid = RelationGetRelid(rel);
+	KnownRelation *known;
+	bool		found;
 
-	if (td == NULL || !OidIsValid(fn))
-		return false;
-	for (int i = 0; i < td->numtriggers; i++)
+	if (rel->trigdesc == NULL)
+		return false;			/* the common case for untracked tables */
+	if (known_relations == NULL)
 	{
-		Trigger    *t = &td->triggers[i];
+		HASHCTL		ctl;
 
-		if (t->tgfoid == fn && TRIGGER_FOR_ROW(t->tgtype) &&
-			t->tgenabled != TRIGGER_DISABLED)
-		{
-			tracking_parse(t->tgnargs, t->tgargs, RelationGetRelid(rel), info);
-			return true;
-		}
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(KnownRelation);
+		ctl.hcxt = CacheMemoryContext;
+		known_relations = hash_create("cachebot tracked relations", 64, &ctl,
+									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
-	return false;
+	known = hash_search(known_relations, &relid, HASH_FIND, NULL);
+	if (known == NULL)
+	{
+		TrackInfo	computed;
+		bool		tracked = compute_tracking(rel, &computed);
+
+		/* Computing may have invalidated the table (a catalog read). */
+		if (known_relations == NULL)
+		{
+			*info = computed;
+			return tracked;
+		}
+		known = hash_search(known_relations, &relid, HASH_ENTER, &found);
+		known->tracked = tracked;
+		known->info = computed;
+	}
+	*info = known->info;
+	return known->tracked;
+}
+
+void
+tracking_of_trigger(Relation rel, int nargs, char **args, TrackInfo *info)
+{
+	if (!args_are_ours(nargs, args))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("trigger arguments on table \"%s\" are not those of cachebot.track()",
+						RelationGetRelationName(rel)),
+				 errhint("Run SELECT cachebot.track('%s'); again.",
+						 RelationGetRelationName(rel))));
+	if (tracking_lookup(rel, info))
+		return;
+
+	/*
+	 * Not counted as tracked (not enabled ALWAYS, say), so nothing cached
+	 * depends on it; its writes still invalidate what they would.
+	 */
+	memset(info, 0, sizeof(TrackInfo));
+	info->root = RelationGetRelid(rel);
+	resolve_keyed(rel, nargs, args, info);
 }
 
 bool
@@ -127,7 +304,7 @@ tracking_any_implicit(void)
 	if (any_implicit >= 0)
 		return any_implicit > 0;
 	any_implicit = 0;
-	fn = invalidate_trigger_oid();
+	fn = tracking_trigger_function();
 	if (!OidIsValid(fn))
 		return false;
 	rel = table_open(TriggerRelationId, AccessShareLock);
@@ -168,4 +345,204 @@ tracking_is_keyed(const TrackInfo *info, AttrNumber attnum)
 		if (info->keyed[i] == attnum)
 			return true;
 	return false;
+}
+
+/* One of cachebot's own (not cloned) triggers on a table. */
+typedef struct OwnTrigger
+{
+	Oid			oid;
+	NameData	name;
+	char		enabled;
+} OwnTrigger;
+
+/*
+ * cachebot's own triggers on relid, read from the catalog: the relation need
+ * not be locked yet.
+ */
+static List *
+own_triggers(Oid relid)
+{
+	Oid			fn = tracking_trigger_function();
+	Relation	trigrel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	List	   *found = NIL;
+
+	if (!OidIsValid(fn) || !OidIsValid(relid))
+		return NIL;
+	trigrel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_trigger_tgrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	scan = systable_beginscan(trigrel, TriggerRelidNameIndexId, true, NULL, 1, &key);
+	while ((tup = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
+		OwnTrigger *own;
+
+		if (trig->tgfoid != fn || OidIsValid(trig->tgparentid))
+			continue;
+		own = palloc(sizeof(OwnTrigger));
+		own->oid = trig->oid;
+		own->name = trig->tgname;
+		own->enabled = trig->tgenabled;
+		found = lappend(found, own);
+	}
+	systable_endscan(scan);
+	table_close(trigrel, AccessShareLock);
+	return found;
+}
+
+void
+tracking_before_alter_table(AlterTableStmt *stmt)
+{
+	ListCell   *lc;
+
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+		Oid			parent;
+		Oid			partition;
+		List	   *partition_triggers;
+		ObjectAddresses *drop;
+		ListCell   *tc;
+
+		if (cmd->subtype != AT_AttachPartition || stmt->relation == NULL)
+			continue;
+		parent = RangeVarGetRelid(stmt->relation, NoLock, true);
+		partition = RangeVarGetRelid(((PartitionCmd *) cmd->def)->name, NoLock, true);
+		if (own_triggers(parent) == NIL)
+			continue;
+		partition_triggers = own_triggers(partition);
+		if (partition_triggers == NIL ||
+			!pg_class_ownercheck(partition, GetUserId()))
+			continue;			/* nothing in the way, or ATTACH fails anyway */
+
+		/*
+		 * The partition's own triggers would clash with the clones of the
+		 * root's (same names), and its keys would be its own: it is tracked
+		 * through its new root from now on.
+		 */
+		drop = new_object_addresses();
+		foreach(tc, partition_triggers)
+		{
+			ObjectAddress addr;
+
+			ObjectAddressSet(addr, TriggerRelationId, ((OwnTrigger *) lfirst(tc))->oid);
+			add_exact_object_address(&addr, drop);
+		}
+		performMultipleDeletions(drop, DROP_RESTRICT, 0);
+		free_object_addresses(drop);
+		CommandCounterIncrement();
+		ereport(NOTICE,
+				(errmsg("table \"%s\" is now tracked through its partitioned table \"%s\"",
+						get_rel_name(partition), get_rel_name(parent))));
+	}
+}
+
+void
+tracking_after_alter_table(AlterTableStmt *stmt)
+{
+	ListCell   *lc;
+	bool		enables = false;
+	Oid			relid;
+	Relation	rel;
+
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+
+		if (cmd->subtype == AT_EnableTrig || cmd->subtype == AT_EnableAlwaysTrig ||
+			cmd->subtype == AT_EnableReplicaTrig || cmd->subtype == AT_EnableTrigAll ||
+			cmd->subtype == AT_EnableTrigUser)
+			enables = true;
+	}
+	if (!enables || stmt->relation == NULL)
+		return;
+	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	if (!OidIsValid(relid))
+		return;
+
+	/* Locked by the ALTER TABLE that just ran. */
+	rel = relation_open(relid, NoLock);
+	foreach(lc, own_triggers(relid))
+	{
+		OwnTrigger *own = lfirst(lc);
+
+		/* A trigger left disabled stays so: the table counts as untracked. */
+		if (own->enabled != TRIGGER_FIRES_ALWAYS && own->enabled != TRIGGER_DISABLED)
+			EnableDisableTriggerNew(rel, NameStr(own->name), TRIGGER_FIRES_ALWAYS,
+									false, true, ShareRowExclusiveLock);
+	}
+	relation_close(rel, NoLock);
+}
+
+/* Runs one statement of tracking_install() through SPI. */
+static void
+run_statement(const char *sql)
+{
+	if (SPI_execute(sql, false, 0) < 0)
+		elog(ERROR, "could not run \"%s\"", sql);
+}
+
+void
+tracking_install(Oid relid, const char *options, List *keyed_names)
+{
+	Oid			fn = tracking_trigger_function();
+	HeapTuple	fntup;
+	Oid			fn_owner;
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
+	char	   *rel;
+	StringInfoData args;
+	ListCell   *lc;
+
+	if (!OidIsValid(fn))
+		elog(ERROR, "cachebot._invalidate_trigger() is missing");
+	if (!pg_class_ownercheck(relid, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(get_rel_relkind(relid)),
+					   get_rel_name(relid));
+	fntup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	if (!HeapTupleIsValid(fntup))
+		elog(ERROR, "cache lookup failed for function %u", fn);
+	fn_owner = ((Form_pg_proc) GETSTRUCT(fntup))->proowner;
+	ReleaseSysCache(fntup);
+
+	rel = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									 get_rel_name(relid));
+	initStringInfo(&args);
+	appendStringInfo(&args, "%s, %s", quote_literal_cstr(TRACK_ARGS_FORMAT),
+					 quote_literal_cstr(options));
+	foreach(lc, keyed_names)
+		appendStringInfo(&args, ", %s", quote_literal_cstr(lfirst(lc)));
+
+	/*
+	 * Only the trigger function's owner may attach it to a table (EXECUTE
+	 * is not granted to anyone else): the caller owns the table, so act as
+	 * that owner for the commands that install the triggers, with a safe
+	 * search_path and nothing the caller could intercept.
+	 */
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(fn_owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	run_statement(psprintf("DROP TRIGGER IF EXISTS %s ON %s", ROW_TRIGGER_NAME, rel));
+	run_statement(psprintf("DROP TRIGGER IF EXISTS %s ON %s", TRUNCATE_TRIGGER_NAME, rel));
+	run_statement(psprintf("CREATE TRIGGER %s AFTER INSERT OR UPDATE OR DELETE ON %s "
+						   "FOR EACH ROW EXECUTE FUNCTION cachebot._invalidate_trigger(%s)",
+						   ROW_TRIGGER_NAME, rel, args.data));
+	run_statement(psprintf("CREATE TRIGGER %s AFTER TRUNCATE ON %s "
+						   "FOR EACH STATEMENT EXECUTE FUNCTION cachebot._invalidate_trigger(%s)",
+						   TRUNCATE_TRIGGER_NAME, rel, args.data));
+	/* Writes in replica mode (logical replication apply, restores) too. */
+	run_statement(psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER %s", rel, ROW_TRIGGER_NAME));
+	run_statement(psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER %s", rel, TRUNCATE_TRIGGER_NAME));
+	SPI_finish();
+	AtEOXact_GUC(false, save_nestlevel);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 }

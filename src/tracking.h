@@ -2,33 +2,56 @@
  * tracking.h
  *		Which tables are tracked, and how: read from cachebot's row trigger.
  *
- * track() installs the trigger with arguments (tracked table OID, options,
- * keyed column numbers...). Partitions carry clones of their root's trigger,
- * so the same arguments name the root. Reading them from the relcache needs
- * no catalog access and follows every change of the trigger.
+ * track() installs, on the table, an AFTER INSERT OR UPDATE OR DELETE row
+ * trigger named cachebot_invalidate and an AFTER TRUNCATE statement trigger
+ * named cachebot_truncate, both enabled ALWAYS, both calling
+ * cachebot._invalidate_trigger() with the same arguments:
+ *
+ *	'cachebot:2', 'cache_all=<t|f|>;cache_get=<t|f|>', keyed column, ...
+ *
+ * Columns are named, not numbered, and no OID appears, so the arguments stay
+ * right through pg_dump and restore and through dropped columns; this file
+ * owns the format. Partitions carry PostgreSQL's clones of the row trigger:
+ * the tracked table whose keys their writes bump (their root) is the
+ * ancestor that holds the original.
+ *
+ * A table counts as tracked only while its row trigger is cachebot's, has
+ * that exact shape (no WHEN, no column list, not a constraint trigger) and
+ * is enabled ALWAYS, so that no write, in any session_replication_role,
+ * goes unseen. Nobody but track() can create such a trigger: EXECUTE on the
+ * trigger function is revoked from PUBLIC, and track() creates the triggers
+ * as the function's owner once it has checked that the caller owns the
+ * table.
  */
 #ifndef CACHEBOT_TRACKING_H
 #define CACHEBOT_TRACKING_H
 
 #include "access/attnum.h"
+#include "nodes/parsenodes.h"
 #include "utils/relcache.h"
 
 #define TRACK_MAX_KEYED 64
 
+/* The first trigger argument: the format of the others. */
+#define TRACK_ARGS_FORMAT "cachebot:2"
+
 typedef struct TrackInfo
 {
 	Oid			root;			/* tracked table whose keys writes bump */
-	int			nkeyed;
-	AttrNumber	keyed[TRACK_MAX_KEYED];	/* keyed columns of root */
+	int			nkeyed;			/* keyed columns; none on a partition */
+	AttrNumber	keyed[TRACK_MAX_KEYED];	/* of the relation itself */
 	int8		cache_all;		/* -1: as the setting says; 0 off; 1 on */
 	int8		cache_get;
 } TrackInfo;
 
-/* Parses trigger arguments; self is the relation the trigger is on. */
-extern void tracking_parse(int nargs, char **args, Oid self, TrackInfo *info);
-
-/* Fills *info and returns true if rel carries cachebot's enabled row trigger. */
+/* Fills *info and returns true if rel is tracked. */
 extern bool tracking_lookup(Relation rel, TrackInfo *info);
+
+/*
+ * The same for the trigger firing on rel (its arguments are the ones
+ * track() wrote there). Raises an ERROR if they are not cachebot's.
+ */
+extern void tracking_of_trigger(Relation rel, int nargs, char **args, TrackInfo *info);
 
 /* Is attnum a keyed column? */
 extern bool tracking_is_keyed(const TrackInfo *info, AttrNumber attnum);
@@ -38,6 +61,24 @@ extern bool tracking_is_keyed(const TrackInfo *info, AttrNumber attnum);
  * itself? (Known per backend, relearnt after any relation changes.)
  */
 extern bool tracking_any_implicit(void);
+
+/*
+ * Installs (or replaces) the triggers of a table the current user owns,
+ * with these options and keyed columns.
+ */
+extern void tracking_install(Oid relid, const char *options, List *keyed_names);
+
+/* The OID of cachebot._invalidate_trigger(), or InvalidOid. */
+extern Oid	tracking_trigger_function(void);
+
+/*
+ * ALTER TABLE, around its execution: a tracked table attached as a partition
+ * of a tracked table gives up its own triggers for the clones of its new
+ * root's; ENABLE TRIGGER (ALL, USER or cachebot's) leaves cachebot's
+ * triggers enabled ALWAYS, as track() made them.
+ */
+extern void tracking_before_alter_table(AlterTableStmt *stmt);
+extern void tracking_after_alter_table(AlterTableStmt *stmt);
 
 extern void tracking_init(void);
 

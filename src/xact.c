@@ -5,18 +5,20 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/twophase.h"
 #include "access/xact.h"
-#include "catalog/namespace.h"
-#include "catalog/objectaccess.h"
-#include "catalog/pg_class.h"
-#include "catalog/pg_proc.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
-#include "tcop/utility.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 
+#include "catalog_gen.h"
+#include "ddl.h"
 #include "keys.h"
 #include "stats.h"
 #include "store.h"
@@ -39,17 +41,135 @@ static MemoryContext xact_cxt = NULL;
 static HTAB *collected = NULL;
 static HTAB *written = NULL;
 
-/* The keys bumped at pre-commit, bumped again at commit or abort. */
+/*
+ * What was bumped before the commit, to bump again after it (or to release
+ * after a failure): prepared at pre-commit, so that finishing allocates
+ * nothing.
+ */
 static Hash128 *bumped = NULL;
 static int	nbumped = 0;
+static bool catalog_bumped = false;
+static bool finishing_prepared = false;	/* the changes are another's */
 static bool epoch_fallback = false;
 
 /* The key collected last: a statement's rows mostly repeat it. */
 static DepKey last_collected;
 static bool last_collected_valid = false;
 
-static object_access_hook_type prev_object_access_hook = NULL;
-static ProcessUtility_hook_type prev_process_utility = NULL;
+/* The GID of the PREPARE TRANSACTION under way. */
+static char preparing_gid[GIDSIZE];
+
+/* ---- keys of prepared transactions ---- */
+
+#define PREPARED_MAX_KEYS 64
+
+typedef struct PreparedKeys
+{
+	bool		used;
+	char		gid[GIDSIZE];
+	bool		catalog;		/* the catalog of dbid changed */
+	Oid			dbid;
+	int			nkeys;
+	Hash128		keys[PREPARED_MAX_KEYS];
+} PreparedKeys;
+
+typedef struct PreparedTable
+{
+	LWLock	   *lock;
+	int			nslots;
+	PreparedKeys slots[FLEXIBLE_ARRAY_MEMBER];
+} PreparedTable;
+
+static PreparedTable *prepared = NULL;
+
+static Size
+prepared_table_size(void)
+{
+	return add_size(offsetof(PreparedTable, slots),
+					mul_size(Max(max_prepared_xacts, 1), sizeof(PreparedKeys)));
+}
+
+void
+xact_shmem_request(void)
+{
+	RequestAddinShmemSpace(MAXALIGN(prepared_table_size()));
+	RequestNamedLWLockTranche("cachebot prepared", 1);
+}
+
+void
+xact_shmem_startup(void)
+{
+	bool		found;
+
+	prepared = ShmemInitStruct("cachebot prepared transactions", prepared_table_size(), &found);
+	if (!found)
+	{
+		memset(prepared, 0, prepared_table_size());
+		prepared->lock = &(GetNamedLWLockTranche("cachebot prepared"))->lock;
+		prepared->nslots = Max(max_prepared_xacts, 1);
+	}
+}
+
+/* Saves what a transaction being prepared will bump when committed. */
+static void
+save_prepared(const char *gid, bool catalog, int nkeys, const Hash128 *keys)
+{
+	if (prepared == NULL || gid[0] == '\0')
+		return;
+	LWLockAcquire(prepared->lock, LW_EXCLUSIVE);
+	for (int i = 0; i < prepared->nslots; i++)
+	{
+		PreparedKeys *slot = &prepared->slots[i];
+
+		if (slot->used)
+			continue;
+		slot->used = true;
+		strlcpy(slot->gid, gid, GIDSIZE);
+		slot->catalog = catalog;
+		slot->dbid = MyDatabaseId;
+		/* Too many to keep: everything is invalidated at COMMIT PREPARED. */
+		if (nkeys > PREPARED_MAX_KEYS)
+		{
+			slot->keys[0] = EPOCH_KEY;
+			slot->nkeys = 1;
+		}
+		else
+		{
+			memcpy(slot->keys, keys, nkeys * sizeof(Hash128));
+			slot->nkeys = nkeys;
+		}
+		break;
+	}
+	/* No free slot: COMMIT PREPARED will not find it, and bump the epoch. */
+	LWLockRelease(prepared->lock);
+}
+
+/* Takes the keys saved for gid out of the table; false if there are none. */
+static bool
+take_prepared(const char *gid, bool *catalog, int *nkeys, Hash128 *keys)
+{
+	bool		found = false;
+
+	if (prepared == NULL)
+		return false;
+	LWLockAcquire(prepared->lock, LW_EXCLUSIVE);
+	for (int i = 0; i < prepared->nslots && !found; i++)
+	{
+		PreparedKeys *slot = &prepared->slots[i];
+
+		if (!slot->used || slot->dbid != MyDatabaseId || strcmp(slot->gid, gid) != 0)
+			continue;
+		*catalog = slot->catalog;
+		*nkeys = slot->nkeys;
+		memcpy(keys, slot->keys, slot->nkeys * sizeof(Hash128));
+		slot->used = false;
+		found = true;
+	}
+	LWLockRelease(prepared->lock);
+	return found;
+}
+
+/* ---- collecting ---- */
 
 static void
 ensure_sets(void)
@@ -82,8 +202,12 @@ forget_all(void)
 	written = NULL;
 	bumped = NULL;
 	nbumped = 0;
+	catalog_bumped = false;
+	finishing_prepared = false;
 	epoch_fallback = false;
 	last_collected_valid = false;
+	preparing_gid[0] = '\0';
+	ddl_forget();
 }
 
 static void
@@ -148,24 +272,49 @@ xact_wrote(Oid relid)
 	return written != NULL && hash_search(written, &relid, HASH_FIND, NULL) != NULL;
 }
 
-/* Bumps at pre-commit: every collected key goes pending with a new gen. */
-static void
-bump_pre_commit(void)
+/*
+ * The store keys of everything the transaction collected, and what its DDL
+ * changed (*catalog: this database's catalog). Allocated in xact_cxt.
+ */
+static int
+keys_to_bump(Hash128 **keys, bool *catalog)
 {
-	const CacheStore *store = cache_store();
+	bool		shared;
+	int			n = 0;
+	int			max;
 	HASH_SEQ_STATUS seq;
 	CollectedKey *c;
-	int			n = 0;
 
-	if (collected == NULL || hash_get_num_entries(collected) == 0 || store == NULL)
-		return;
+	ddl_changes_at_commit(catalog, &shared);
+	if (shared)
+	{
+		DepKey		epoch = depkey_make(DEP_EPOCH, InvalidOid, InvalidOid, 0, 0);
 
-	bumped = MemoryContextAlloc(xact_cxt, hash_get_num_entries(collected) * sizeof(Hash128));
+		xact_collect(&epoch);
+	}
+	if (collected == NULL)
+	{
+		*keys = NULL;
+		return 0;
+	}
+	max = hash_get_num_entries(collected);
+	*keys = MemoryContextAlloc(xact_cxt, Max(max, 1) * sizeof(Hash128));
 	hash_seq_init(&seq, collected);
 	while ((c = hash_seq_search(&seq)) != NULL)
-		bumped[n++] = c->key.kind == DEP_EPOCH ? EPOCH_KEY : depkey_hash(&c->key);
-	nbumped = n;
+		(*keys)[n++] = c->key.kind == DEP_EPOCH ? EPOCH_KEY : depkey_hash(&c->key);
+	return n;
+}
 
+/* Bumps before the commit: records go pending with a new gen. */
+static void
+bump_pending(void)
+{
+	const CacheStore *store = cache_store();
+
+	if (catalog_bumped)
+		catalog_gen_bump(MyDatabaseId, BUMP_PRE_COMMIT, !finishing_prepared);
+	if (nbumped == 0 || store == NULL)
+		return;
 	if (!store->bump(nbumped, bumped, BUMP_PRE_COMMIT))
 	{
 		/* A record we could not mark: make everything miss, now and after. */
@@ -178,9 +327,31 @@ bump_pre_commit(void)
 	stats_count(STAT_INVALIDATIONS, nbumped);
 }
 
-/* After commit or abort: must not raise an ERROR. */
 static void
-bump_finish(BumpPhase phase)
+bump_pre_commit(void)
+{
+	Hash128    *keys;
+	bool		catalog;
+	int			n = keys_to_bump(&keys, &catalog);
+
+	if (n == 0 && !catalog)
+		return;
+	/* COMMIT PREPARED (the only statement of its transaction) bumped nothing else. */
+	Assert(nbumped == 0 && !catalog_bumped);
+	bumped = keys;
+	nbumped = n;
+	catalog_bumped = catalog;
+	bump_pending();
+}
+
+/*
+ * After the commit became visible (or after a failure past pre-commit), the
+ * second bump of the store's records, before the locks are released: a
+ * session that waited for one of them finds the records settled. Must not
+ * raise an ERROR.
+ */
+static void
+bump_store_finish(BumpPhase phase)
 {
 	const CacheStore *store = cache_store();
 
@@ -194,6 +365,7 @@ bump_finish(BumpPhase phase)
 			store->bump(1, &epoch, BUMP_NOW);
 		}
 	}
+	nbumped = 0;
 }
 
 static void
@@ -205,28 +377,48 @@ xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_PRE_COMMIT:
 			bump_pre_commit();
 			break;
-		case XACT_EVENT_COMMIT:
-		case XACT_EVENT_PARALLEL_COMMIT:
-			bump_finish(BUMP_COMMIT);
-			forget_all();
-			break;
-		case XACT_EVENT_ABORT:
-		case XACT_EVENT_PARALLEL_ABORT:
-			bump_finish(BUMP_ABORT);
-			forget_all();
-			break;
 		case XACT_EVENT_PRE_PREPARE:
-			if (collected != NULL && hash_get_num_entries(collected) > 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("cannot PREPARE a transaction that wrote a table tracked by cachebot"),
-						 errdetail("Cached results are invalidated when the writing transaction commits, and COMMIT PREPARED runs no commit callbacks."),
-						 errhint("Commit the transaction directly, or untrack the table.")));
+			{
+				Hash128    *keys;
+				bool		catalog;
+				int			n = keys_to_bump(&keys, &catalog);
+
+				save_prepared(preparing_gid, catalog, n, keys);
+			}
 			break;
 		case XACT_EVENT_PREPARE:
 			forget_all();
 			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+			bump_store_finish(BUMP_COMMIT);
+			break;
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			bump_store_finish(BUMP_ABORT);
+			break;
+		default:
+			break;
 	}
+}
+
+/*
+ * The very end of a top-level transaction, after its invalidation messages
+ * were sent: the second bump of the catalog generation. (XACT_EVENT_COMMIT
+ * comes before them: a reader that planned before it processed them must
+ * not find the generation settled. See catalog_gen.h.) Must not raise an
+ * ERROR.
+ */
+static void
+release_callback(ResourceReleasePhase phase, bool isCommit, bool isTopLevel, void *arg)
+{
+	if (phase != RESOURCE_RELEASE_AFTER_LOCKS || !isTopLevel ||
+		CurrentResourceOwner != TopTransactionResourceOwner)
+		return;
+	if (catalog_bumped)
+		catalog_gen_bump(MyDatabaseId, isCommit ? BUMP_COMMIT : BUMP_ABORT,
+						 !finishing_prepared);
+	forget_all();
 }
 
 static void
@@ -265,56 +457,58 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	}
 }
 
-/*
- * DDL and TRUNCATE on a relation invalidate what read it; so does replacing
- * a function, which cached results may have computed (the epoch).
- */
-static void
-object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
+void
+xact_before_transaction_command(TransactionStmt *stmt)
 {
-	if (prev_object_access_hook)
-		prev_object_access_hook(access, classId, objectId, subId, arg);
-
-	if (!IsTransactionState() || cache_store() == NULL)
-		return;
-	if (classId == RelationRelationId &&
-		(access == OAT_POST_ALTER || access == OAT_DROP || access == OAT_TRUNCATE ||
-		 (access == OAT_POST_CREATE && subId != 0)))	/* ADD COLUMN */
-		xact_collect_generation(objectId);
-	else if (classId == ProcedureRelationId &&
-			 (access == OAT_POST_CREATE || access == OAT_POST_ALTER || access == OAT_DROP))
+	switch (stmt->kind)
 	{
-		DepKey		k = depkey_make(DEP_EPOCH, InvalidOid, InvalidOid, 0, 0);
+		case TRANS_STMT_PREPARE:
+			strlcpy(preparing_gid, stmt->gid, GIDSIZE);
+			break;
+		case TRANS_STMT_COMMIT_PREPARED:
+			{
+				Hash128    *keys;
+				int			nkeys;
+				bool		catalog;
 
-		xact_collect(&k);
+				/* Refused by PostgreSQL inside a transaction block anyway. */
+				if (IsTransactionBlock())
+					break;
+				ensure_sets();
+				keys = MemoryContextAlloc(xact_cxt, PREPARED_MAX_KEYS * sizeof(Hash128));
+				if (!take_prepared(stmt->gid, &catalog, &nkeys, keys))
+				{
+					/* Not known here (a restart since): invalidate everything. */
+					keys[0] = EPOCH_KEY;
+					nkeys = 1;
+					catalog = true;
+				}
+
+				/*
+				 * Bumped now, before the prepared transaction's commit becomes
+				 * visible; again when the transaction running COMMIT PREPARED
+				 * ends.
+				 */
+				bumped = keys;
+				nbumped = nkeys;
+				catalog_bumped = catalog;
+				finishing_prepared = true;
+				bump_pending();
+			}
+			break;
+		case TRANS_STMT_ROLLBACK_PREPARED:
+			if (!IsTransactionBlock())
+			{
+				Hash128		keys[PREPARED_MAX_KEYS];
+				int			nkeys;
+				bool		catalog;
+
+				(void) take_prepared(stmt->gid, &catalog, &nkeys, keys);
+			}
+			break;
+		default:
+			break;
 	}
-}
-
-/*
- * ALTER TABLE invalidates what read the table, whatever it changes: not
- * every subcommand (ATTACH and DETACH PARTITION among them) reports itself
- * to the object access hook.
- */
-static void
-process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
-				ProcessUtilityContext context, ParamListInfo params,
-				QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
-{
-	Node	   *parsetree = pstmt->utilityStmt;
-	Oid			altered = InvalidOid;
-
-	if (IsA(parsetree, AlterTableStmt) && cache_store() != NULL)
-		altered = RangeVarGetRelid(((AlterTableStmt *) parsetree)->relation, NoLock, true);
-
-	if (prev_process_utility)
-		prev_process_utility(pstmt, queryString, readOnlyTree, context, params,
-							 queryEnv, dest, qc);
-	else
-		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
-								queryEnv, dest, qc);
-
-	if (OidIsValid(altered))
-		xact_collect_generation(altered);
 }
 
 void
@@ -322,10 +516,7 @@ xact_register_callbacks(void)
 {
 	RegisterXactCallback(xact_callback, NULL);
 	RegisterSubXactCallback(subxact_callback, NULL);
-	prev_object_access_hook = object_access_hook;
-	object_access_hook = object_access;
-	prev_process_utility = ProcessUtility_hook;
-	ProcessUtility_hook = process_utility;
+	RegisterResourceReleaseCallback(release_callback, NULL);
 }
 
 /* ---- the trigger ---- */
@@ -359,9 +550,8 @@ xact_collect_row(const TrackInfo *info, TupleDesc desc, HeapTuple tuple)
 }
 
 /*
- * Row and TRUNCATE trigger installed by cachebot.track(). Its arguments are
- * the tracked table's OID (so that the clones on partitions invalidate their
- * root), its options and its keyed columns.
+ * Row and TRUNCATE trigger installed by cachebot.track(); its arguments are
+ * described in tracking.h.
  */
 Datum
 cachebot_invalidate_trigger(PG_FUNCTION_ARGS)
@@ -381,7 +571,8 @@ cachebot_invalidate_trigger(PG_FUNCTION_ARGS)
 				 errmsg("cachebot._invalidate_trigger() must be fired AFTER")));
 
 	self = RelationGetRelid(trigdata->tg_relation);
-	tracking_parse(trigdata->tg_trigger->tgnargs, trigdata->tg_trigger->tgargs, self, &info);
+	tracking_of_trigger(trigdata->tg_relation, trigdata->tg_trigger->tgnargs,
+						trigdata->tg_trigger->tgargs, &info);
 
 	k = depkey_make(TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event) ?
 					DEP_GENERATION : DEP_ANY_ROW, MyDatabaseId, info.root, 0, 0);

@@ -1,22 +1,34 @@
 /*
  * xact.h
- *		What a transaction invalidates, and when (SPEC section 6).
+ *		What a transaction invalidates, and when.
  *
- * Row triggers, TRUNCATE, DDL and invalidate_* only collect dependency keys
- * into a per-transaction set, tagged with the subtransaction that collected
- * them. At pre-commit each key's record is bumped and marked pending; after
- * commit it is bumped again and the pending mark dropped. Keys of an aborted
- * (sub)transaction are forgotten.
+ * Row triggers, TRUNCATE and invalidate_* only collect dependency keys into
+ * a per-transaction set, tagged with the subtransaction that collected them;
+ * DDL is found out at pre-commit (ddl.h). At pre-commit each key's record is
+ * bumped and marked pending, and the database's catalog generation too if
+ * the catalog changed. After the commit, where nothing may fail, each is
+ * bumped again and its pending mark dropped: the records once the commit is
+ * visible (before the locks are released), the catalog generation once the
+ * invalidation messages are sent too. Keys of an aborted (sub)transaction
+ * are forgotten.
+ *
+ * A prepared transaction keeps its keys in shared memory under its GID until
+ * COMMIT PREPARED, which bumps them around the commit as above (ROLLBACK
+ * PREPARED forgets them). If they are lost (a restart, which also starts a
+ * new store incarnation), COMMIT PREPARED bumps the epoch instead.
  */
 #ifndef CACHEBOT_XACT_H
 #define CACHEBOT_XACT_H
 
 #include "access/htup.h"
 #include "access/tupdesc.h"
+#include "nodes/parsenodes.h"
 
 #include "cachebot.h"
 
 extern void xact_register_callbacks(void);
+extern void xact_shmem_request(void);
+extern void xact_shmem_startup(void);
 
 /* Collects a key to bump when the current transaction commits. */
 extern void xact_collect(const DepKey *key);
@@ -30,5 +42,8 @@ extern void xact_collect_generation(Oid relid);
 
 /* Has the current transaction written relid (as far as cachebot saw)? */
 extern bool xact_wrote(Oid relid);
+
+/* A transaction command about to run (PREPARE, COMMIT PREPARED, ...). */
+extern void xact_before_transaction_command(TransactionStmt *stmt);
 
 #endif							/* CACHEBOT_XACT_H */

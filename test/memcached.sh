@@ -16,7 +16,10 @@
 #   4. two databases on one pool, same statement text: each gets its own rows
 #      and its own entry.
 #   5. prefixes '' (default), 'one', 'two': separate entries; flush() under
-#      'two' does not touch the others'.
+#      'two' does not touch the others'; coming back to a prefix starts over
+#      (a write made under another one never reached it).
+#   6. the server restarted from an older copy of its data directory: memcached
+#      still holds entries newer than the data, and none of them is served.
 #
 # Environment (tools/run.sh test): PGHOST, PGPORT, PGUSER (superuser),
 # PGDATA_DIR, MC_PORT (memcached on 127.0.0.1), MC_PIDFILE, MC_START (a command
@@ -450,12 +453,44 @@ check "prefix two: hits" hit_ok "$Q"
 snap; q "SELECT cachebot.flush()" >/dev/null
 check "prefix two: flush() counts no error" eq "$(delta errors)" 0
 check "prefix two: after flush() a miss that fills" fill_ok "$Q"
+q "UPDATE t SET v = 'written-under-two' WHERE id = 1" >/dev/null
 set_prefix one || die "cannot set cachebot.prefix"
-check "prefix one again: still a hit (two's flush() did not touch one)" hit_ok "$Q"
+# one's old entry is still in memcached, and the write above never bumped
+# one's records: only a namespace that starts over keeps it from being served
+check "prefix one again: a miss that fills, with the write made under prefix two" \
+  eval 'fill_ok "$Q" && [ "$(q "$Q" | grep -c "^1|written-under-two$")" -eq 1 ]'
+check "prefix one again: then hits" hit_ok "$Q"
 q "ALTER SYSTEM RESET cachebot.prefix" postgres && q "SELECT pg_reload_conf()" postgres >/dev/null
 for _ in $(seq 50); do [ "$(q 'SHOW cachebot.prefix' postgres)" = "" ] && break; sleep 0.1; done
 prefix_changed=""
-check "prefix reset: the default prefix's entry is still a hit" hit_ok "$Q"
+check "prefix reset: the default prefix starts over too: a miss that fills" fill_ok "$Q"
+
+# ================================================================= part 6
+part=6
+echo "-- 6. the server starts again from an older copy of its data"
+: "${PGDATA_DIR:?PGDATA_DIR is not set}"
+pg_ctl_as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- pg_ctl -D "$PGDATA_DIR" "$@"; else pg_ctl -D "$PGDATA_DIR" "$@"; fi
+}
+older=$PGDATA_DIR.older
+q "UPDATE t SET v = 'old' WHERE id = 1" >/dev/null
+check "before the copy: $Q1 fills" fill_ok "$Q1"
+pg_ctl_as_owner -m fast -w stop >/dev/null || die "cannot stop the server"
+rm -rf "$older" && cp -a "$PGDATA_DIR" "$older" || die "cannot copy the data directory"
+pg_ctl_as_owner -l "$PGDATA_DIR/../postgres.log" -w start >/dev/null || die "cannot start the server"
+q "UPDATE t SET v = 'new' WHERE id = 1" >/dev/null
+check "after an update: a miss that fills, with 'new'" eval 'fill_ok "$Q1" && [ "$(q "$Q1")" = new ]'
+check "... then hits" hit_ok "$Q1"
+pg_ctl_as_owner -m fast -w stop >/dev/null || die "cannot stop the server"
+rm -rf "$PGDATA_DIR" && mv "$older" "$PGDATA_DIR" || die "cannot put the older copy back"
+pg_ctl_as_owner -l "$PGDATA_DIR/../postgres.log" -w start >/dev/null || die "cannot start the server on the older copy"
+# memcached still holds the entry with 'new' and records that vouch for it,
+# under the keys of the server's previous run
+snap
+got=$(q "$Q1")
+check "the older data: the read shows 'old', as the table does" eq "$got" old
+check "... and is not a hit" eq "$(delta hits)" 0
+check "... then the entry it filled hits" hit_ok "$Q1"
 
 part=done
 finish

@@ -22,6 +22,8 @@ command -v gcc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
 command -v runuser >/dev/null || need+=(util-linux)
 [ -f /usr/include/libmemcached/memcached.h ] || need+=(libmemcached-dev)
+# the server headers cachebot includes pull in GSSAPI's when PostgreSQL was built with it
+[ -f /usr/include/gssapi/gssapi.h ] || need+=(libkrb5-dev)
 command -v memcached >/dev/null || [ -x /usr/bin/memcached ] || need+=(memcached)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing: ${need[*]}"

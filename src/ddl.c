@@ -1,0 +1,465 @@
+/*
+ * ddl.c
+ *		Which transactions change what statements mean.
+ *
+ * The object access hook records every created, altered or dropped object;
+ * whether one was session-private is decided at pre-commit, when every
+ * object the transaction created is visible in the catalog (a dropped one is
+ * classified when it is dropped, while it still exists).
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/catalog.h"
+#include "catalog/namespace.h"
+#include "catalog/objectaccess.h"
+#include "catalog/pg_attrdef.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_largeobject_metadata.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_policy.h"
+#include "catalog/pg_rewrite.h"
+#include "catalog/pg_statistic_ext.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "parser/parsetree.h"
+#include "tcop/utility.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "ddl.h"
+#include "nesting.h"
+#include "tracking.h"
+#include "xact.h"
+
+/* An object the transaction created, altered or dropped. */
+typedef struct ObjectChange
+{
+	Oid			classId;
+	Oid			objectId;
+	bool		classified;		/* dropped: classified while it existed */
+	bool		private;
+} ObjectChange;
+
+static struct
+{
+	bool		changed;		/* something may have changed: no lookups */
+	bool		permanent;		/* a permanent change is certain */
+	bool		shared;			/* a shared catalog changed */
+	int			nobjects;
+	int			maxobjects;
+	ObjectChange *objects;		/* in TopTransactionContext */
+	uint64		nreported;		/* object access reports, ever */
+}			xact_ddl;
+
+static object_access_hook_type prev_object_access_hook = NULL;
+static ProcessUtility_hook_type prev_process_utility = NULL;
+
+/*
+ * ---- session-private objects ----
+ *
+ * Statements that read a temporary relation are never cached, so changing
+ * one (or a part of one: its row type, constraints, indexes, triggers,
+ * defaults, rules, policies, statistics) need not invalidate anything. That
+ * keeps applications that create temporary tables all the time from
+ * flushing the cache. Any other temporary object (a function, a domain, a
+ * composite type of pg_temp) invalidates like a permanent one: statements
+ * that use it may be cached (its OID is in their query ID).
+ */
+
+static bool
+relation_is_private(Oid relid, bool *exists)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Form_pg_class rel;
+	bool		private;
+
+	*exists = HeapTupleIsValid(tup);
+	if (!*exists)
+		return false;
+	rel = (Form_pg_class) GETSTRUCT(tup);
+	private = rel->relpersistence == RELPERSISTENCE_TEMP &&
+		rel->relkind != RELKIND_COMPOSITE_TYPE;
+	ReleaseSysCache(tup);
+	return private;
+}
+
+/* A row type or its array type: private with its relation. */
+static bool
+type_is_private(Oid typid, bool *exists)
+{
+	HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	Oid			relid = InvalidOid;
+
+	*exists = HeapTupleIsValid(tup);
+	if (!*exists)
+		return false;
+	if (OidIsValid(((Form_pg_type) GETSTRUCT(tup))->typrelid))
+		relid = ((Form_pg_type) GETSTRUCT(tup))->typrelid;
+	else if (OidIsValid(((Form_pg_type) GETSTRUCT(tup))->typelem))
+		relid = get_typ_typrelid(((Form_pg_type) GETSTRUCT(tup))->typelem);
+	ReleaseSysCache(tup);
+	return OidIsValid(relid) && relation_is_private(relid, exists);
+}
+
+/*
+ * The relation an object without a syscache belongs to (a trigger, a column
+ * default, a rule, a policy), read through its catalog's OID index.
+ */
+static Oid
+owning_relation(Oid catalog, Oid oidindex, AttrNumber oidcol, AttrNumber relcol,
+				Oid objectId, bool *exists)
+{
+	Relation	rel = table_open(catalog, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			relid = InvalidOid;
+
+	ScanKeyInit(&key, oidcol, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(objectId));
+	scan = systable_beginscan(rel, oidindex, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	*exists = HeapTupleIsValid(tup);
+	if (*exists)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tup, relcol, RelationGetDescr(rel), &isnull);
+
+		if (!isnull)
+			relid = DatumGetObjectId(d);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return relid;
+}
+
+static bool
+object_is_private(Oid classId, Oid objectId, bool *exists)
+{
+	Oid			relid = InvalidOid;
+	HeapTuple	tup;
+
+	*exists = true;
+	switch (classId)
+	{
+		case RelationRelationId:
+			return relation_is_private(objectId, exists);
+		case TypeRelationId:
+			return type_is_private(objectId, exists);
+		case NamespaceRelationId:
+			/* created the first time the session needs a temporary schema */
+			tup = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(objectId));
+			*exists = HeapTupleIsValid(tup);
+			if (*exists)
+				ReleaseSysCache(tup);
+			return *exists && isAnyTempNamespace(objectId);
+		case ConstraintRelationId:
+			tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(objectId));
+			*exists = HeapTupleIsValid(tup);
+			if (!*exists)
+				return false;
+			relid = ((Form_pg_constraint) GETSTRUCT(tup))->conrelid;
+			ReleaseSysCache(tup);
+			break;
+		case StatisticExtRelationId:
+			tup = SearchSysCache1(STATEXTOID, ObjectIdGetDatum(objectId));
+			*exists = HeapTupleIsValid(tup);
+			if (!*exists)
+				return false;
+			relid = ((Form_pg_statistic_ext) GETSTRUCT(tup))->stxrelid;
+			ReleaseSysCache(tup);
+			break;
+		case TriggerRelationId:
+			relid = owning_relation(TriggerRelationId, TriggerOidIndexId, Anum_pg_trigger_oid,
+									Anum_pg_trigger_tgrelid, objectId, exists);
+			break;
+		case AttrDefaultRelationId:
+			relid = owning_relation(AttrDefaultRelationId, AttrDefaultOidIndexId,
+									Anum_pg_attrdef_oid, Anum_pg_attrdef_adrelid,
+									objectId, exists);
+			break;
+		case RewriteRelationId:
+			relid = owning_relation(RewriteRelationId, RewriteOidIndexId, Anum_pg_rewrite_oid,
+									Anum_pg_rewrite_ev_class, objectId, exists);
+			break;
+		case PolicyRelationId:
+			relid = owning_relation(PolicyRelationId, PolicyOidIndexId, Anum_pg_policy_oid,
+									Anum_pg_policy_polrelid, objectId, exists);
+			break;
+		default:
+			return false;
+	}
+	if (!*exists || !OidIsValid(relid))
+		return false;
+	return relation_is_private(relid, exists);
+}
+
+bool
+ddl_in_xact(void)
+{
+	return xact_ddl.changed;
+}
+
+void
+ddl_forget(void)
+{
+	xact_ddl.changed = false;
+	xact_ddl.permanent = false;
+	xact_ddl.shared = false;
+	xact_ddl.nobjects = 0;
+	xact_ddl.maxobjects = 0;
+	xact_ddl.objects = NULL;
+}
+
+static void
+note_object(Oid classId, Oid objectId, bool dropped)
+{
+	ObjectChange *change;
+
+	xact_ddl.changed = true;
+	xact_ddl.nreported++;
+	if (IsSharedRelation(classId))
+	{
+		xact_ddl.shared = true;
+		return;
+	}
+	/* Large objects are data reached through volatile functions only. */
+	if (classId == LargeObjectMetadataRelationId)
+		return;
+	if (xact_ddl.permanent)
+		return;					/* decided already */
+
+	if (xact_ddl.nobjects == xact_ddl.maxobjects)
+	{
+		int			n = Max(16, xact_ddl.maxobjects * 2);
+
+		xact_ddl.objects = xact_ddl.objects ?
+			repalloc(xact_ddl.objects, n * sizeof(ObjectChange)) :
+			MemoryContextAlloc(TopTransactionContext, n * sizeof(ObjectChange));
+		xact_ddl.maxobjects = n;
+	}
+	change = &xact_ddl.objects[xact_ddl.nobjects++];
+	change->classId = classId;
+	change->objectId = objectId;
+	change->classified = dropped;
+	if (dropped)
+	{
+		bool		exists;
+
+		change->private = object_is_private(classId, objectId, &exists);
+		if (!change->private)
+			xact_ddl.permanent = true;
+	}
+}
+
+void
+ddl_changes_at_commit(bool *database, bool *shared)
+{
+	for (int i = 0; i < xact_ddl.nobjects && !xact_ddl.permanent; i++)
+	{
+		ObjectChange *change = &xact_ddl.objects[i];
+		bool		exists;
+
+		CHECK_FOR_INTERRUPTS();
+		if (change->classified)
+			continue;
+		/* Created or altered, then dropped: its drop was classified. */
+		if (!object_is_private(change->classId, change->objectId, &exists) && exists)
+			xact_ddl.permanent = true;
+	}
+	*database = xact_ddl.permanent;
+	*shared = xact_ddl.shared;
+}
+
+void
+ddl_note_plan(PlannedStmt *stmt)
+{
+	ListCell   *lc;
+
+	foreach(lc, stmt->resultRelations)
+	{
+		RangeTblEntry *rte = rt_fetch(lfirst_int(lc), stmt->rtable);
+
+		if (IsCatalogRelationOid(rte->relid))
+		{
+			xact_ddl.changed = true;
+			if (IsSharedRelation(rte->relid))
+				xact_ddl.shared = true;
+			else
+				xact_ddl.permanent = true;
+		}
+	}
+}
+
+static void
+object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
+{
+	if (prev_object_access_hook)
+		prev_object_access_hook(access, classId, objectId, subId, arg);
+
+	if (!IsTransactionState())
+		return;
+	switch (access)
+	{
+		case OAT_POST_CREATE:
+		case OAT_POST_ALTER:
+			note_object(classId, objectId, false);
+			break;
+		case OAT_DROP:
+			note_object(classId, objectId, true);
+			break;
+		case OAT_TRUNCATE:
+			/* Data, not catalog: what read the table is out of date. */
+			xact_collect_generation(objectId);
+			break;
+		default:
+			break;
+	}
+}
+
+/* Utility commands that never change the catalog. */
+static bool
+leaves_catalog_alone(Node *parsetree)
+{
+	switch (nodeTag(parsetree))
+	{
+		case T_TransactionStmt:
+		case T_VariableSetStmt:
+		case T_VariableShowStmt:
+		case T_ExplainStmt:
+		case T_CopyStmt:
+		case T_PrepareStmt:
+		case T_ExecuteStmt:
+		case T_DeallocateStmt:
+		case T_DeclareCursorStmt:
+		case T_FetchStmt:
+		case T_ClosePortalStmt:
+		case T_ListenStmt:
+		case T_UnlistenStmt:
+		case T_NotifyStmt:
+		case T_LoadStmt:
+		case T_CheckPointStmt:
+		case T_LockStmt:
+		case T_DiscardStmt:
+		case T_ConstraintsSetStmt:
+		case T_DoStmt:			/* what they run reports itself */
+		case T_CallStmt:
+		case T_VacuumStmt:
+		case T_ClusterStmt:
+		case T_ReindexStmt:
+		case T_RefreshMatViewStmt:
+		case T_TruncateStmt:
+		case T_CommentStmt:
+		case T_SecLabelStmt:
+		case T_AlterSystemStmt:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * Utility commands that only run the client's own query: the statement they
+ * run is the client's, not a nested one.
+ */
+static bool
+runs_client_query(Node *parsetree)
+{
+	switch (nodeTag(parsetree))
+	{
+		case T_ExecuteStmt:
+		case T_DeclareCursorStmt:
+		case T_FetchStmt:
+		case T_ClosePortalStmt:
+		case T_ExplainStmt:
+		case T_PrepareStmt:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * A command that reported no object changed nothing when all it can create
+ * is temporary (a CREATE TEMP ... IF NOT EXISTS that found the object) or
+ * when it is a DROP (DROP reports every object it drops).
+ */
+static bool
+silent_means_unchanged(Node *parsetree)
+{
+	switch (nodeTag(parsetree))
+	{
+		case T_DropStmt:
+			return true;
+		case T_CreateStmt:
+			return ((CreateStmt *) parsetree)->relation->relpersistence == RELPERSISTENCE_TEMP;
+		case T_ViewStmt:
+			return ((ViewStmt *) parsetree)->view->relpersistence == RELPERSISTENCE_TEMP;
+		case T_CreateTableAsStmt:
+			return ((CreateTableAsStmt *) parsetree)->into->rel->relpersistence == RELPERSISTENCE_TEMP;
+		case T_CreateSeqStmt:
+			return ((CreateSeqStmt *) parsetree)->sequence->relpersistence == RELPERSISTENCE_TEMP;
+		default:
+			return false;
+	}
+}
+
+static void
+process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+				ProcessUtilityContext context, ParamListInfo params,
+				QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	Node	   *parsetree = pstmt->utilityStmt;
+	bool		catalog_command = !leaves_catalog_alone(parsetree);
+	bool		nested = !runs_client_query(parsetree);
+	uint64		reported = xact_ddl.nreported;
+
+	if (IsA(parsetree, TransactionStmt))
+		xact_before_transaction_command((TransactionStmt *) parsetree);
+	if (IsA(parsetree, AlterTableStmt))
+		tracking_before_alter_table((AlterTableStmt *) parsetree);
+	if (catalog_command)
+		xact_ddl.changed = true;
+
+	if (nested)
+		nesting_enter(NESTING_UTILITY);
+	PG_TRY();
+	{
+		if (prev_process_utility)
+			prev_process_utility(pstmt, queryString, readOnlyTree, context, params,
+								 queryEnv, dest, qc);
+		else
+			standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+									queryEnv, dest, qc);
+	}
+	PG_FINALLY();
+	{
+		if (nested)
+			nesting_leave(NESTING_UTILITY);
+	}
+	PG_END_TRY();
+
+	if (catalog_command && xact_ddl.nreported == reported &&
+		!silent_means_unchanged(parsetree))
+		xact_ddl.permanent = true;	/* a change PostgreSQL does not report */
+	if (IsA(parsetree, AlterTableStmt))
+		tracking_after_alter_table((AlterTableStmt *) parsetree);
+}
+
+void
+ddl_install_hooks(void)
+{
+	prev_object_access_hook = object_access_hook;
+	object_access_hook = object_access;
+	prev_process_utility = ProcessUtility_hook;
+	ProcessUtility_hook = process_utility;
+}

@@ -1,0 +1,54 @@
+/*
+ * ddl.h
+ *		Which transactions change what statements mean.
+ *
+ * Rather than list which commands change which statements, cachebot treats
+ * every catalog change alike: a transaction that changed the catalog of its
+ * database moves that database's catalog generation when it commits
+ * (catalog_gen.h), which invalidates every result cached there. A
+ * transaction changed the catalog when
+ *	- PostgreSQL reported a created, altered or dropped object to the object
+ *	  access hook (every CREATE, ALTER and DROP does), unless the object is a
+ *	  temporary relation or a part of one: statements that read those are
+ *	  never cached, and temporary tables come and go too often to flush the
+ *	  cache for them;
+ *	- it ran a utility command that is not known to leave the catalog alone
+ *	  and that reported nothing (GRANT, REVOKE, ATTACH PARTITION, ...), unless
+ *	  the command creates a temporary relation (IF NOT EXISTS) or drops
+ *	  (IF EXISTS) what is not there;
+ *	- it wrote a system catalog with INSERT, UPDATE or DELETE.
+ * A change of a shared catalog (roles, databases, tablespaces) moves the
+ * global epoch instead: every database sees it.
+ *
+ * Such a transaction neither looks up nor fills anything after its first
+ * catalog change: its statements see a catalog nobody else sees yet.
+ *
+ * The same ProcessUtility hook keeps the nesting depth (nesting.h), keeps
+ * tracking triggers right across ATTACH PARTITION and ENABLE TRIGGER
+ * (tracking.h), and hands PREPARE TRANSACTION and COMMIT/ROLLBACK PREPARED
+ * to xact.h.
+ */
+#ifndef CACHEBOT_DDL_H
+#define CACHEBOT_DDL_H
+
+#include "nodes/plannodes.h"
+
+extern void ddl_install_hooks(void);
+
+/* Has the current transaction (possibly) changed the catalog? */
+extern bool ddl_in_xact(void);
+
+/*
+ * What the transaction about to commit changed: the catalog of this
+ * database (*database) or a shared catalog (*shared). Called at pre-commit
+ * and pre-prepare, where it may still raise an ERROR.
+ */
+extern void ddl_changes_at_commit(bool *database, bool *shared);
+
+/* The transaction is over. */
+extern void ddl_forget(void);
+
+/* A statement about to run: INSERT, UPDATE or DELETE on a catalog counts. */
+extern void ddl_note_plan(PlannedStmt *stmt);
+
+#endif							/* CACHEBOT_DDL_H */

@@ -1,0 +1,55 @@
+/*
+ * nesting.h
+ *		Whether a statement is run directly by the client, or from inside
+ *		another statement or command.
+ *
+ * Only statements the client sends are looked up or filled. A statement run
+ * from inside another one (a function called by a query, a trigger fired by
+ * COPY, a rule, a DO block, a procedure, a function the planner evaluates
+ * while folding constants) may see its caller's snapshot or its caller's
+ * uncommitted writes, neither of which belongs in a shared entry.
+ *
+ * The hooks that run statements count themselves in and out here: the
+ * executor (ExecutorRun and ExecutorFinish, which fire triggers), the planner
+ * and ProcessUtility. Utility commands that only run the client's own query
+ * (EXECUTE, DECLARE, FETCH, CLOSE, EXPLAIN, PREPARE) do not count: the query
+ * they run is the client's statement.
+ */
+#ifndef CACHEBOT_NESTING_H
+#define CACHEBOT_NESTING_H
+
+typedef enum NestingLevel
+{
+	NESTING_EXECUTOR,
+	NESTING_PLANNER,
+	NESTING_UTILITY,
+	NESTING_NLEVELS
+} NestingLevel;
+
+extern int	cachebot_nesting_depth[NESTING_NLEVELS];
+
+static inline void
+nesting_enter(NestingLevel level)
+{
+	cachebot_nesting_depth[level]++;
+}
+
+static inline void
+nesting_leave(NestingLevel level)
+{
+	cachebot_nesting_depth[level]--;
+}
+
+/* Is a statement or command running in this backend right now? */
+static inline bool
+nesting_inside_statement(void)
+{
+	return cachebot_nesting_depth[NESTING_EXECUTOR] > 0 ||
+		cachebot_nesting_depth[NESTING_PLANNER] > 0 ||
+		cachebot_nesting_depth[NESTING_UTILITY] > 0;
+}
+
+/* After a top-level abort: whatever was running is gone. */
+extern void nesting_reset(void);
+
+#endif							/* CACHEBOT_NESTING_H */

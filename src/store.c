@@ -1,0 +1,77 @@
+/*
+ * store.c
+ *		The parts of the store interface every backend shares: which store
+ *		is in use, the epoch key, generations, and the server's incarnation.
+ */
+#include "postgres.h"
+
+#include "common/pg_prng.h"
+#include "miscadmin.h"
+#include "storage/ipc.h"
+#include "storage/shmem.h"
+#include "utils/timestamp.h"
+
+#include "store.h"
+
+const Hash128 EPOCH_KEY = {0x6361636865626f74ULL, 0x65706f6368000001ULL};
+
+typedef struct StoreShared
+{
+	uint64		incarnation;	/* random, chosen once per server start */
+} StoreShared;
+
+static StoreShared *store_shared = NULL;
+
+void
+store_request(void)
+{
+	RequestAddinShmemSpace(MAXALIGN(sizeof(StoreShared)));
+}
+
+void
+store_startup(void)
+{
+	bool		found;
+
+	store_shared = ShmemInitStruct("cachebot store incarnation", sizeof(StoreShared), &found);
+	if (!found)
+		store_shared->incarnation = new_generation();
+}
+
+uint64
+store_incarnation(void)
+{
+	return store_shared ? store_shared->incarnation : 0;
+}
+
+uint64
+new_generation(void)
+{
+	static int	seeded_pid = 0;
+	static pg_prng_state prng;
+	uint64		gen;
+
+	/*
+	 * Seeded in each process: a state inherited through fork (from the
+	 * postmaster, which draws the incarnation) would hand every backend the
+	 * same numbers.
+	 */
+	if (seeded_pid != MyProcPid)
+	{
+		if (!pg_prng_strong_seed(&prng))
+			pg_prng_seed(&prng, (uint64) MyProcPid ^ (uint64) GetCurrentTimestamp());
+		seeded_pid = MyProcPid;
+	}
+	do
+		gen = pg_prng_uint64(&prng);
+	while (gen == 0);
+	return gen;
+}
+
+const CacheStore *
+cache_store(void)
+{
+	if (cachebot_backend == CACHE_BACKEND_MEMCACHED)
+		return &memcached_store;
+	return shmem_store_ready() ? &shmem_store : NULL;
+}

@@ -147,6 +147,29 @@ PREPARE TRANSACTION 'cachebot_regress';
 ROLLBACK PREPARED 'cachebot_regress';
 EXECUTE q;
 SELECT hits, misses, fills FROM s;
+-- DDL prepared: the catalog changes at COMMIT PREPARED
+SELECT cachebot.reset_stats();
+EXECUTE q;
+BEGIN;
+COMMENT ON TABLE photo IS 'comments change nothing';
+CREATE INDEX photo_title ON photo (title);
+PREPARE TRANSACTION 'cachebot_regress_ddl';
+EXECUTE q;
+COMMIT PREPARED 'cachebot_regress_ddl';
+EXECUTE q;
+EXECUTE q;
+SELECT hits, misses, fills FROM s;
 
 DEALLOCATE q;
 DROP TABLE photo, other;
+
+-- PREPARE TRANSACTION after DDL in a database without the extension
+\set testdb :DBNAME
+CREATE DATABASE cachebot_regress_noext;
+\c cachebot_regress_noext
+BEGIN;
+CREATE TABLE noext (id int);
+PREPARE TRANSACTION 'cachebot_regress_noext';
+COMMIT PREPARED 'cachebot_regress_noext';
+\c :testdb
+DROP DATABASE cachebot_regress_noext;

@@ -101,6 +101,7 @@ case "$mode" in
         done
       fi
       bash test/stress.sh || status=1
+      bash test/restore.sh || status=1
     }
     echo "== backend: shmem"
     run_suites

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cachebot benchmarks (SPEC section 9), side by side in one run.
+# cachebot benchmarks, side by side in one run.
 #
 #   bash tools/run.sh bench      # starts a throwaway server, then runs this
 #   bash bench/run.sh            # against the server in PGHOST/PGPORT/PGUSER
@@ -22,7 +22,7 @@
 # measured too (perf stat -e task-clock) and reported per transaction: a
 # diagnostic that is much less disturbed by other load than TPS is.
 #
-# Against pgpool-II (SPEC section 9): when pgpool2 is installed, or can be
+# Against pgpool-II: when pgpool2 is installed, or can be
 # installed with apt-get (as root or with password-less sudo), a pgpool-II is
 # started on a free loopback port in front of the same server, with its
 # in-memory query cache in shared memory, and its cache hits are compared with
@@ -38,7 +38,7 @@
 # photo is tracked with its default keyed columns again at the end.
 #
 # Store backends: the scenario targets follow the server's cachebot.backend
-# (SPEC section 9: shmem floor >= 0.8, point >= 1.0, writes >= 0.85;
+# (targets: shmem floor >= 0.8, point >= 1.0, writes >= 0.85;
 # memcached floor >= 0.5, point >= 0.8, writes >= 0.7). With
 # BENCH_BACKEND_LABEL set (e.g. memcached, after a run against shmem on the
 # same machine), only the scenarios of a backend comparison run (floor simple
@@ -118,7 +118,7 @@ pg_version=$(q -c "SHOW server_version")
 shmem_size=$(q -c "SHOW cachebot.shmem_size")
 cache_backend=$(q -c "SHOW cachebot.backend")
 mc_servers=$(q -c "SHOW cachebot.memcached_servers" 2>/dev/null || echo "?")
-# SPEC section 9 targets per store backend
+# targets per store backend
 case $cache_backend in
   memcached) T_FLOOR=0.5; T_POINT=0.8; T_WRITES=0.7 ;;
   *)         T_FLOOR=0.8; T_POINT=1.0; T_WRITES=0.85 ;;
@@ -675,9 +675,9 @@ if [ -n "$LABEL" ]; then
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); load average at the end: $load"
     echo "- PostgreSQL $pg_version; cachebot.backend = $cache_backend$( [ "$cache_backend" = memcached ] && echo ", cachebot.memcached_servers = $mc_servers")"
-    echo "- same machine and settings as above (pgbench: 1 client, -n, $SECS s per run, $ROUNDS runs per side interleaved; TPS = best run of the side); the database is reloaded first. SPEC §9 targets for this backend: floor ≥ $T_FLOOR, point ≥ $T_POINT, writes ≥ $T_WRITES."
+    echo "- same machine and settings as above (pgbench: 1 client, -n, $SECS s per run, $ROUNDS runs per side interleaved; TPS = best run of the side); the database is reloaded first. targets for this backend: floor ≥ $T_FLOOR, point ≥ $T_POINT, writes ≥ $T_WRITES."
     echo
-    echo "| scenario | TPS A | TPS B | ratio A/B | SPEC §9 target | A hit ratio | result |"
+    echo "| scenario | TPS A | TPS B | ratio A/B | target | A hit ratio | result |"
     echo "|---|---:|---:|---:|---|---:|---|"
     for r in "${ROWS[@]}"; do echo "$r"; done
     echo
@@ -718,7 +718,7 @@ fi
     echo "- pgpool-II: $POOL_VERSION, raw mode, memory_cache_enabled = on, memqcache_method = 'shmem', num_init_children = 4, connection_cache = off, on 127.0.0.1 in front of the same server"
   fi
   echo
-  echo "| scenario | TPS A | TPS B | ratio A/B | SPEC §9 target | A hit ratio | result |"
+  echo "| scenario | TPS A | TPS B | ratio A/B | target | A hit ratio | result |"
   echo "|---|---:|---:|---:|---|---:|---|"
   for r in "${ROWS[@]}"; do echo "$r"; done
   echo
@@ -730,7 +730,7 @@ fi
   echo "- miss path: A = \`SELECT /* cache */ * FROM photo WHERE id = :n % 200000 + 1\`, n random in 1..10^9, simple protocol, so every statement text is new (a miss and a fill); B = the same with PGOPTIONS='-c cachebot.enabled=off'."
   echo "- writes: A = \`UPDATE photo SET status = :s WHERE id = :id\` (random id; photo is tracked); B = the same on photo_untracked."
   echo "- against pgpool-II, top 10: A = \`SELECT /* cache */ u.username, count(*) AS photos, sum(p.id) FROM photo p JOIN app_user u ON u.id = p.user_id WHERE p.status > 0 GROUP BY u.username ORDER BY photos DESC, u.username LIMIT 10\`, a cachebot hit, made directly (PGHOST: the server's Unix socket under tools/run.sh); B = the same statement without the hint through pgpool-II over TCP on 127.0.0.1, a pgpool cache hit that never reaches the server (warmed first; pgpool's SHOW pool_cache hits are checked). The heavy read's max(p.created) is left out on both sides: pgpool never caches a SELECT that calls max() or min() (a function with an overload returning timestamptz), whatever the argument type."
-  echo "- against pgpool-II, pk lookups: A = the miss path's hinted statement made directly (cachebot misses and fills); B = the same without the hint through pgpool-II (pgpool cache misses and fills). No SPEC target; the SPEC measured direct / pgpool ≈ 2 without cachebot."
+  echo "- against pgpool-II, pk lookups: A = the miss path's hinted statement made directly (cachebot misses and fills); B = the same without the hint through pgpool-II (pgpool cache misses and fills). No target; measured without cachebot, direct / pgpool is about 2."
   echo "- mixed: each client runs \`SELECT /* cache */ id, title, status FROM photo WHERE user_id = :uid ORDER BY id\` (random user of 2,000; 100 rows) in 95% of transactions and the writes' \`UPDATE photo SET status = :s WHERE id = :id\` (random photo of 200,000; the row keeps its user) in 5%, simple protocol. Precise: photo tracked with its default keyed columns (id, user_id: primary key, index-leading and foreign-key columns), so a write invalidates that user's page only; table-level: re-tracked with \`columns => '{}'\`, so a write invalidates every page; no cache: PGOPTIONS='-c cachebot.enabled=off'. Each cached run follows a re-track and a warm-up over all 2,000 users. Hit ratio = hits / (hits + misses) of the side's runs (a lookup that finds a write committing counts as a miss). TPS counts reads and writes."
   echo
   echo "All runs (TPS, in order), and the CPU time per transaction of the pgbench connection's backend (median of the runs; perf task-clock; parallel workers not counted; \`-\` = perf unavailable):"

@@ -196,7 +196,7 @@ LANGUAGE C STRICT VOLATILE;
 CREATE FUNCTION cachebot._parse_hint(statement text)
 RETURNS text
 AS 'MODULE_PATHNAME', 'cachebot_parse_hint'
-LANGUAGE C STRICT IMMUTABLE;
+LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
 
 -- The settings that are part of every cache key (for tests and troubleshooting).
 CREATE FUNCTION cachebot._key_settings()

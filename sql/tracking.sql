@@ -99,4 +99,64 @@ SELECT cacheable, reason FROM cachebot.explain('SELECT /* cache */ sum(n) FROM t
 SELECT /* cache */ sum(n) FROM trk_root;
 SELECT hits, misses, fills FROM cachebot.stats;
 
+-- a tracked table attached below a partition that is partitioned itself
+CREATE TABLE trk_2026 (day date, n int) PARTITION BY RANGE (day);
+ALTER TABLE trk_root ATTACH PARTITION trk_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE trk_2026_h1 (day date, n int);
+SELECT cachebot.track('trk_2026_h1');
+ALTER TABLE trk_2026 ATTACH PARTITION trk_2026_h1 FOR VALUES FROM ('2026-01-01') TO ('2026-07-01');
+INSERT INTO trk_root VALUES ('2026-03-01', 1000);
+SELECT /* cache */ sum(n) FROM trk_root;
+SELECT /* cache */ sum(n) FROM trk_root;
+UPDATE trk_2026_h1 SET n = 2000;
+SELECT /* cache */ sum(n) FROM trk_root;
+
+-- the owner of a tracked partitioned table, not a superuser, creates and
+-- attaches partitions (PostgreSQL creates the trigger clones as that owner)
+CREATE ROLE cachebot_regress_parts;
+GRANT CREATE ON SCHEMA public TO cachebot_regress_parts;
+SET ROLE cachebot_regress_parts;
+CREATE TABLE trk_parts (k int, n int) PARTITION BY LIST (k);
+SELECT cachebot.track('trk_parts');
+CREATE TABLE trk_parts_1 PARTITION OF trk_parts FOR VALUES IN (1);
+CREATE TABLE trk_parts_2 (k int, n int);
+ALTER TABLE trk_parts ATTACH PARTITION trk_parts_2 FOR VALUES IN (2);
+INSERT INTO trk_parts VALUES (1, 10), (2, 20);
+SELECT /* cache */ sum(n) FROM trk_parts;
+UPDATE trk_parts SET n = 200 WHERE k = 2;
+SELECT /* cache */ sum(n) FROM trk_parts;
+-- it has EXECUTE on the trigger function no longer
+SELECT has_function_privilege('cachebot._invalidate_trigger()', 'EXECUTE') AS can_attach_it;
+DROP TABLE trk_parts;
+RESET ROLE;
+REVOKE CREATE ON SCHEMA public FROM cachebot_regress_parts;
+DROP ROLE cachebot_regress_parts;
+
 DROP TABLE trk, trk_root, trk_2025;
+
+--
+-- in a database without the extension, a role that may create schemas makes
+-- a look-alike cachebot._invalidate_trigger() of its own: it does not count
+--
+\set testdb :DBNAME
+CREATE DATABASE cachebot_regress_fake;
+\c cachebot_regress_fake
+CREATE ROLE cachebot_regress_mallory;
+GRANT CREATE ON DATABASE cachebot_regress_fake TO cachebot_regress_mallory;
+GRANT CREATE ON SCHEMA public TO cachebot_regress_mallory;
+SET ROLE cachebot_regress_mallory;
+CREATE SCHEMA cachebot;
+CREATE FUNCTION cachebot._invalidate_trigger() RETURNS trigger LANGUAGE plpgsql
+  AS $$ BEGIN RETURN NULL; END $$;
+CREATE TABLE fake_t (id int PRIMARY KEY, v text);
+CREATE TRIGGER cachebot_invalidate AFTER INSERT OR UPDATE OR DELETE ON fake_t
+  FOR EACH ROW EXECUTE FUNCTION cachebot._invalidate_trigger('cachebot:2', '', 'id');
+ALTER TABLE fake_t ENABLE ALWAYS TRIGGER cachebot_invalidate;
+INSERT INTO fake_t VALUES (1, 'before');
+SELECT /* cache */ v FROM fake_t WHERE id = 1;
+UPDATE fake_t SET v = 'after' WHERE id = 1;
+SELECT /* cache */ v FROM fake_t WHERE id = 1;
+RESET ROLE;
+\c :testdb
+DROP DATABASE cachebot_regress_fake;
+DROP ROLE cachebot_regress_mallory;

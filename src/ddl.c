@@ -422,11 +422,11 @@ process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 	bool		catalog_command = !leaves_catalog_alone(parsetree);
 	bool		nested = !runs_client_query(parsetree);
 	uint64		reported = xact_ddl.nreported;
+	bool		lent;
 
 	if (IsA(parsetree, TransactionStmt))
 		xact_before_transaction_command((TransactionStmt *) parsetree);
-	if (IsA(parsetree, AlterTableStmt))
-		tracking_before_alter_table((AlterTableStmt *) parsetree);
+	lent = tracking_before_utility(parsetree);
 	if (catalog_command)
 		xact_ddl.changed = true;
 
@@ -451,8 +451,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 	if (catalog_command && xact_ddl.nreported == reported &&
 		!silent_means_unchanged(parsetree))
 		xact_ddl.permanent = true;	/* a change PostgreSQL does not report */
-	if (IsA(parsetree, AlterTableStmt))
-		tracking_after_alter_table((AlterTableStmt *) parsetree);
+	tracking_after_utility(parsetree, lent);
 }
 
 void

@@ -17,6 +17,7 @@
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
+#include "catalog/pg_language.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
@@ -88,6 +89,29 @@ tracking_init(void)
 	CacheRegisterRelcacheCallback(forget_relation, (Datum) 0);
 }
 
+/*
+ * Is fn cachebot's trigger function, and not a look-alike that someone
+ * with CREATE on a database made in a schema named cachebot? Only a
+ * superuser can make a C function, so pointing at our symbol is proof.
+ */
+static bool
+is_our_trigger_function(Oid fn)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	bool		ours = false;
+
+	if (HeapTupleIsValid(tup))
+	{
+		bool		isnull;
+		Datum		src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
+
+		ours = ((Form_pg_proc) GETSTRUCT(tup))->prolang == ClanguageId && !isnull &&
+			strcmp(TextDatumGetCString(src), "cachebot_invalidate_trigger") == 0;
+		ReleaseSysCache(tup);
+	}
+	return ours;
+}
+
 Oid
 tracking_trigger_function(void)
 {
@@ -101,6 +125,8 @@ tracking_trigger_function(void)
 							CStringGetDatum("_invalidate_trigger"),
 							PointerGetDatum(buildoidvector(NULL, 0)),
 							ObjectIdGetDatum(nsp));
+		if (OidIsValid(trigger_fn_oid) && !is_our_trigger_function(trigger_fn_oid))
+			trigger_fn_oid = InvalidOid;
 		trigger_fn_known = true;
 	}
 	return trigger_fn_oid;
@@ -356,11 +382,12 @@ typedef struct OwnTrigger
 } OwnTrigger;
 
 /*
- * cachebot's own triggers on relid, read from the catalog: the relation need
- * not be locked yet.
+ * cachebot's own triggers on relid (and, with clones, those PostgreSQL cloned
+ * from an ancestor's), read from the catalog: the relation need not be
+ * locked yet.
  */
 static List *
-own_triggers(Oid relid)
+own_triggers(Oid relid, bool clones)
 {
 	Oid			fn = tracking_trigger_function();
 	Relation	trigrel;
@@ -380,7 +407,7 @@ own_triggers(Oid relid)
 		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
 		OwnTrigger *own;
 
-		if (trig->tgfoid != fn || OidIsValid(trig->tgparentid))
+		if (trig->tgfoid != fn || (OidIsValid(trig->tgparentid) && !clones))
 			continue;
 		own = palloc(sizeof(OwnTrigger));
 		own->oid = trig->oid;
@@ -393,61 +420,155 @@ own_triggers(Oid relid)
 	return found;
 }
 
-void
-tracking_before_alter_table(AlterTableStmt *stmt)
+/*
+ * Runs statements as the owner of cachebot's trigger function, with a safe
+ * search_path and nothing the caller could intercept.
+ */
+static void
+run_as_function_owner(List *statements)
 {
+	Oid			fn = tracking_trigger_function();
+	HeapTuple	fntup;
+	Oid			fn_owner;
+	Oid			save_userid;
+	int			save_sec_context;
+	int			save_nestlevel;
 	ListCell   *lc;
 
-	foreach(lc, stmt->cmds)
+	if (!OidIsValid(fn))
+		elog(ERROR, "cachebot._invalidate_trigger() is missing");
+	fntup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	if (!HeapTupleIsValid(fntup))
+		elog(ERROR, "cache lookup failed for function %u", fn);
+	fn_owner = ((Form_pg_proc) GETSTRUCT(fntup))->proowner;
+	ReleaseSysCache(fntup);
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(fn_owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	foreach(lc, statements)
+		if (SPI_execute((const char *) lfirst(lc), false, 0) < 0)
+			elog(ERROR, "could not run \"%s\"", (const char *) lfirst(lc));
+	SPI_finish();
+	AtEOXact_GUC(false, save_nestlevel);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+}
+
+/*
+ * A partition of a tracked table gets a clone of its row trigger, which
+ * PostgreSQL creates as the current user, who needs EXECUTE on the trigger
+ * function for it. Lend it for the one command (it is taken back after it;
+ * a failed command takes it back by rolling back).
+ */
+static bool
+lend_execute_for_clones(Oid parent)
+{
+	Oid			fn = tracking_trigger_function();
+
+	if (!OidIsValid(fn) || !OidIsValid(parent) || own_triggers(parent, true) == NIL ||
+		pg_proc_aclcheck(fn, GetUserId(), ACL_EXECUTE) == ACLCHECK_OK)
+		return false;
+	run_as_function_owner(list_make1(
+		psprintf("GRANT EXECUTE ON FUNCTION cachebot._invalidate_trigger() TO %s",
+				 quote_identifier(GetUserNameFromId(GetUserId(), false)))));
+	return true;
+}
+
+static void
+take_back_execute(void)
+{
+	run_as_function_owner(list_make1(
+		psprintf("REVOKE EXECUTE ON FUNCTION cachebot._invalidate_trigger() FROM %s",
+				 quote_identifier(GetUserNameFromId(GetUserId(), false)))));
+}
+
+/*
+ * ATTACH PARTITION: the partition's own triggers would clash with the
+ * clones of its new parent's (same names), and its keys would be its own:
+ * it is tracked through its new root from now on.
+ */
+static void
+give_up_own_triggers(Oid parent, Oid partition)
+{
+	List	   *partition_triggers;
+	ObjectAddresses *drop;
+	ListCell   *tc;
+
+	if (!OidIsValid(parent) || own_triggers(parent, true) == NIL)
+		return;
+	partition_triggers = own_triggers(partition, false);
+	if (partition_triggers == NIL || !pg_class_ownercheck(partition, GetUserId()))
+		return;					/* nothing in the way, or ATTACH fails anyway */
+	drop = new_object_addresses();
+	foreach(tc, partition_triggers)
 	{
-		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
-		Oid			parent;
-		Oid			partition;
-		List	   *partition_triggers;
-		ObjectAddresses *drop;
-		ListCell   *tc;
+		ObjectAddress addr;
 
-		if (cmd->subtype != AT_AttachPartition || stmt->relation == NULL)
-			continue;
-		parent = RangeVarGetRelid(stmt->relation, NoLock, true);
-		partition = RangeVarGetRelid(((PartitionCmd *) cmd->def)->name, NoLock, true);
-		if (own_triggers(parent) == NIL)
-			continue;
-		partition_triggers = own_triggers(partition);
-		if (partition_triggers == NIL ||
-			!pg_class_ownercheck(partition, GetUserId()))
-			continue;			/* nothing in the way, or ATTACH fails anyway */
-
-		/*
-		 * The partition's own triggers would clash with the clones of the
-		 * root's (same names), and its keys would be its own: it is tracked
-		 * through its new root from now on.
-		 */
-		drop = new_object_addresses();
-		foreach(tc, partition_triggers)
-		{
-			ObjectAddress addr;
-
-			ObjectAddressSet(addr, TriggerRelationId, ((OwnTrigger *) lfirst(tc))->oid);
-			add_exact_object_address(&addr, drop);
-		}
-		performMultipleDeletions(drop, DROP_RESTRICT, 0);
-		free_object_addresses(drop);
-		CommandCounterIncrement();
-		ereport(NOTICE,
-				(errmsg("table \"%s\" is now tracked through its partitioned table \"%s\"",
-						get_rel_name(partition), get_rel_name(parent))));
+		ObjectAddressSet(addr, TriggerRelationId, ((OwnTrigger *) lfirst(tc))->oid);
+		add_exact_object_address(&addr, drop);
 	}
+	performMultipleDeletions(drop, DROP_RESTRICT, 0);
+	free_object_addresses(drop);
+	CommandCounterIncrement();
+	ereport(NOTICE,
+			(errmsg("table \"%s\" is now tracked through its partitioned table \"%s\"",
+					get_rel_name(partition), get_rel_name(parent))));
+}
+
+bool
+tracking_before_utility(Node *parsetree)
+{
+	bool		lent = false;
+	ListCell   *lc;
+
+	if (IsA(parsetree, CreateStmt) && ((CreateStmt *) parsetree)->partbound != NULL)
+	{
+		CreateStmt *stmt = (CreateStmt *) parsetree;
+
+		if (list_length(stmt->inhRelations) == 1)
+			lent = lend_execute_for_clones(RangeVarGetRelid(linitial_node(RangeVar, stmt->inhRelations),
+															NoLock, true));
+	}
+	else if (IsA(parsetree, AlterTableStmt) && ((AlterTableStmt *) parsetree)->relation != NULL)
+	{
+		AlterTableStmt *stmt = (AlterTableStmt *) parsetree;
+
+		foreach(lc, stmt->cmds)
+		{
+			AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+			Oid			parent;
+
+			if (cmd->subtype != AT_AttachPartition)
+				continue;
+			parent = RangeVarGetRelid(stmt->relation, NoLock, true);
+			give_up_own_triggers(parent,
+								 RangeVarGetRelid(((PartitionCmd *) cmd->def)->name, NoLock, true));
+			if (!lent)
+				lent = lend_execute_for_clones(parent);
+		}
+	}
+	return lent;
 }
 
 void
-tracking_after_alter_table(AlterTableStmt *stmt)
+tracking_after_utility(Node *parsetree, bool lent)
 {
+	AlterTableStmt *stmt;
 	ListCell   *lc;
 	bool		enables = false;
 	Oid			relid;
 	Relation	rel;
 
+	if (lent)
+		take_back_execute();
+	if (!IsA(parsetree, AlterTableStmt))
+		return;
+	stmt = (AlterTableStmt *) parsetree;
 	foreach(lc, stmt->cmds)
 	{
 		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
@@ -463,9 +584,13 @@ tracking_after_alter_table(AlterTableStmt *stmt)
 	if (!OidIsValid(relid))
 		return;
 
-	/* Locked by the ALTER TABLE that just ran. */
+	/*
+	 * ENABLE TRIGGER (ALL, USER, or cachebot's) leaves cachebot's triggers
+	 * enabled ALWAYS, as track() made them: so pg_dump --disable-triggers
+	 * leaves the table tracked. Locked by the ALTER TABLE that just ran.
+	 */
 	rel = relation_open(relid, NoLock);
-	foreach(lc, own_triggers(relid))
+	foreach(lc, own_triggers(relid, false))
 	{
 		OwnTrigger *own = lfirst(lc);
 
@@ -477,37 +602,16 @@ tracking_after_alter_table(AlterTableStmt *stmt)
 	relation_close(rel, NoLock);
 }
 
-/* Runs one statement of tracking_install() through SPI. */
-static void
-run_statement(const char *sql)
-{
-	if (SPI_execute(sql, false, 0) < 0)
-		elog(ERROR, "could not run \"%s\"", sql);
-}
-
 void
 tracking_install(Oid relid, const char *options, List *keyed_names)
 {
-	Oid			fn = tracking_trigger_function();
-	HeapTuple	fntup;
-	Oid			fn_owner;
-	Oid			save_userid;
-	int			save_sec_context;
-	int			save_nestlevel;
 	char	   *rel;
 	StringInfoData args;
 	ListCell   *lc;
 
-	if (!OidIsValid(fn))
-		elog(ERROR, "cachebot._invalidate_trigger() is missing");
 	if (!pg_class_ownercheck(relid, GetUserId()))
 		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(get_rel_relkind(relid)),
 					   get_rel_name(relid));
-	fntup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
-	if (!HeapTupleIsValid(fntup))
-		elog(ERROR, "cache lookup failed for function %u", fn);
-	fn_owner = ((Form_pg_proc) GETSTRUCT(fntup))->proowner;
-	ReleaseSysCache(fntup);
 
 	rel = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									 get_rel_name(relid));
@@ -519,30 +623,19 @@ tracking_install(Oid relid, const char *options, List *keyed_names)
 
 	/*
 	 * Only the trigger function's owner may attach it to a table (EXECUTE
-	 * is not granted to anyone else): the caller owns the table, so act as
-	 * that owner for the commands that install the triggers, with a safe
-	 * search_path and nothing the caller could intercept.
+	 * is granted to nobody else): the caller owns the table, so act as that
+	 * owner for the commands that install the triggers.
 	 */
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(fn_owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	save_nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	run_statement(psprintf("DROP TRIGGER IF EXISTS %s ON %s", ROW_TRIGGER_NAME, rel));
-	run_statement(psprintf("DROP TRIGGER IF EXISTS %s ON %s", TRUNCATE_TRIGGER_NAME, rel));
-	run_statement(psprintf("CREATE TRIGGER %s AFTER INSERT OR UPDATE OR DELETE ON %s "
-						   "FOR EACH ROW EXECUTE FUNCTION cachebot._invalidate_trigger(%s)",
-						   ROW_TRIGGER_NAME, rel, args.data));
-	run_statement(psprintf("CREATE TRIGGER %s AFTER TRUNCATE ON %s "
-						   "FOR EACH STATEMENT EXECUTE FUNCTION cachebot._invalidate_trigger(%s)",
-						   TRUNCATE_TRIGGER_NAME, rel, args.data));
+	run_as_function_owner(list_make5(
+		psprintf("DROP TRIGGER IF EXISTS %s ON %s", ROW_TRIGGER_NAME, rel),
+		psprintf("DROP TRIGGER IF EXISTS %s ON %s", TRUNCATE_TRIGGER_NAME, rel),
+		psprintf("CREATE TRIGGER %s AFTER INSERT OR UPDATE OR DELETE ON %s "
+				 "FOR EACH ROW EXECUTE FUNCTION cachebot._invalidate_trigger(%s)",
+				 ROW_TRIGGER_NAME, rel, args.data),
+		psprintf("CREATE TRIGGER %s AFTER TRUNCATE ON %s "
+				 "FOR EACH STATEMENT EXECUTE FUNCTION cachebot._invalidate_trigger(%s)",
+				 TRUNCATE_TRIGGER_NAME, rel, args.data),
 	/* Writes in replica mode (logical replication apply, restores) too. */
-	run_statement(psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER %s", rel, ROW_TRIGGER_NAME));
-	run_statement(psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER %s", rel, TRUNCATE_TRIGGER_NAME));
-	SPI_finish();
-	AtEOXact_GUC(false, save_nestlevel);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+		psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER %s, ENABLE ALWAYS TRIGGER %s",
+				 rel, ROW_TRIGGER_NAME, TRUNCATE_TRIGGER_NAME)));
 }

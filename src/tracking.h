@@ -72,13 +72,15 @@ extern void tracking_install(Oid relid, const char *options, List *keyed_names);
 extern Oid	tracking_trigger_function(void);
 
 /*
- * ALTER TABLE, around its execution: a tracked table attached as a partition
- * of a tracked table gives up its own triggers for the clones of its new
- * root's; ENABLE TRIGGER (ALL, USER or cachebot's) leaves cachebot's
- * triggers enabled ALWAYS, as track() made them.
+ * Around a utility command: a partition created in or attached to a
+ * tracked table gets clones of its triggers (the current user is lent
+ * EXECUTE on the trigger function for that command only), a tracked table
+ * attached as a partition gives up its own triggers for the clones, and
+ * ENABLE TRIGGER (ALL, USER or cachebot's) leaves cachebot's triggers
+ * enabled ALWAYS, as track() made them. before returns what after needs.
  */
-extern void tracking_before_alter_table(AlterTableStmt *stmt);
-extern void tracking_after_alter_table(AlterTableStmt *stmt);
+extern bool tracking_before_utility(Node *parsetree);
+extern void tracking_after_utility(Node *parsetree, bool lent);
 
 extern void tracking_init(void);
 

@@ -307,6 +307,22 @@ SET ROLE cachebot_regress_u;
 SELECT /* cache */ priv_reveal(secret) FROM public.priv_s WHERE id = 1;
 RESET ROLE;
 SELECT * FROM priv_delta();
+
+--
+-- (i) ... and no more than PostgreSQL checks: a relation the planner drops
+-- (an unused CTE's, a sublink under a false condition) is not checked by a
+-- hit served without a plan either
+--
+CREATE TABLE priv_unread (id int PRIMARY KEY);
+SELECT cachebot.track('priv_unread');
+SET ROLE cachebot_regress_u;
+WITH c AS (SELECT * FROM priv_unread) SELECT /* cache */ id FROM public.priv_s;
+WITH c AS (SELECT * FROM priv_unread) SELECT /* cache */ id FROM public.priv_s;
+SELECT /* cache */ id FROM public.priv_s WHERE false AND EXISTS (SELECT FROM priv_unread);
+SELECT /* cache */ id FROM public.priv_s WHERE false AND EXISTS (SELECT FROM priv_unread);
+RESET ROLE;
+SELECT * FROM priv_delta();
+DROP TABLE priv_unread;
 DROP FUNCTION priv_reveal(text);
 DROP TABLE cachebot_regress_r.priv_s, priv_s;
 DROP SCHEMA cachebot_regress_r;

@@ -10,6 +10,10 @@
 #include "access/htup_details.h"
 #include "common/hashfn.h"
 #include "executor/tuptable.h"
+#include "nodes/makefuncs.h"
+#include "nodes/parsenodes.h"
+#include "storage/lockdefs.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -18,6 +22,16 @@
 #include "store.h"
 
 #define CHECKSUM_SEED UINT64CONST(0x5bd1e9955bd1e995)
+
+/* One relation privilege check, then its columns (bitmap members). */
+typedef struct EntryPermission
+{
+	Oid			relid;
+	Oid			checkAsUser;
+	uint32		requiredPerms;	/* AclMode */
+	uint32		ncolumns;
+	/* int32 members of selectedCols follow */
+} EntryPermission;
 
 /* Keyed with the incarnation: an entry of another server run never checks out. */
 static uint64
@@ -34,10 +48,41 @@ pad_to_maxalign(StringInfo buf)
 		appendStringInfoChar(buf, '\0');
 }
 
+/* The privilege checks of a plan's range table, appended to buf. */
+static uint32
+append_permissions(StringInfo buf, List *rtable)
+{
+	ListCell   *lc;
+	uint32		n = 0;
+
+	foreach(lc, rtable)
+	{
+		RangeTblEntry *rte = lfirst_node(RangeTblEntry, lc);
+		EntryPermission perm;
+		int			col = -1;
+
+		if (rte->rtekind != RTE_RELATION || rte->requiredPerms == 0)
+			continue;
+		perm.relid = rte->relid;
+		perm.checkAsUser = rte->checkAsUser;
+		perm.requiredPerms = (uint32) rte->requiredPerms;
+		perm.ncolumns = bms_num_members(rte->selectedCols);
+		appendBinaryStringInfo(buf, (char *) &perm, sizeof(perm));
+		while ((col = bms_next_member(rte->selectedCols, col)) >= 0)
+		{
+			int32		member = col;
+
+			appendBinaryStringInfo(buf, (char *) &member, sizeof(member));
+		}
+		n++;
+	}
+	return n;
+}
+
 void
 entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 			int ndeps, const Hash128 *deps, const uint64 *gens,
-			int natts, Size limit)
+			List *rtable, int natts, Size limit)
 {
 	EntryHeader hdr;
 
@@ -62,6 +107,8 @@ entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 		d.gen = gens[i];
 		appendBinaryStringInfo(&b->buf, (char *) &d, sizeof(d));
 	}
+	pad_to_maxalign(&b->buf);
+	((EntryHeader *) b->buf.data)->npermissions = append_permissions(&b->buf, rtable);
 	pad_to_maxalign(&b->buf);
 	b->ntuples = 0;
 	b->limit = limit;
@@ -221,6 +268,50 @@ tuple_is_sound(MinimalTuple t, Size avail, int natts, const ColumnLayout *column
 	return off == data_len;
 }
 
+/*
+ * Reads npermissions privilege checks at *off into RangeTblEntry nodes, as
+ * the executor checks them; false if they do not fit in len.
+ */
+static bool
+read_permissions(const char *data, Size len, Size *off, uint32 npermissions, List **out)
+{
+	List	   *rtes = NIL;
+
+	for (uint32 i = 0; i < npermissions; i++)
+	{
+		EntryPermission perm;
+		RangeTblEntry *rte;
+
+		if (*off > len || len - *off < sizeof(perm))
+			return false;
+		memcpy(&perm, data + *off, sizeof(perm));
+		*off += sizeof(perm);
+		if (perm.ncolumns > (len - *off) / sizeof(int32))
+			return false;
+		rte = makeNode(RangeTblEntry);
+		rte->rtekind = RTE_RELATION;
+		rte->relid = perm.relid;
+		rte->relkind = get_rel_relkind(perm.relid);
+		rte->rellockmode = AccessShareLock;
+		rte->checkAsUser = perm.checkAsUser;
+		rte->requiredPerms = (AclMode) perm.requiredPerms;
+		for (uint32 c = 0; c < perm.ncolumns; c++)
+		{
+			int32		member;
+
+			memcpy(&member, data + *off, sizeof(member));
+			*off += sizeof(member);
+			if (member < 0)
+				return false;
+			rte->selectedCols = bms_add_member(rte->selectedCols, member);
+		}
+		rte->inFromCl = true;
+		rtes = lappend(rtes, rte);
+	}
+	*out = rtes;
+	return true;
+}
+
 EntryCheck
 entry_open(char *data, Size len, const char *fingerprint, int fplen,
 		   int natts, const ColumnLayout *columns, EntryView *view)
@@ -254,6 +345,10 @@ entry_open(char *data, Size len, const char *fingerprint, int fplen,
 	view->ndeps = hdr.ndeps;
 	view->deps = (EntryDep *) (data + off);
 	off = MAXALIGN(off + hdr.ndeps * sizeof(EntryDep));
+
+	if (!read_permissions(data, len, &off, hdr.npermissions, &view->permissions))
+		return ENTRY_CORRUPT;
+	off = MAXALIGN(off);
 
 	if (GetCurrentStatementStartTimestamp() - hdr.created >
 		(int64) cachebot_ttl * USECS_PER_SEC)
@@ -299,6 +394,14 @@ entry_corrupt(char **data, Size *len, const char *what)
 							   hdr->ndeps * sizeof(EntryDep));
 	MinimalTuple first;
 
+	for (uint32 i = 0; i < hdr->npermissions; i++)
+	{
+		EntryPermission perm;
+
+		memcpy(&perm, *data + off, sizeof(perm));
+		off += sizeof(perm) + perm.ncolumns * sizeof(int32);
+	}
+	off = MAXALIGN(off);
 	first = hdr->ntuples > 0 ? (MinimalTuple) (*data + off) : NULL;
 
 	if (strcmp(what, "ntuples") == 0)
@@ -307,6 +410,8 @@ entry_corrupt(char **data, Size *len, const char *what)
 		hdr->fingerprint_len = (uint32) *len;
 	else if (strcmp(what, "ndeps") == 0)
 		hdr->ndeps = 0x7fffffff;
+	else if (strcmp(what, "npermissions") == 0)
+		hdr->npermissions = 0x7fffffff;
 	else if (strcmp(what, "truncated") == 0 && *len > hdrlen + 8)
 		*len -= 8;
 	else if (strcmp(what, "trailing") == 0)

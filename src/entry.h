@@ -2,7 +2,7 @@
  * entry.h
  *		The stored form of a cached result, shared by every backend.
  *
- *	header | fingerprint | dependencies {hash, gen} | MinimalTuples
+ *	header | fingerprint | dependencies {hash, gen} | permissions | MinimalTuples
  *
  * The header carries a magic number, a format version and a checksum of
  * everything after it, keyed with the store's incarnation (a number chosen
@@ -13,6 +13,12 @@
  * line) before a byte of it is used. Whatever fails is a miss, counted as
  * an error. The values themselves are trusted as far as their lengths go:
  * the store must be reachable by this server's trusted peers only.
+ *
+ * The permissions are the relation privileges the plan that computed the
+ * result checked (its range table: relation, role checked as, privileges,
+ * columns), no more, no fewer: a hit served without a plan checks exactly
+ * those, as running the statement would have (a relation the planner
+ * dropped, such as an unused CTE's, is not checked by PostgreSQL either).
  */
 #ifndef CACHEBOT_ENTRY_H
 #define CACHEBOT_ENTRY_H
@@ -24,7 +30,7 @@
 #include "cachebot.h"
 
 #define ENTRY_MAGIC		0x43424f54	/* "CBOT" */
-#define ENTRY_FORMAT	2
+#define ENTRY_FORMAT	3
 
 typedef struct EntryHeader
 {
@@ -34,6 +40,7 @@ typedef struct EntryHeader
 	uint32		total_len;
 	uint32		fingerprint_len;
 	uint32		ndeps;
+	uint32		npermissions;
 	uint32		ntuples;
 	int64		created;		/* TimestampTz */
 	uint64		checksum;
@@ -54,9 +61,10 @@ typedef struct EntryBuilder
 	bool		too_large;
 } EntryBuilder;
 
+struct List;
 extern void entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 						int ndeps, const Hash128 *deps, const uint64 *gens,
-						int natts, Size limit);
+						struct List *rtable, int natts, Size limit);
 extern bool entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot);
 extern void entry_finish(EntryBuilder *b);
 
@@ -74,6 +82,7 @@ typedef struct EntryView
 {
 	uint32		ndeps;
 	EntryDep   *deps;			/* the dependencies it was stored with */
+	struct List *permissions;	/* RangeTblEntry: what the plan checked */
 	uint32		ntuples;
 	MinimalTuple *tuples;		/* pointing into the entry's bytes */
 } EntryView;

@@ -325,7 +325,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	cq->snapshot = RegisterSnapshot(GetTransactionSnapshot());
 	cq->filling = true;
 	entry_begin(&cq->builder, d->fingerprint.data, d->fingerprint.len,
-				d->ndeps, d->deps, cq->gens, d->natts,
+				d->ndeps, d->deps, cq->gens, qd->plannedstmt->rtable, d->natts,
 				(Size) cachebot_max_entry_size * 1024);
 	MemoryContextSwitchTo(old);
 	return cq;

@@ -273,8 +273,9 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 		MemoryContextSwitchTo(old);
 		if (outcome == LOOKUP_HIT)
 		{
-			PlannedStmt *stmt = make_replay_plan(parse, list_copy(rtes), list_copy(functions),
-												 cursorOptions);
+			/* Its range table: what the plan that filled the entry checked. */
+			PlannedStmt *stmt = make_replay_plan(parse, copyObject(view->permissions),
+												 list_copy(functions), cursorOptions);
 
 			found_hit.stmt = stmt;
 			found_hit.source = query_string;

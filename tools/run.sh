@@ -105,6 +105,9 @@ case "$mode" in
     }
     echo "== backend: shmem"
     run_suites
+    # PostgreSQL's own regression suite, and sqlsmith, with caching on and off
+    REGRESS_DIFF_SERVER_LOG="$work/postgres.log" bash test/regress_diff.sh || status=1
+    PGDATA_DIR=$pgdata SMITH_SERVER_LOG="$work/postgres.log" bash test/sqlsmith.sh || status=1
 
     echo "== backend: memcached"
     mc_port=$(free_port)

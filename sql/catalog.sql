@@ -6,27 +6,7 @@
 -- catalog sees its own catalog and neither reads nor fills the cache.
 --
 SELECT cachebot.reset_stats();
-CREATE TABLE cat_seen AS
-  SELECT hits, misses, fills, coalesce(skips_by_reason, '{}') AS skips FROM cachebot.stats;
-CREATE FUNCTION cat_delta(OUT hits bigint, OUT misses bigint, OUT fills bigint, OUT skipped jsonb)
-LANGUAGE plpgsql AS $$
-DECLARE
-    cur record;
-    prev record;
-BEGIN
-    SELECT s.hits, s.misses, s.fills, coalesce(s.skips_by_reason, '{}') AS skips
-      INTO cur FROM cachebot.stats s;
-    SELECT * INTO prev FROM cat_seen;
-    hits := cur.hits - prev.hits;
-    misses := cur.misses - prev.misses;
-    fills := cur.fills - prev.fills;
-    SELECT coalesce(jsonb_object_agg(key, value::bigint - coalesce((prev.skips ->> key)::bigint, 0)), '{}')
-      INTO skipped
-      FROM jsonb_each_text(cur.skips)
-     WHERE value::bigint <> coalesce((prev.skips ->> key)::bigint, 0);
-    UPDATE cat_seen SET hits = cur.hits, misses = cur.misses, fills = cur.fills, skips = cur.skips;
-END;
-$$;
+\i sql/include/stats_delta.sql
 
 --
 -- (1) names resolve through search_path: a table created earlier on the path
@@ -37,16 +17,16 @@ CREATE TABLE public.cat_t (id int PRIMARY KEY, v text);
 INSERT INTO public.cat_t VALUES (1, 'public');
 SELECT cachebot.track('public.cat_t');
 SET search_path = cat_a, cat_b, public;
-SELECT * FROM cat_delta() \gset
+SELECT * FROM stats_delta() \gset
 SELECT /* cache */ v FROM cat_t;
 SELECT /* cache */ v FROM cat_t;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 CREATE TABLE cat_b.cat_t (id int PRIMARY KEY, v text);
 INSERT INTO cat_b.cat_t VALUES (1, 'cat_b');
 SELECT cachebot.track('cat_b.cat_t');
 SELECT /* cache */ v FROM cat_t;
 SELECT /* cache */ v FROM cat_t;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 -- moved along the path by SET SCHEMA
 CREATE SCHEMA cat_x;
 CREATE TABLE cat_x.cat_t (id int PRIMARY KEY, v text);
@@ -61,11 +41,11 @@ ALTER SCHEMA cat_a RENAME TO cat_tmp;
 ALTER SCHEMA cat_b RENAME TO cat_a;
 ALTER SCHEMA cat_tmp RENAME TO cat_b;
 SELECT /* cache */ v FROM cat_t;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 -- a temporary view of the same name comes first: not cached, and its rows
 CREATE TEMP VIEW cat_t AS SELECT 1 AS id, 'temporary'::text AS v;
 SELECT /* cache */ v FROM cat_t ORDER BY id;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 DROP VIEW pg_temp.cat_t;
 SELECT /* cache */ v FROM cat_t ORDER BY id;
 RESET search_path;
@@ -87,7 +67,7 @@ CREATE FUNCTION cat_a.cat_same_ci(text, text) RETURNS boolean LANGUAGE sql IMMUT
   AS 'SELECT lower($1) = lower($2)';
 CREATE OPERATOR cat_a.=== (LEFTARG = text, RIGHTARG = text, FUNCTION = cat_a.cat_same_ci);
 SELECT /* cache */ id FROM cat_w WHERE word === 'apple' ORDER BY id;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 RESET search_path;
 CREATE TYPE cat_mood AS ENUM ('happy', 'sad');
 ALTER TABLE cat_w ADD COLUMN mood cat_mood;
@@ -98,14 +78,14 @@ ALTER TYPE cat_mood RENAME VALUE 'happy' TO 'tmp';
 ALTER TYPE cat_mood RENAME VALUE 'sad' TO 'happy';
 ALTER TYPE cat_mood RENAME VALUE 'tmp' TO 'sad';
 SELECT /* cache */ id FROM cat_w WHERE mood = 'happy' ORDER BY id;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 -- a function the planner inlines, replaced
 CREATE FUNCTION cat_label(int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'first ' || $1 $$;
 SELECT /* cache */ cat_label(id) FROM cat_w WHERE id = 1;
 SELECT /* cache */ cat_label(id) FROM cat_w WHERE id = 1;
 CREATE OR REPLACE FUNCTION cat_label(int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'second ' || $1 $$;
 SELECT /* cache */ cat_label(id) FROM cat_w WHERE id = 1;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 -- made VOLATILE: not cached any more (a function the planner does not inline;
 -- one it inlines leaves in the plan what its body computes, which is cached)
 CREATE FUNCTION cat_volatile_later(int) RETURNS int LANGUAGE plpgsql IMMUTABLE
@@ -114,14 +94,14 @@ SELECT /* cache */ cat_volatile_later(id) FROM cat_w WHERE id = 1;
 SELECT /* cache */ cat_volatile_later(id) FROM cat_w WHERE id = 1;
 ALTER FUNCTION cat_volatile_later(int) VOLATILE;
 SELECT /* cache */ cat_volatile_later(id) FROM cat_w WHERE id = 1;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 -- written straight into the catalog by a superuser: invalidates too
 CREATE FUNCTION cat_plain() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'plain' $$;
 SELECT /* cache */ cat_plain(), id FROM cat_w WHERE id = 1;
 SELECT /* cache */ cat_plain(), id FROM cat_w WHERE id = 1;
 UPDATE pg_proc SET prosrc = ' SELECT ''patched'' ' WHERE oid = 'cat_plain()'::regprocedure;
 SELECT /* cache */ cat_plain(), id FROM cat_w WHERE id = 1;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 
 --
 -- (3) domains: a constraint added makes the cached statement fail, as it must
@@ -136,7 +116,7 @@ SELECT /* cache */ mood_text::cat_short FROM cat_w ORDER BY id;
 ALTER DOMAIN cat_short SET NOT NULL;
 UPDATE cat_w SET mood_text = NULL WHERE id = 3;
 SELECT /* cache */ mood_text::cat_short FROM cat_w ORDER BY id;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 
 --
 -- (4) what the planner read from the catalog: children and partitions, and
@@ -159,7 +139,7 @@ CREATE TABLE cat_grandchild () INHERITS (cat_parent);
 SELECT cachebot.track('cat_grandchild');
 INSERT INTO cat_grandchild VALUES (4, 'grandchild');
 SELECT /* cache */ v FROM cat_parent ORDER BY id;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 -- every partition pruned: a new partition, and a row in it
 CREATE TABLE cat_ev (day date, n int) PARTITION BY RANGE (day);
 CREATE TABLE cat_ev_2024 PARTITION OF cat_ev FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
@@ -170,7 +150,7 @@ SELECT /* cache */ count(*) FROM cat_ev WHERE day >= '2025-01-01';
 CREATE TABLE cat_ev_2025 PARTITION OF cat_ev FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 INSERT INTO cat_ev VALUES ('2025-06-01', 1);
 SELECT /* cache */ count(*) FROM cat_ev WHERE day >= '2025-01-01';
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 -- a LEFT JOIN the planner removed thanks to a unique index
 CREATE TABLE cat_a_t (id int PRIMARY KEY, bid int);
 CREATE TABLE cat_b_t (id int, note text);
@@ -185,7 +165,7 @@ SELECT /* cache */ count(*) FROM cat_a_t a LEFT JOIN cat_b_t b ON a.bid = b.id;
 DROP INDEX cat_b_t_id;
 INSERT INTO cat_b_t VALUES (10, 'another x');
 SELECT /* cache */ count(*) FROM cat_a_t a LEFT JOIN cat_b_t b ON a.bid = b.id;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 
 --
 -- (5) inside a transaction that changed the catalog: its own definitions,
@@ -197,7 +177,7 @@ SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
 SELECT /* cache */ what FROM cat_view WHERE id = 1;
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
 SELECT /* cache */ what FROM cat_view WHERE id = 1;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 BEGIN;
 CREATE OR REPLACE FUNCTION cat_fx(int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'rolled back ' || $1 $$;
 CREATE OR REPLACE VIEW cat_view AS SELECT id, 'rolled back view' AS what FROM cat_w;
@@ -205,17 +185,17 @@ SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
 SELECT /* cache */ what FROM cat_view WHERE id = 1;
 ROLLBACK;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
 SELECT /* cache */ what FROM cat_view WHERE id = 1;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 BEGIN;
 CREATE OR REPLACE FUNCTION cat_fx(int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'committed ' || $1 $$;
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
 COMMIT;
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 
 --
 -- (6) what does not invalidate: temporary tables come and go (statements
@@ -232,20 +212,20 @@ CREATE TEMP VIEW cat_scratch_v AS SELECT * FROM cat_scratch;
 DROP TABLE cat_scratch CASCADE;
 DROP TABLE IF EXISTS cat_nothing;
 SELECT /* cache */ v FROM public.cat_t WHERE id = 1;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 -- ... but other temporary objects do: statements may use them
 CREATE FUNCTION pg_temp.cat_tmp_f() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1';
 SELECT /* cache */ v FROM public.cat_t WHERE id = 1;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 -- ... but a GRANT does (PostgreSQL reports no object change for it)
 GRANT SELECT ON public.cat_t TO PUBLIC;
 SELECT /* cache */ v FROM public.cat_t WHERE id = 1;
-SELECT * FROM cat_delta();
+SELECT * FROM stats_delta();
 
 SET client_min_messages = warning;
 DROP VIEW cat_view;
-DROP FUNCTION cat_fx(int), cat_label(int), cat_volatile_later(int), cat_plain(), cat_delta();
-DROP TABLE cat_w, cat_parent, cat_child, cat_grandchild, cat_ev, cat_a_t, cat_b_t, cat_seen, public.cat_t CASCADE;
+DROP FUNCTION cat_fx(int), cat_label(int), cat_volatile_later(int), cat_plain(), stats_delta();
+DROP TABLE cat_w, cat_parent, cat_child, cat_grandchild, cat_ev, cat_a_t, cat_b_t, stats_seen, public.cat_t CASCADE;
 DROP OPERATOR public.=== (text, text);
 DROP FUNCTION public.cat_same(text, text);
 DROP DOMAIN cat_short;

@@ -7,27 +7,7 @@
 -- nothing: nobody else sees its rows yet.
 --
 SELECT cachebot.reset_stats();
-CREATE TABLE nest_seen AS
-  SELECT hits, misses, fills, coalesce(skips_by_reason, '{}') AS skips FROM cachebot.stats;
-CREATE FUNCTION nest_delta(OUT hits bigint, OUT misses bigint, OUT fills bigint, OUT skipped jsonb)
-LANGUAGE plpgsql AS $$
-DECLARE
-    cur record;
-    prev record;
-BEGIN
-    SELECT s.hits, s.misses, s.fills, coalesce(s.skips_by_reason, '{}') AS skips
-      INTO cur FROM cachebot.stats s;
-    SELECT * INTO prev FROM nest_seen;
-    hits := cur.hits - prev.hits;
-    misses := cur.misses - prev.misses;
-    fills := cur.fills - prev.fills;
-    SELECT coalesce(jsonb_object_agg(key, value::bigint - coalesce((prev.skips ->> key)::bigint, 0)), '{}')
-      INTO skipped
-      FROM jsonb_each_text(cur.skips)
-     WHERE value::bigint <> coalesce((prev.skips ->> key)::bigint, 0);
-    UPDATE nest_seen SET hits = cur.hits, misses = cur.misses, fills = cur.fills, skips = cur.skips;
-END;
-$$;
+\i sql/include/stats_delta.sql
 CREATE TABLE nest_c (id int PRIMARY KEY, v int);
 INSERT INTO nest_c VALUES (1, 10), (2, 20);
 SELECT cachebot.track('nest_c');
@@ -42,7 +22,7 @@ BEGIN
   RETURN NULL;
 END $$;
 CREATE TRIGGER a_nest_sum AFTER INSERT ON nest_c FOR EACH ROW EXECUTE FUNCTION nest_sum();
-SELECT * FROM nest_delta() \gset
+SELECT * FROM stats_delta() \gset
 
 -- COPY fires it outside any ExecutorRun; the copied rows are rolled back
 BEGIN;
@@ -52,17 +32,17 @@ COPY nest_c FROM STDIN;
 \.
 SELECT sum_seen FROM nest_log ORDER BY sum_seen;
 ROLLBACK;
-SELECT * FROM nest_delta();
+SELECT * FROM stats_delta();
 -- nothing of the rolled-back rows is served to anyone
 SELECT /* cache */ sum(v) FROM nest_c;
 SELECT /* cache */ sum(v) FROM nest_c;
-SELECT * FROM nest_delta();
+SELECT * FROM stats_delta();
 -- the same through INSERT
 BEGIN;
 INSERT INTO nest_c VALUES (5, 5000);
 ROLLBACK;
 SELECT /* cache */ sum(v) FROM nest_c;
-SELECT * FROM nest_delta();
+SELECT * FROM stats_delta();
 DROP TRIGGER a_nest_sum ON nest_c;
 
 -- functions, DO blocks, procedures
@@ -81,7 +61,7 @@ SELECT nest_read();
 DO $$ DECLARE n bigint; BEGIN SELECT /* cache */ sum(v) INTO n FROM nest_c; END $$;
 CALL nest_proc(0);
 CALL nest_proc(0);
-SELECT * FROM nest_delta();
+SELECT * FROM stats_delta();
 
 -- a function the planner evaluates while folding constants
 CREATE FUNCTION nest_folded(int) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$
@@ -91,7 +71,7 @@ BEGIN
   RETURN n;
 END $$;
 SELECT /* cache */ nest_folded(0) AS n, id FROM nest_c WHERE id = 1;
-SELECT * FROM nest_delta();
+SELECT * FROM stats_delta();
 
 -- a transaction that wrote (here: an untracked table) reads the cache, and
 -- fills nothing
@@ -103,8 +83,8 @@ SELECT /* cache */ v FROM nest_c WHERE id = 2;
 SELECT /* cache */ v FROM nest_c WHERE id = 1;
 SELECT /* cache */ v FROM nest_c WHERE id = 1;
 COMMIT;
-SELECT * FROM nest_delta();
+SELECT * FROM stats_delta();
 
 DROP PROCEDURE nest_proc(bigint);
-DROP FUNCTION nest_read(), nest_folded(int), nest_sum(), nest_delta();
-DROP TABLE nest_c, nest_log, nest_other, nest_seen;
+DROP FUNCTION nest_read(), nest_folded(int), nest_sum(), stats_delta();
+DROP TABLE nest_c, nest_log, nest_other, stats_seen;

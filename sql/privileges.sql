@@ -4,32 +4,7 @@
 SELECT cachebot.reset_stats();
 \pset null '<NULL>'
 
--- priv_delta(): what the counters did since its previous call (run it as
--- the superuser).
-CREATE TABLE priv_seen AS
-  SELECT hits, misses, fills, coalesce(skips_by_reason, '{}') AS skips
-    FROM cachebot.stats;
-CREATE FUNCTION priv_delta(OUT hits bigint, OUT misses bigint, OUT fills bigint,
-                           OUT skipped jsonb)
-LANGUAGE plpgsql AS $$
-DECLARE
-    cur record;
-    prev record;
-BEGIN
-    SELECT s.hits, s.misses, s.fills, coalesce(s.skips_by_reason, '{}') AS skips
-      INTO cur FROM cachebot.stats s;
-    SELECT * INTO prev FROM priv_seen;
-    hits := cur.hits - prev.hits;
-    misses := cur.misses - prev.misses;
-    fills := cur.fills - prev.fills;
-    SELECT coalesce(jsonb_object_agg(key, value::bigint - coalesce((prev.skips ->> key)::bigint, 0)), '{}')
-      INTO skipped
-      FROM jsonb_each_text(cur.skips)
-     WHERE value::bigint <> coalesce((prev.skips ->> key)::bigint, 0);
-    UPDATE priv_seen SET hits = cur.hits, misses = cur.misses, fills = cur.fills,
-                         skips = cur.skips;
-END;
-$$;
+\i sql/include/stats_delta.sql
 
 CREATE ROLE cachebot_regress_a;
 CREATE ROLE cachebot_regress_b;
@@ -45,7 +20,7 @@ INSERT INTO priv_t VALUES (1, 'cachebot_regress_a', 'a-one'), (2, 'cachebot_regr
                           (3, 'cachebot_regress_b', 'b-three');
 SELECT cachebot.track('priv_t');
 GRANT SELECT ON priv_t TO cachebot_regress_a, cachebot_regress_b;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 
 -- a hinted SELECT by a plain role, first thing in a fresh session, runs
 -- (and is cached) like any other
@@ -54,7 +29,7 @@ SET ROLE cachebot_regress_b;
 SELECT /* cache */ id FROM priv_t WHERE id = 3;
 SELECT /* cache */ id FROM priv_t WHERE id = 3;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 
 --
 -- (a) a hit still checks privileges: after REVOKE the role's own cached
@@ -64,36 +39,36 @@ SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 REVOKE SELECT ON priv_t FROM cachebot_regress_a;
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
 -- nothing was served: no hit
-SELECT hits FROM priv_delta();
+SELECT hits FROM stats_delta();
 -- column privileges are checked too: with SELECT on id only, the cached
 -- statement that reads secret still fails
 GRANT SELECT (id) ON priv_t TO cachebot_regress_a;
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT hits FROM priv_delta();
+SELECT hits FROM stats_delta();
 -- and one that reads only id is cached
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id FROM priv_t ORDER BY id;
 SELECT /* cache */ id FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 -- with SELECT given back, the statement runs and is cached again
 GRANT SELECT ON priv_t TO cachebot_regress_a;
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta() \gset
+SELECT * FROM stats_delta() \gset
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 
 --
 -- (b) one role's entry is never served to another: b's first run of the
@@ -102,18 +77,18 @@ SELECT * FROM priv_delta();
 SET ROLE cachebot_regress_b;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 SET ROLE cachebot_regress_b;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 -- the superuser gets a miss of its own too, and a's entry is still a's
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 
 --
 -- (c) row level security: a table with RLS enabled is not cached (skip
@@ -127,7 +102,7 @@ GRANT SELECT ON priv_rls TO cachebot_regress_a, cachebot_regress_b;
 ALTER TABLE priv_rls ENABLE ROW LEVEL SECURITY;
 CREATE POLICY priv_rls_own ON priv_rls USING (owner = current_user);
 SELECT cacheable, reason FROM cachebot.explain($$SELECT /* cache */ id, note FROM priv_rls ORDER BY id$$);
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, note FROM priv_rls ORDER BY id;
 SELECT /* cache */ id, note FROM priv_rls ORDER BY id;
@@ -136,35 +111,35 @@ SET ROLE cachebot_regress_b;
 SELECT /* cache */ id, note FROM priv_rls ORDER BY id;
 SELECT /* cache */ id, note FROM priv_rls ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 -- a join with an RLS table is not cached either
 SET ROLE cachebot_regress_b;
 SELECT /* cache */ r.id, r.note, t.secret FROM priv_rls r JOIN priv_t t ON t.id = r.id ORDER BY r.id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 -- RLS enabled on a table after a result was cached: the entry is not served
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, owner FROM priv_t ORDER BY id;
 SELECT /* cache */ id, owner FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 ALTER TABLE priv_t ENABLE ROW LEVEL SECURITY;
 CREATE POLICY priv_t_own ON priv_t USING (owner = current_user);
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, owner FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 DROP POLICY priv_t_own ON priv_t;
 ALTER TABLE priv_t DISABLE ROW LEVEL SECURITY;
 -- and disabled again: all rows, cached again
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, owner FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta() \gset
+SELECT * FROM stats_delta() \gset
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, owner FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 
 --
 -- (d) track and untrack need ownership of the table (SQLSTATE 42501)
@@ -199,14 +174,14 @@ SELECT "table" FROM cachebot.tracked_tables WHERE "table"::text LIKE 'priv%' ORD
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta() \gset
+SELECT * FROM stats_delta() \gset
 SET ROLE cachebot_regress_a;
 SELECT cachebot.flush();
 SELECT cachebot.reset_stats();
 -- nothing was flushed: the entry is served
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 -- unless granted
 GRANT EXECUTE ON FUNCTION cachebot.flush() TO cachebot_regress_b;
 SET ROLE cachebot_regress_b;
@@ -215,7 +190,7 @@ RESET ROLE;
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 REVOKE EXECUTE ON FUNCTION cachebot.flush() FROM cachebot_regress_b;
 
 --
@@ -225,7 +200,7 @@ REVOKE EXECUTE ON FUNCTION cachebot.flush() FROM cachebot_regress_b;
 SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 SET ROLE cachebot_regress_c;
 SELECT cachebot.invalidate_table('priv_t');
 SELECT cachebot.invalidate_object('priv_t', 1);
@@ -234,7 +209,7 @@ SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
 -- the entry was not invalidated
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 SET ROLE cachebot_regress_b;
 SELECT cachebot.invalidate_table('priv_t');
 RESET ROLE;
@@ -242,7 +217,7 @@ SET ROLE cachebot_regress_a;
 SELECT /* cache */ id, secret FROM priv_t ORDER BY id;
 RESET ROLE;
 -- now it was
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 
 --
 -- (g) after REVOKE, a role's own table of the same name: not a way back to
@@ -269,7 +244,7 @@ SELECT /* cache */ secret FROM priv_s;
 SELECT /* cache */ secret FROM priv_s;
 RESET ROLE;
 RESET search_path;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 
 --
 -- (h) EXECUTE on a function is checked by a hit served without a plan too,
@@ -306,7 +281,7 @@ REVOKE EXECUTE ON FUNCTION priv_reveal(text) FROM cachebot_regress_executors;
 SET ROLE cachebot_regress_u;
 SELECT /* cache */ priv_reveal(secret) FROM public.priv_s WHERE id = 1;
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 
 --
 -- (i) ... and no more than PostgreSQL checks: a relation the planner drops
@@ -321,7 +296,7 @@ WITH c AS (SELECT * FROM priv_unread) SELECT /* cache */ id FROM public.priv_s;
 SELECT /* cache */ id FROM public.priv_s WHERE false AND EXISTS (SELECT FROM priv_unread);
 SELECT /* cache */ id FROM public.priv_s WHERE false AND EXISTS (SELECT FROM priv_unread);
 RESET ROLE;
-SELECT * FROM priv_delta();
+SELECT * FROM stats_delta();
 DROP TABLE priv_unread;
 DROP FUNCTION priv_reveal(text);
 DROP TABLE cachebot_regress_r.priv_s, priv_s;
@@ -337,5 +312,5 @@ DROP ROLE cachebot_regress_a;
 DROP ROLE cachebot_regress_b;
 DROP ROLE cachebot_regress_c;
 DROP ROLE cachebot_regress_owner;
-DROP FUNCTION priv_delta();
-DROP TABLE priv_seen;
+DROP FUNCTION stats_delta();
+DROP TABLE stats_seen;

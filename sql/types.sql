@@ -11,31 +11,7 @@ SET extra_float_digits = 1;
 SET bytea_output = 'hex';
 \pset null '<NULL>'
 
--- types_delta(): what the counters did since its previous call.
-CREATE TABLE types_seen AS
-  SELECT hits, misses, fills, coalesce(skips_by_reason, '{}') AS skips
-    FROM cachebot.stats;
-CREATE FUNCTION types_delta(OUT hits bigint, OUT misses bigint, OUT fills bigint,
-                            OUT skipped jsonb)
-LANGUAGE plpgsql AS $$
-DECLARE
-    cur record;
-    prev record;
-BEGIN
-    SELECT s.hits, s.misses, s.fills, coalesce(s.skips_by_reason, '{}') AS skips
-      INTO cur FROM cachebot.stats s;
-    SELECT * INTO prev FROM types_seen;
-    hits := cur.hits - prev.hits;
-    misses := cur.misses - prev.misses;
-    fills := cur.fills - prev.fills;
-    SELECT coalesce(jsonb_object_agg(key, value::bigint - coalesce((prev.skips ->> key)::bigint, 0)), '{}')
-      INTO skipped
-      FROM jsonb_each_text(cur.skips)
-     WHERE value::bigint <> coalesce((prev.skips ->> key)::bigint, 0);
-    UPDATE types_seen SET hits = cur.hits, misses = cur.misses, fills = cur.fills,
-                          skips = cur.skips;
-END;
-$$;
+\i sql/include/stats_delta.sql
 
 CREATE TYPE types_mood AS ENUM ('sad', 'ok', 'happy');
 CREATE TYPE types_pair AS (a int, b text);
@@ -75,13 +51,13 @@ INSERT INTO types_t VALUES
   '"str"', '[0:1]={5,NULL}', '{"x,y","q\"t"}', ROW(5, 'a,b'),
   'ok', 7, '[-3,)', '1999-12-31 00:00:00', '1999-12-31 19:00:00-05', '1999-12-31');
 SELECT cachebot.track('types_t');
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 
 -- numbers: int and bigint extremes, numeric keeps its scale (1.50), NaN,
 -- 51 significant digits, float8 0.1, Infinity, NaN, 0.1 + 0.2
 SELECT /* cache */ id, i, b, n, f FROM types_t ORDER BY id;
 SELECT /* cache */ id, i, b, n, f FROM types_t ORDER BY id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 
 -- text (empty, newline, backslash; row 5 is a 15000-character value stored
 -- compressed in line), bytea (hex), jsonb (JSON null is not SQL NULL)
@@ -89,14 +65,14 @@ SELECT /* cache */ id, left(t, 12) AS t_prefix, length(t) AS t_len, by, j
   FROM types_t ORDER BY id;
 SELECT /* cache */ id, left(t, 12) AS t_prefix, length(t) AS t_len, by, j
   FROM types_t ORDER BY id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 SELECT /* cache */ id, t FROM types_t WHERE id = 3;
 SELECT /* cache */ id, t FROM types_t WHERE id = 3;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 -- the compressed in-line value itself, as the hit sent it
 SELECT /* cache */ t FROM types_t WHERE id = 5 \gset hit_
 SELECT /* cache */ t FROM types_t WHERE id = 5 \gset hit_
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 SELECT length(:'hit_t') AS hit_len, md5(:'hit_t') = md5(t) AS same_md5, :'hit_t' = t AS same
   FROM types_t WHERE id = 5;
 
@@ -104,39 +80,39 @@ SELECT length(:'hit_t') AS hit_len, md5(:'hit_t') = md5(t) AS same_md5, :'hit_t'
 -- string "NULL"), a composite, a range
 SELECT /* cache */ id, ia, ta, c, r FROM types_t ORDER BY id;
 SELECT /* cache */ id, ia, ta, c, r FROM types_t ORDER BY id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 SELECT /* cache */ id, array_lower(ia, 1) AS lo, ia[0] AS ia0, (c).b AS cb, upper_inf(r) AS open_end
   FROM types_t ORDER BY id;
 SELECT /* cache */ id, array_lower(ia, 1) AS lo, ia[0] AS ia0, (c).b AS cb, upper_inf(r) AS open_end
   FROM types_t ORDER BY id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 
 -- an enum (in its own sort order), a domain, timestamp, timestamptz, date
 SELECT /* cache */ id, e, dm, ts, tz, d FROM types_t ORDER BY e, id;
 SELECT /* cache */ id, e, dm, ts, tz, d FROM types_t ORDER BY e, id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 
 -- a row that is NULL in every column
 \x on
 SELECT /* cache */ * FROM types_t WHERE id = 4;
 SELECT /* cache */ * FROM types_t WHERE id = 4;
 \x off
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 
 -- a zero-row result, and a result with rows but no columns
 SELECT /* cache */ * FROM types_t WHERE id > 100;
 SELECT /* cache */ * FROM types_t WHERE id > 100;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 SELECT /* cache */ FROM types_t;
 SELECT /* cache */ FROM types_t;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 
 -- a hit is never stale: after a change, the numbers query above misses and
 -- shows the new value (2.500, its scale kept), then hits again
 UPDATE types_t SET n = 2.500 WHERE id = 1;
 SELECT /* cache */ id, i, b, n, f FROM types_t ORDER BY id;
 SELECT /* cache */ id, i, b, n, f FROM types_t ORDER BY id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 
 --
 -- output settings: the cached tuples are rendered when they are sent.
@@ -147,34 +123,34 @@ SELECT * FROM types_delta();
 --
 SELECT /* cache */ id, f, ts, tz, d FROM types_t WHERE id IN (1, 5) ORDER BY id;
 SELECT /* cache */ id, f, ts, tz, d FROM types_t WHERE id IN (1, 5) ORDER BY id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 SET extra_float_digits = 0;
 SELECT /* cache */ id, f, ts, tz, d FROM types_t WHERE id IN (1, 5) ORDER BY id;
 SELECT /* cache */ id, f, ts, tz, d FROM types_t WHERE id IN (1, 5) ORDER BY id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 RESET extra_float_digits;
 SET DateStyle = 'SQL, DMY';
 SET TimeZone = 'America/New_York';
 SELECT /* cache */ id, f, ts, tz, d FROM types_t WHERE id IN (1, 5) ORDER BY id;
 SELECT /* cache */ id, f, ts, tz, d FROM types_t WHERE id IN (1, 5) ORDER BY id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 SET DateStyle = 'ISO, MDY';
 SET TimeZone = 'UTC';
 SET extra_float_digits = 1;
 SELECT /* cache */ id, f, ts, tz, d FROM types_t WHERE id IN (1, 5) ORDER BY id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 
 -- bytea both ways: hex, then escape
 SELECT /* cache */ id, by FROM types_t ORDER BY id;
 SELECT /* cache */ id, by FROM types_t ORDER BY id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 SET bytea_output = 'escape';
 SELECT /* cache */ id, by FROM types_t ORDER BY id;
 SELECT /* cache */ id, by FROM types_t ORDER BY id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 RESET bytea_output;
 SELECT /* cache */ id, by FROM types_t ORDER BY id;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 
 -- array_nulls decides how the same text parses: a result cached with it on
 -- must not be served with it off (the literal's third element is then the
@@ -185,7 +161,7 @@ SET array_nulls = off;
 SELECT /* cache */ id FROM types_t WHERE ta = '{"",NULL,"NULL"}';
 SELECT id FROM types_t WHERE ta = '{"",NULL,"NULL"}';
 RESET array_nulls;
-SELECT * FROM types_delta() \gset
+SELECT * FROM stats_delta() \gset
 
 --
 -- out-of-line values: the entry holds the value itself, not a TOAST pointer
@@ -201,13 +177,13 @@ SELECT id, length(v), md5(v) FROM types_big ORDER BY id;
 SELECT pg_relation_size(reltoastrelid) > 1500000 AS out_of_line
   FROM pg_class WHERE oid = 'types_big'::regclass;
 SELECT cachebot.track('types_big');
-SELECT * FROM types_delta() \gset
+SELECT * FROM stats_delta() \gset
 SELECT bytes_filled AS filled_before FROM cachebot.stats \gset
 -- 736 kB fits the default cachebot.max_entry_size (1MB)
 SHOW cachebot.max_entry_size;
 SELECT /* cache */ v FROM types_big WHERE id = 1 \gset miss_
 SELECT /* cache */ v FROM types_big WHERE id = 1 \gset hit_
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 SELECT bytes_filled - :filled_before > 736000 AS entry_holds_the_value FROM cachebot.stats;
 SELECT length(:'miss_v') AS miss_len, md5(:'miss_v') AS miss_md5,
        length(:'hit_v') AS hit_len, md5(:'hit_v') AS hit_md5,
@@ -216,7 +192,7 @@ SELECT length(:'miss_v') AS miss_len, md5(:'miss_v') AS miss_md5,
 -- 1.28 MB does not fit: not cached (too_large), still the right value, twice
 SELECT /* cache */ v FROM types_big WHERE id = 2 \gset big1_
 SELECT /* cache */ v FROM types_big WHERE id = 2 \gset big2_
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 SELECT length(:'big1_v') AS len1, length(:'big2_v') AS len2,
        md5(:'big1_v') = md5(v) AS same1, :'big2_v' = v AS same2
   FROM types_big WHERE id = 2;
@@ -225,7 +201,7 @@ SELECT length(:'big1_v') AS len1, length(:'big2_v') AS len2,
 SET cachebot.max_entry_size = '4MB';
 SELECT /* cache */ v FROM types_big WHERE id = 2 \gset big1_
 SELECT /* cache */ v FROM types_big WHERE id = 2 \gset big2_
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 SELECT length(:'big2_v') AS hit_len, md5(:'big2_v') AS hit_md5, :'big2_v' = v AS same
   FROM types_big WHERE id = 2;
 RESET cachebot.max_entry_size;
@@ -234,7 +210,7 @@ RESET cachebot.max_entry_size;
 SET cachebot.max_entry_size = '1kB';
 SELECT /* cache */ g, md5(g::text) FROM generate_series(1, 20) g;
 SELECT /* cache */ g, md5(g::text) FROM generate_series(1, 20) g;
-SELECT * FROM types_delta();
+SELECT * FROM stats_delta();
 RESET cachebot.max_entry_size;
 
 DROP TABLE types_big;
@@ -242,5 +218,5 @@ DROP TABLE types_t;
 DROP DOMAIN types_posint;
 DROP TYPE types_pair;
 DROP TYPE types_mood;
-DROP FUNCTION types_delta();
-DROP TABLE types_seen;
+DROP FUNCTION stats_delta();
+DROP TABLE stats_seen;

@@ -13,7 +13,8 @@ REGRESS = hints hint_fuzz eligibility transactions errors store keys implicit ty
 REGRESS_OPTS = --load-extension=cachebot
 ISOLATION = fill_while_writer_open writer_rollback savepoint_rollback \
             two_writers commit_between_lookup_and_store truncate \
-            invalidate_object_rollback repeatable_read temp_objects ddl_race
+            invalidate_object_rollback repeatable_read temp_objects ddl_race \
+            partition_clones
 ISOLATION_OPTS = --load-extension=cachebot
 
 PG_CPPFLAGS = -I$(srcdir)/src

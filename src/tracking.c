@@ -22,14 +22,15 @@
 #include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
-#include "utils/guc.h"
-#include "utils/lsyscache.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
@@ -464,6 +465,11 @@ run_as_function_owner(List *statements)
  * PostgreSQL creates as the current user, who needs EXECUTE on the trigger
  * function for it. Lend it for the one command (it is taken back after it;
  * a failed command takes it back by rolling back).
+ *
+ * Lending updates the function's pg_proc row, which a concurrent lender
+ * would update too ("tuple concurrently updated"): lenders take turns on a
+ * lock on the function, held until their transaction ends, and the next one
+ * then sees the row the previous one committed.
  */
 static bool
 lend_execute_for_clones(Oid parent)
@@ -473,6 +479,7 @@ lend_execute_for_clones(Oid parent)
 	if (!OidIsValid(fn) || !OidIsValid(parent) || own_triggers(parent, true) == NIL ||
 		pg_proc_aclcheck(fn, GetUserId(), ACL_EXECUTE) == ACLCHECK_OK)
 		return false;
+	LockDatabaseObject(ProcedureRelationId, fn, 0, ShareUpdateExclusiveLock);
 	run_as_function_owner(list_make1(
 		psprintf("GRANT EXECUTE ON FUNCTION cachebot._invalidate_trigger() TO %s",
 				 quote_identifier(GetUserNameFromId(GetUserId(), false)))));

@@ -25,6 +25,18 @@ command -v runuser >/dev/null || need+=(util-linux)
 # the server headers cachebot includes pull in GSSAPI's when PostgreSQL was built with it
 [ -f /usr/include/gssapi/gssapi.h ] || need+=(libkrb5-dev)
 command -v memcached >/dev/null || [ -x /usr/bin/memcached ] || need+=(memcached)
+command -v python3 >/dev/null || need+=(python3)
+# what the test suites use (PostgreSQL's regression suite comes as Debian's source
+# package, fetched by test/regress_diff.sh), and the peer the benchmarks compare with:
+# installed here so that apt-get update runs once
+if [ "$mode" = test ]; then
+  command -v sqlsmith >/dev/null || need+=(sqlsmith)
+  command -v bzip2 >/dev/null || need+=(bzip2)
+  command -v diff >/dev/null || need+=(diffutils)
+fi
+if [ "$mode" = bench ]; then
+  command -v pgpool >/dev/null || [ -x /usr/sbin/pgpool ] || need+=(pgpool2)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing: ${need[*]}"
   $sudo_cmd apt-get update

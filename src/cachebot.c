@@ -13,12 +13,12 @@
 
 #include "cachebot.h"
 #include "catalog_gen.h"
-#include "ddl.h"
 #include "eligibility.h"
 #include "executor.h"
 #include "planner.h"
 #include "stats.h"
 #include "store.h"
+#include "utility.h"
 #include "xact.h"
 
 PG_MODULE_MAGIC;
@@ -92,7 +92,7 @@ _PG_init(void)
 
 	executor_install_hooks();
 	planner_install_hook();
-	ddl_install_hooks();
+	utility_install_hooks();
 	xact_register_callbacks();
 	eligibility_init();
 }

@@ -77,9 +77,12 @@ find_slot(Oid dbid)
 	return NULL;
 }
 
-/* A free slot, else the least recently created one that is not pending. */
+/*
+ * A free slot, else the least recently created one that is not pending,
+ * given generation gen (drawn by the caller before it took the lock).
+ */
 static CatalogGenSlot *
-claim_slot(Oid dbid)
+claim_slot(Oid dbid, uint64 gen)
 {
 	CatalogGenSlot *victim = NULL;
 
@@ -99,7 +102,7 @@ claim_slot(Oid dbid)
 	{
 		victim->created = gens->clock++;
 		victim->dbid = dbid;
-		victim->gen = new_generation();
+		victim->gen = gen;
 		victim->pending = 0;
 		victim->pending_since = 0;
 	}
@@ -119,6 +122,7 @@ catalog_gen_read(Oid dbid, VersionRead *out, uint64 *ddl_sequence)
 {
 	CatalogGenSlot *slot;
 	TimestampTz now = GetCurrentTimestamp();
+	uint64		gen;
 
 	if (gens == NULL)
 		return false;
@@ -136,10 +140,11 @@ catalog_gen_read(Oid dbid, VersionRead *out, uint64 *ddl_sequence)
 	if (slot != NULL)
 		return true;
 
+	gen = new_generation();
 	LWLockAcquire(gens->lock, LW_EXCLUSIVE);
 	slot = find_slot(dbid);
 	if (slot == NULL)
-		slot = claim_slot(dbid);
+		slot = claim_slot(dbid, gen);
 	if (slot != NULL)
 	{
 		out->gen = slot->gen;
@@ -167,7 +172,7 @@ catalog_gen_bump(Oid dbid, BumpPhase phase, bool changed_here)
 	LWLockAcquire(gens->lock, LW_EXCLUSIVE);
 	slot = find_slot(dbid);
 	if (slot == NULL && phase == BUMP_PRE_COMMIT)
-		slot = claim_slot(dbid);
+		slot = claim_slot(dbid, gen);
 	if (slot != NULL)
 	{
 		slot->gen = gen;

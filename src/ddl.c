@@ -2,10 +2,10 @@
  * ddl.c
  *		Which transactions change what statements mean.
  *
- * The object access hook records every created, altered or dropped object;
- * whether one was session-private is decided at pre-commit, when every
- * object the transaction created is visible in the catalog (a dropped one is
- * classified when it is dropped, while it still exists).
+ * Every created, altered or dropped object is recorded (utility.c reports
+ * them); whether one was session-private is decided at pre-commit, when
+ * every object the transaction created is visible in the catalog (a dropped
+ * one is classified when it is dropped, while it still exists).
  */
 #include "postgres.h"
 
@@ -29,7 +29,6 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "parser/parsetree.h"
-#include "tcop/utility.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -37,9 +36,6 @@
 #include "utils/syscache.h"
 
 #include "ddl.h"
-#include "nesting.h"
-#include "tracking.h"
-#include "xact.h"
 
 /* An object the transaction created, altered or dropped. */
 typedef struct ObjectChange
@@ -60,9 +56,6 @@ static struct
 	ObjectChange *objects;		/* in TopTransactionContext */
 	uint64		nreported;		/* object access reports, ever */
 }			xact_ddl;
-
-static object_access_hook_type prev_object_access_hook = NULL;
-static ProcessUtility_hook_type prev_process_utility = NULL;
 
 /*
  * ---- session-private objects ----
@@ -220,8 +213,8 @@ ddl_forget(void)
 	xact_ddl.objects = NULL;
 }
 
-static void
-note_object(Oid classId, Oid objectId, bool dropped)
+void
+ddl_note_object(Oid classId, Oid objectId, bool dropped)
 {
 	ObjectChange *change;
 
@@ -300,32 +293,6 @@ ddl_note_plan(PlannedStmt *stmt)
 	}
 }
 
-static void
-object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
-{
-	if (prev_object_access_hook)
-		prev_object_access_hook(access, classId, objectId, subId, arg);
-
-	if (!IsTransactionState())
-		return;
-	switch (access)
-	{
-		case OAT_POST_CREATE:
-		case OAT_POST_ALTER:
-			note_object(classId, objectId, false);
-			break;
-		case OAT_DROP:
-			note_object(classId, objectId, true);
-			break;
-		case OAT_TRUNCATE:
-			/* Data, not catalog: what read the table is out of date. */
-			xact_collect_generation(objectId);
-			break;
-		default:
-			break;
-	}
-}
-
 /* Utility commands that never change the catalog. */
 static bool
 leaves_catalog_alone(Node *parsetree)
@@ -368,27 +335,6 @@ leaves_catalog_alone(Node *parsetree)
 }
 
 /*
- * Utility commands that only run the client's own query: the statement they
- * run is the client's, not a nested one.
- */
-static bool
-runs_client_query(Node *parsetree)
-{
-	switch (nodeTag(parsetree))
-	{
-		case T_ExecuteStmt:
-		case T_DeclareCursorStmt:
-		case T_FetchStmt:
-		case T_ClosePortalStmt:
-		case T_ExplainStmt:
-		case T_PrepareStmt:
-			return true;
-		default:
-			return false;
-	}
-}
-
-/*
  * A command that reported no object changed nothing when all it can create
  * is temporary (a CREATE TEMP ... IF NOT EXISTS that found the object) or
  * when it is a DROP (DROP reports every object it drops).
@@ -413,52 +359,18 @@ silent_means_unchanged(Node *parsetree)
 	}
 }
 
-static void
-process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
-				ProcessUtilityContext context, ParamListInfo params,
-				QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+uint64
+ddl_before_utility(Node *parsetree)
 {
-	Node	   *parsetree = pstmt->utilityStmt;
-	bool		catalog_command = !leaves_catalog_alone(parsetree);
-	bool		nested = !runs_client_query(parsetree);
-	uint64		reported = xact_ddl.nreported;
-	bool		lent;
-
-	if (IsA(parsetree, TransactionStmt))
-		xact_before_transaction_command((TransactionStmt *) parsetree);
-	lent = tracking_before_utility(parsetree);
-	if (catalog_command)
+	if (!leaves_catalog_alone(parsetree))
 		xact_ddl.changed = true;
-
-	if (nested)
-		nesting_enter(NESTING_UTILITY);
-	PG_TRY();
-	{
-		if (prev_process_utility)
-			prev_process_utility(pstmt, queryString, readOnlyTree, context, params,
-								 queryEnv, dest, qc);
-		else
-			standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
-									queryEnv, dest, qc);
-	}
-	PG_FINALLY();
-	{
-		if (nested)
-			nesting_leave(NESTING_UTILITY);
-	}
-	PG_END_TRY();
-
-	if (catalog_command && xact_ddl.nreported == reported &&
-		!silent_means_unchanged(parsetree))
-		xact_ddl.permanent = true;	/* a change PostgreSQL does not report */
-	tracking_after_utility(parsetree, lent);
+	return xact_ddl.nreported;
 }
 
 void
-ddl_install_hooks(void)
+ddl_after_utility(Node *parsetree, uint64 reported_before)
 {
-	prev_object_access_hook = object_access_hook;
-	object_access_hook = object_access;
-	prev_process_utility = ProcessUtility_hook;
-	ProcessUtility_hook = process_utility;
+	if (!leaves_catalog_alone(parsetree) && xact_ddl.nreported == reported_before &&
+		!silent_means_unchanged(parsetree))
+		xact_ddl.permanent = true;	/* a change PostgreSQL does not report */
 }

@@ -23,17 +23,22 @@
  * Such a transaction neither looks up nor fills anything after its first
  * catalog change: its statements see a catalog nobody else sees yet.
  *
- * The same ProcessUtility hook keeps the nesting depth (nesting.h), keeps
- * tracking triggers right across ATTACH PARTITION and ENABLE TRIGGER
- * (tracking.h), and hands PREPARE TRANSACTION and COMMIT/ROLLBACK PREPARED
- * to xact.h.
+ * The hooks that see the changes (utility.c) report them here.
  */
 #ifndef CACHEBOT_DDL_H
 #define CACHEBOT_DDL_H
 
 #include "nodes/plannodes.h"
 
-extern void ddl_install_hooks(void);
+/* The object access hook saw an object created, altered or dropped. */
+extern void ddl_note_object(Oid classId, Oid objectId, bool dropped);
+
+/*
+ * Around a utility command: before returns what after needs to tell whether
+ * the command reported any object.
+ */
+extern uint64 ddl_before_utility(Node *parsetree);
+extern void ddl_after_utility(Node *parsetree, uint64 reported_before);
 
 /* Has the current transaction (possibly) changed the catalog? */
 extern bool ddl_in_xact(void);

@@ -495,7 +495,7 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 		}
 	}
 
-	nesting_enter(NESTING_EXECUTOR);
+	nesting_enter();
 	PG_TRY();
 	{
 		if (cq != NULL && cq->mode == CACHED_FILL)
@@ -509,7 +509,7 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 	}
 	PG_FINALLY();
 	{
-		nesting_leave(NESTING_EXECUTOR);
+		nesting_leave();
 		queryDesc->dest = dest;
 	}
 	PG_END_TRY();
@@ -580,7 +580,7 @@ cachebot_ExecutorFinish(QueryDesc *queryDesc)
 	if (cq != NULL && cq->mode == CACHED_HIT)
 		return;
 
-	nesting_enter(NESTING_EXECUTOR);
+	nesting_enter();
 	PG_TRY();
 	{
 		if (cq != NULL && cq->filling && cq->runs &&
@@ -594,7 +594,7 @@ cachebot_ExecutorFinish(QueryDesc *queryDesc)
 	}
 	PG_FINALLY();
 	{
-		nesting_leave(NESTING_EXECUTOR);
+		nesting_leave();
 	}
 	PG_END_TRY();
 }

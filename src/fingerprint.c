@@ -96,8 +96,8 @@ append_string(StringInfo buf, const char *s)
  * The settings that change what the same resolved statement returns (how
  * its text parses, how its immutable functions compute). Output-only
  * settings need not be here: tuples are cached, not wire bytes. Settings are
- * read from their variables: a lookup by name on every statement would cost
- * more than the rest of the key. The test "settings" lists every setting of
+ * read from their variables where PostgreSQL exports one: a lookup by name
+ * on every statement costs more than the rest of the key. The test "settings" lists every setting of
  * PostgreSQL and fails when one is neither here nor known to be harmless.
  */
 typedef enum KeySettingKind

@@ -6,11 +6,5 @@
 
 #include "nesting.h"
 
-int			cachebot_nesting_depth[NESTING_NLEVELS];
-
-void
-nesting_reset(void)
-{
-	for (int i = 0; i < NESTING_NLEVELS; i++)
-		cachebot_nesting_depth[i] = 0;
-}
+/* Statements and commands running in this backend right now. */
+int			cachebot_nesting_depth = 0;

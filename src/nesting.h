@@ -13,43 +13,37 @@
  * executor (ExecutorRun and ExecutorFinish, which fire triggers), the planner
  * and ProcessUtility. Utility commands that only run the client's own query
  * (EXECUTE, DECLARE, FETCH, CLOSE, EXPLAIN, PREPARE) do not count: the query
- * they run is the client's statement.
+ * they run is the client's statement (see utility.c).
  */
 #ifndef CACHEBOT_NESTING_H
 #define CACHEBOT_NESTING_H
 
-typedef enum NestingLevel
-{
-	NESTING_EXECUTOR,
-	NESTING_PLANNER,
-	NESTING_UTILITY,
-	NESTING_NLEVELS
-} NestingLevel;
-
-extern int	cachebot_nesting_depth[NESTING_NLEVELS];
+extern int	cachebot_nesting_depth;
 
 static inline void
-nesting_enter(NestingLevel level)
+nesting_enter(void)
 {
-	cachebot_nesting_depth[level]++;
+	cachebot_nesting_depth++;
 }
 
 static inline void
-nesting_leave(NestingLevel level)
+nesting_leave(void)
 {
-	cachebot_nesting_depth[level]--;
+	cachebot_nesting_depth--;
 }
 
 /* Is a statement or command running in this backend right now? */
 static inline bool
 nesting_inside_statement(void)
 {
-	return cachebot_nesting_depth[NESTING_EXECUTOR] > 0 ||
-		cachebot_nesting_depth[NESTING_PLANNER] > 0 ||
-		cachebot_nesting_depth[NESTING_UTILITY] > 0;
+	return cachebot_nesting_depth > 0;
 }
 
 /* After a top-level abort: whatever was running is gone. */
-extern void nesting_reset(void);
+static inline void
+nesting_reset(void)
+{
+	cachebot_nesting_depth = 0;
+}
 
 #endif							/* CACHEBOT_NESTING_H */

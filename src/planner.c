@@ -134,7 +134,7 @@ plan_normally(Query *parse, const char *query_string, int cursorOptions,
 {
 	PlannedStmt *result;
 
-	nesting_enter(NESTING_PLANNER);
+	nesting_enter();
 	PG_TRY();
 	{
 		if (prev_planner_hook)
@@ -144,7 +144,7 @@ plan_normally(Query *parse, const char *query_string, int cursorOptions,
 	}
 	PG_FINALLY();
 	{
-		nesting_leave(NESTING_PLANNER);
+		nesting_leave();
 	}
 	PG_END_TRY();
 	return result;

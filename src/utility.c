@@ -1,0 +1,111 @@
+/*
+ * utility.c
+ *		The object access and ProcessUtility hooks.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/objectaccess.h"
+#include "tcop/utility.h"
+
+#include "ddl.h"
+#include "nesting.h"
+#include "tracking.h"
+#include "utility.h"
+#include "xact.h"
+
+static object_access_hook_type prev_object_access_hook = NULL;
+static ProcessUtility_hook_type prev_process_utility = NULL;
+
+static void
+object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, void *arg)
+{
+	if (prev_object_access_hook)
+		prev_object_access_hook(access, classId, objectId, subId, arg);
+
+	if (!IsTransactionState())
+		return;
+	switch (access)
+	{
+		case OAT_POST_CREATE:
+		case OAT_POST_ALTER:
+			ddl_note_object(classId, objectId, false);
+			break;
+		case OAT_DROP:
+			ddl_note_object(classId, objectId, true);
+			break;
+		case OAT_TRUNCATE:
+			/* Data, not catalog: what read the table is out of date. */
+			xact_collect_generation(objectId);
+			break;
+		default:
+			break;
+	}
+}
+
+/*
+ * Utility commands that only run the client's own query: the statement they
+ * run is the client's, not a nested one.
+ */
+static bool
+runs_client_query(Node *parsetree)
+{
+	switch (nodeTag(parsetree))
+	{
+		case T_ExecuteStmt:
+		case T_DeclareCursorStmt:
+		case T_FetchStmt:
+		case T_ClosePortalStmt:
+		case T_ExplainStmt:
+		case T_PrepareStmt:
+			return true;
+		default:
+			return false;
+	}
+}
+
+static void
+process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+				ProcessUtilityContext context, ParamListInfo params,
+				QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	Node	   *parsetree = pstmt->utilityStmt;
+	bool		nested = !runs_client_query(parsetree);
+	uint64		reported;
+	bool		lent;
+
+	if (IsA(parsetree, TransactionStmt))
+		xact_before_transaction_command((TransactionStmt *) parsetree);
+	lent = tracking_before_utility(parsetree);
+	reported = ddl_before_utility(parsetree);
+
+	if (nested)
+		nesting_enter();
+	PG_TRY();
+	{
+		if (prev_process_utility)
+			prev_process_utility(pstmt, queryString, readOnlyTree, context, params,
+								 queryEnv, dest, qc);
+		else
+			standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+									queryEnv, dest, qc);
+	}
+	PG_FINALLY();
+	{
+		if (nested)
+			nesting_leave();
+	}
+	PG_END_TRY();
+
+	ddl_after_utility(parsetree, reported);
+	tracking_after_utility(parsetree, lent);
+}
+
+void
+utility_install_hooks(void)
+{
+	prev_object_access_hook = object_access_hook;
+	object_access_hook = object_access;
+	prev_process_utility = ProcessUtility_hook;
+	ProcessUtility_hook = process_utility;
+}

@@ -96,6 +96,11 @@ SELECT cachebot._corrupt_entry(:'q1', 'trailing');
 :q1;
 :q1;
 SELECT * FROM ent_delta();
+-- another key's entry (a store that swapped two values)
+SELECT cachebot._corrupt_entry(:'q1', 'fingerprint');
+:q1;
+:q1;
+SELECT * FROM ent_delta();
 
 -- a statement served before planning reads the entry the same way
 SELECT cachebot._corrupt_entry(:'q1', 'value_length');

@@ -63,6 +63,33 @@ CALL nest_proc(0);
 CALL nest_proc(0);
 SELECT * FROM stats_delta();
 
+-- a ROLLBACK inside a DO block or a procedure ends the transaction while the
+-- command is still running: what runs after it is still nested
+CREATE PROCEDURE nest_rollback() LANGUAGE plpgsql AS $$ BEGIN ROLLBACK; END $$;
+DO $$ BEGIN ROLLBACK; END $$;
+DO $$ DECLARE n bigint; BEGIN SELECT /* cache */ sum(v) INTO n FROM nest_c; END $$;
+CALL nest_rollback();
+CALL nest_proc(0);
+CALL nest_proc(0);
+SELECT * FROM stats_delta();
+
+-- a function the executor evaluates while it starts the plan (initial
+-- partition pruning) runs inside that statement
+CREATE TABLE nest_parted (k int, x text) PARTITION BY LIST (k);
+CREATE TABLE nest_parted1 PARTITION OF nest_parted FOR VALUES IN (1);
+CREATE TABLE nest_parted2 PARTITION OF nest_parted FOR VALUES IN (2);
+INSERT INTO nest_parted VALUES (1, 'one'), (2, 'two');
+CREATE FUNCTION nest_key() RETURNS int LANGUAGE plpgsql STABLE AS $$
+DECLARE n int;
+BEGIN
+  SELECT /* cache */ count(*) INTO n FROM nest_c WHERE id = 1;
+  RETURN n;
+END $$;
+SELECT * FROM stats_delta() \gset
+EXPLAIN (COSTS OFF) SELECT x FROM nest_parted WHERE k = nest_key();
+SELECT x FROM nest_parted WHERE k = nest_key();
+SELECT * FROM stats_delta();
+
 -- a function the planner evaluates while folding constants
 CREATE FUNCTION nest_folded(int) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE n bigint;
@@ -85,6 +112,6 @@ SELECT /* cache */ v FROM nest_c WHERE id = 1;
 COMMIT;
 SELECT * FROM stats_delta();
 
-DROP PROCEDURE nest_proc(bigint);
-DROP FUNCTION nest_read(), nest_folded(int), nest_sum(), stats_delta();
-DROP TABLE nest_c, nest_log, nest_other, stats_seen;
+DROP PROCEDURE nest_proc(bigint), nest_rollback();
+DROP FUNCTION nest_read(), nest_folded(int), nest_sum(), nest_key(), stats_delta();
+DROP TABLE nest_c, nest_log, nest_other, nest_parted, stats_seen;

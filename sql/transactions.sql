@@ -159,6 +159,21 @@ COMMIT PREPARED 'cachebot_regress_ddl';
 EXECUTE q;
 EXECUTE q;
 SELECT hits, misses, fills FROM s;
+-- a PREPARE TRANSACTION that fails keeps nothing under its GID: the next
+-- transaction prepared under that GID invalidates its own writes at COMMIT
+-- PREPARED, not the failed one's
+BEGIN;
+UPDATE other SET id = 1 WHERE id = 1;
+CREATE TEMP TABLE prepare_fails (a int);
+PREPARE TRANSACTION 'cachebot_regress_gid';
+SELECT cachebot.reset_stats();
+EXECUTE q;
+BEGIN;
+UPDATE photo SET title = 'prepared again' WHERE id = 2;
+PREPARE TRANSACTION 'cachebot_regress_gid';
+COMMIT PREPARED 'cachebot_regress_gid';
+EXECUTE q;
+SELECT hits, misses, fills FROM s;
 
 DEALLOCATE q;
 DROP TABLE photo, other;

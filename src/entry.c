@@ -333,12 +333,17 @@ entry_open(char *data, Size len, const char *fingerprint, int fplen,
 	off = hdrlen;
 	if (hdr.fingerprint_len > len - off)
 		return ENTRY_CORRUPT;
+	/*
+	 * The key is a 128-bit hash of the fingerprint: another fingerprint
+	 * under it is not a collision but a store handing back another key's
+	 * entry.
+	 */
 	if (hdr.fingerprint_len != (uint32) fplen ||
 		memcmp(data + off, fingerprint, fplen) != 0)
-		return ENTRY_OTHER_KEY;
+		return ENTRY_CORRUPT;
 	off = MAXALIGN(off + hdr.fingerprint_len);
 	if (hdr.natts != natts)
-		return ENTRY_OTHER_KEY;
+		return ENTRY_CORRUPT;
 
 	if (off > len || (Size) hdr.ndeps * sizeof(EntryDep) > len - off)
 		return ENTRY_CORRUPT;
@@ -410,6 +415,8 @@ entry_corrupt(char **data, Size *len, const char *what)
 		hdr->fingerprint_len = (uint32) *len;
 	else if (strcmp(what, "ndeps") == 0)
 		hdr->ndeps = 0x7fffffff;
+	else if (strcmp(what, "fingerprint") == 0 && hdr->fingerprint_len > 0)
+		(*data)[hdrlen + hdr->fingerprint_len - 1] ^= 0x01;	/* another key's entry */
 	else if (strcmp(what, "npermissions") == 0)
 		hdr->npermissions = 0x7fffffff;
 	else if (strcmp(what, "truncated") == 0 && *len > hdrlen + 8)

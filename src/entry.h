@@ -72,8 +72,8 @@ extern void entry_finish(EntryBuilder *b);
 typedef enum EntryCheck
 {
 	ENTRY_OK,
-	ENTRY_CORRUPT,				/* not ours, truncated, bad checksum: an error */
-	ENTRY_OTHER_KEY,			/* hash collision: another fingerprint */
+	ENTRY_CORRUPT,				/* not ours, truncated, bad checksum, another
+								 * key's: an error */
 	ENTRY_EXPIRED				/* older than cachebot.ttl */
 } EntryCheck;
 

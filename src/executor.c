@@ -146,10 +146,7 @@ executor_xact_callback(XactEvent event, void *arg)
 {
 	/* Holdable cursors ran to completion at pre-commit; nothing survives. */
 	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
-	{
 		cached_queries = NULL;
-		nesting_reset();
-	}
 }
 
 /* ---- capture ---- */
@@ -396,10 +393,23 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	if (cq != NULL && cq->mode == CACHED_HIT)
 		eflags |= EXEC_FLAG_EXPLAIN_ONLY;
 
-	if (prev_ExecutorStart)
-		prev_ExecutorStart(queryDesc, eflags);
-	else
-		standard_ExecutorStart(queryDesc, eflags);
+	/*
+	 * What runs while the plan starts (a function evaluated for initial
+	 * partition pruning) runs inside this statement.
+	 */
+	nesting_enter();
+	PG_TRY();
+	{
+		if (prev_ExecutorStart)
+			prev_ExecutorStart(queryDesc, eflags);
+		else
+			standard_ExecutorStart(queryDesc, eflags);
+	}
+	PG_FINALLY();
+	{
+		nesting_leave();
+	}
+	PG_END_TRY();
 
 	if (cq != NULL)
 	{

@@ -10,8 +10,12 @@
  * uncommitted writes, neither of which belongs in a shared entry.
  *
  * The hooks that run statements count themselves in and out here: the
- * executor (ExecutorRun and ExecutorFinish, which fire triggers), the planner
- * and ProcessUtility. Utility commands that only run the client's own query
+ * executor (ExecutorStart, which may evaluate functions for partition
+ * pruning, ExecutorRun, and ExecutorFinish, which fires triggers), the
+ * planner and ProcessUtility, each in a PG_TRY block that counts it out
+ * again whatever happens. (So nothing resets the count at abort: a
+ * procedure's ROLLBACK aborts a transaction while the CALL is still
+ * running.) Utility commands that only run the client's own query
  * (EXECUTE, DECLARE, FETCH, CLOSE, EXPLAIN, PREPARE) do not count: the query
  * they run is the client's statement (see utility.c).
  */
@@ -37,13 +41,6 @@ static inline bool
 nesting_inside_statement(void)
 {
 	return cachebot_nesting_depth > 0;
-}
-
-/* After a top-level abort: whatever was running is gone. */
-static inline void
-nesting_reset(void)
-{
-	cachebot_nesting_depth = 0;
 }
 
 #endif							/* CACHEBOT_NESTING_H */

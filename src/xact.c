@@ -56,8 +56,14 @@ static bool epoch_fallback = false;
 static DepKey last_collected;
 static bool last_collected_valid = false;
 
-/* The GID of the PREPARE TRANSACTION under way. */
+/*
+ * The PREPARE TRANSACTION under way: its GID, and what it will bump when
+ * committed (not bumped now: nothing is pending for it).
+ */
 static char preparing_gid[GIDSIZE];
+static Hash128 *prepared_keys = NULL;
+static int	nprepared_keys = 0;
+static bool prepared_catalog = false;
 
 /* ---- keys of prepared transactions ---- */
 
@@ -207,6 +213,9 @@ forget_all(void)
 	epoch_fallback = false;
 	last_collected_valid = false;
 	preparing_gid[0] = '\0';
+	prepared_keys = NULL;
+	nprepared_keys = 0;
+	prepared_catalog = false;
 	ddl_forget();
 }
 
@@ -378,15 +387,16 @@ xact_callback(XactEvent event, void *arg)
 			bump_pre_commit();
 			break;
 		case XACT_EVENT_PRE_PREPARE:
-			{
-				Hash128    *keys;
-				bool		catalog;
-				int			n = keys_to_bump(&keys, &catalog);
-
-				save_prepared(preparing_gid, catalog, n, keys);
-			}
+			/* Computed here, where an ERROR is still allowed ... */
+			nprepared_keys = keys_to_bump(&prepared_keys, &prepared_catalog);
 			break;
 		case XACT_EVENT_PREPARE:
+			/*
+			 * ... and kept once the transaction is prepared: a PREPARE that
+			 * fails after PRE_PREPARE (a GID in use, a temporary object)
+			 * must leave nothing under its GID.
+			 */
+			save_prepared(preparing_gid, prepared_catalog, nprepared_keys, prepared_keys);
 			forget_all();
 			break;
 		case XACT_EVENT_COMMIT:

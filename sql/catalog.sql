@@ -222,10 +222,46 @@ GRANT SELECT ON public.cat_t TO PUBLIC;
 SELECT /* cache */ v FROM public.cat_t WHERE id = 1;
 SELECT * FROM stats_delta();
 
+--
+-- (7) the row type of a temporary table is as private as the table: altering
+-- the table invalidates nothing, so a statement that uses its row type
+-- without reading it is not cached either
+--
+CREATE TEMP TABLE cat_tt (a int, b numeric(5,2));
+SELECT /* cache */ (ROW(id, 1.23456)::cat_tt).b + 0 AS b FROM cat_w WHERE id = 1;
+ALTER TABLE cat_tt ALTER COLUMN b TYPE numeric(8,4);
+SELECT /* cache */ (ROW(id, 1.23456)::cat_tt).b + 0 AS b FROM cat_w WHERE id = 1;
+DROP TABLE cat_tt;
+CREATE TEMP TABLE cat_tt (a int, b numeric(3,1));
+SELECT /* cache */ (ROW(id, 1.23456)::cat_tt).b + 0 AS b FROM cat_w WHERE id = 1;
+SELECT /* cache */ ROW(id, 1.23456)::cat_tt AS r FROM cat_w WHERE id = 1;
+SELECT * FROM stats_delta();
+DROP TABLE cat_tt;
+
+--
+-- (8) the planner reads the body of a SQL function it inlines, resolving its
+-- names then: a temporary table that takes the name of the table the body
+-- reads is what the statement reads from then on, which the statement's
+-- text does not show. It is decided on its plan, not served before planning.
+--
+CREATE TABLE cat_items (id int PRIMARY KEY, name text);
+INSERT INTO cat_items VALUES (1, 'permanent');
+SELECT cachebot.track('cat_items');
+CREATE FUNCTION cat_all_items() RETURNS SETOF cat_items LANGUAGE sql IMMUTABLE
+  AS 'SELECT * FROM cat_items';
+SELECT /* cache */ * FROM cat_all_items();
+SELECT /* cache */ * FROM cat_all_items();
+SELECT * FROM stats_delta();
+CREATE TEMP TABLE cat_items (id int, name text);
+INSERT INTO cat_items VALUES (666, 'temporary');
+SELECT /* cache */ * FROM cat_all_items();
+SELECT * FROM stats_delta();
+DROP TABLE pg_temp.cat_items;
+
 SET client_min_messages = warning;
 DROP VIEW cat_view;
-DROP FUNCTION cat_fx(int), cat_label(int), cat_volatile_later(int), cat_plain(), stats_delta();
-DROP TABLE cat_w, cat_parent, cat_child, cat_grandchild, cat_ev, cat_a_t, cat_b_t, stats_seen, public.cat_t CASCADE;
+DROP FUNCTION cat_fx(int), cat_label(int), cat_volatile_later(int), cat_plain(), cat_all_items(), stats_delta();
+DROP TABLE cat_w, cat_parent, cat_child, cat_grandchild, cat_ev, cat_a_t, cat_b_t, cat_items, stats_seen, public.cat_t CASCADE;
 DROP OPERATOR public.=== (text, text);
 DROP FUNCTION public.cat_same(text, text);
 DROP DOMAIN cat_short;

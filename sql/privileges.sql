@@ -254,7 +254,7 @@ SELECT * FROM stats_delta();
 \set testdb :DBNAME
 CREATE ROLE cachebot_regress_u;
 CREATE ROLE cachebot_regress_executors;
-CREATE FUNCTION priv_reveal(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'revealed: ' || $1 $$;
+CREATE FUNCTION priv_reveal(text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN 'revealed: ' || $1; END $$;
 REVOKE EXECUTE ON FUNCTION priv_reveal(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION priv_reveal(text) TO cachebot_regress_executors;
 GRANT SELECT ON priv_s TO cachebot_regress_u;
@@ -282,6 +282,21 @@ SET ROLE cachebot_regress_u;
 SELECT /* cache */ priv_reveal(secret) FROM public.priv_s WHERE id = 1;
 RESET ROLE;
 SELECT * FROM stats_delta();
+-- a SQL function (which the planner inlines, checking EXECUTE as it does) is
+-- decided on its plan, and checked there too
+CREATE FUNCTION priv_reveal_sql(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'revealed: ' || $1 $$;
+REVOKE EXECUTE ON FUNCTION priv_reveal_sql(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION priv_reveal_sql(text) TO cachebot_regress_executors;
+SET ROLE cachebot_regress_u;
+SELECT /* cache */ priv_reveal_sql(secret) FROM public.priv_s WHERE id = 1;
+SELECT /* cache */ priv_reveal_sql(secret) FROM public.priv_s WHERE id = 1;
+RESET ROLE;
+REVOKE EXECUTE ON FUNCTION priv_reveal_sql(text) FROM cachebot_regress_executors;
+SET ROLE cachebot_regress_u;
+SELECT /* cache */ priv_reveal_sql(secret) FROM public.priv_s WHERE id = 1;
+RESET ROLE;
+SELECT * FROM stats_delta();
+DROP FUNCTION priv_reveal_sql(text);
 
 --
 -- (i) ... and no more than PostgreSQL checks: a relation the planner drops

@@ -104,6 +104,37 @@ type_is_private(Oid typid, bool *exists)
 	return OidIsValid(relid) && relation_is_private(relid, exists);
 }
 
+Oid
+ddl_private_rowtype_relation(Oid typid)
+{
+	HeapTuple	tup;
+	Form_pg_type form;
+	Oid			next = InvalidOid;
+	Oid			relid = InvalidOid;
+	bool		exists;
+
+	/* PostgreSQL's own types come first in the OID space, and are not. */
+	if (typid < FirstNormalObjectId)
+		return InvalidOid;
+	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	form = (Form_pg_type) GETSTRUCT(tup);
+	if (form->typtype == TYPTYPE_DOMAIN)
+		next = form->typbasetype;
+	else if (IsTrueArrayType(form))
+		next = form->typelem;
+	else if (OidIsValid(form->typrelid) && relation_is_private(form->typrelid, &exists))
+		relid = form->typrelid;
+	ReleaseSysCache(tup);
+	if (OidIsValid(next))
+	{
+		check_stack_depth();
+		return ddl_private_rowtype_relation(next);
+	}
+	return relid;
+}
+
 /*
  * The relation an object without a syscache belongs to (a trigger, a column
  * default, a rule, a policy), read through its catalog's OID index.

@@ -30,6 +30,14 @@
 
 #include "nodes/plannodes.h"
 
+/*
+ * If typid is the row type of a temporary table or view (or an array of
+ * one, or a domain over one), that relation; else InvalidOid. Changing the
+ * relation changes no catalog generation, so a statement that uses its row
+ * type is as session-private as one that reads it.
+ */
+extern Oid	ddl_private_rowtype_relation(Oid typid);
+
 /* The object access hook saw an object created, altered or dropped. */
 extern void ddl_note_object(Oid classId, Oid objectId, bool dropped);
 

@@ -228,6 +228,22 @@ resolve_hint_columns(List *rtable, ScanTarget *targets, CacheDecision *d)
 	return SKIP_NONE;
 }
 
+/*
+ * The relations a plan depends on beyond its range table (an inlined
+ * function's, regclass constants, the row types the planner hook found,
+ * see exprcheck.h): a temporary one makes the statement session-private.
+ */
+static SkipReason
+check_plan_dependencies(List *relation_oids)
+{
+	ListCell   *lc;
+
+	foreach(lc, relation_oids)
+		if (get_rel_persistence(lfirst_oid(lc)) == RELPERSISTENCE_TEMP)
+			return SKIP_TEMPORARY;
+	return SKIP_NONE;
+}
+
 /* A test of a plan node's expressions: SKIP_NONE when they are acceptable. */
 typedef SkipReason (*ExprTest) (Node *exprs, void *arg);
 
@@ -364,16 +380,26 @@ check_statement_plans(PlannedStmt *stmt, ExprTest test, void *arg)
 	return why;
 }
 
-/* What exprcheck.h finds, and the functions it lists, go into the decision. */
+/*
+ * What exprcheck.h finds, and the functions it lists, go into the decision;
+ * *inlinable (if asked) learns whether a SQL function is called.
+ */
 static SkipReason
-cacheable_exprs(Node *exprs, void *arg)
+check_exprs(Node *exprs, CacheDecision *d, bool *inlinable)
 {
-	CacheDecision *d = arg;
-	ExprCheck	check = {SKIP_NONE, d->functions};
+	ExprCheck	check = {SKIP_NONE, d->functions, false};
 
 	(void) exprcheck_walk(exprs, &check);
 	d->functions = check.functions;
+	if (inlinable != NULL)
+		*inlinable = check.inlinable;
 	return check.why;
+}
+
+static SkipReason
+cacheable_exprs(Node *exprs, void *arg)
+{
+	return check_exprs(exprs, (CacheDecision *) arg, NULL);
 }
 
 /* Does any expression of the list apply a function that may throw? */
@@ -561,6 +587,8 @@ cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 								  stmt->rowMarks != NIL, stmt->queryId, run);
 	if (d->skip == SKIP_NONE)
 		d->skip = check_relations(stmt->rtable, false, d, &targets);
+	if (d->skip == SKIP_NONE)
+		d->skip = check_plan_dependencies(stmt->relationOids);
 	/* A replay plan stands for a query whose expressions were checked. */
 	if (d->skip == SKIP_NONE && !is_replay_plan(stmt))
 		d->skip = check_statement_plans(stmt, cacheable_exprs, d);
@@ -627,7 +655,14 @@ cache_decide_query(Query *query, const char *source, List *rtes,
 	if (d->skip == SKIP_NONE)
 		d->skip = check_relations(rtes, true, d, &targets);
 	if (d->skip == SKIP_NONE)
-		d->skip = cacheable_exprs((Node *) query, d);
+	{
+		bool		inlinable;
+
+		d->skip = check_exprs((Node *) query, d, &inlinable);
+		/* The relations an inlined function's body reads show in the plan only. */
+		if (d->skip == SKIP_NONE && inlinable)
+			d->skip = SKIP_UNSUPPORTED;
+	}
 	if (d->skip == SKIP_NONE)
 		d->skip = exprcheck_result_types(query->targetList);
 	if (d->skip == SKIP_NONE)

@@ -6,6 +6,7 @@
 
 #include "access/htup_details.h"
 #include "access/sysattr.h"
+#include "catalog/pg_language.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
@@ -13,6 +14,7 @@
 #include "optimizer/optimizer.h"
 #include "utils/syscache.h"
 
+#include "ddl.h"
 #include "exprcheck.h"
 
 static bool
@@ -27,11 +29,49 @@ function_checker(Oid funcid, void *context)
 	proc = (Form_pg_proc) GETSTRUCT(tup);
 	if (proc->provolatile != PROVOLATILE_IMMUTABLE)
 		check->why = SKIP_MUTABLE_FUNCTION;
+	if (proc->prolang == SQLlanguageId)
+		check->inlinable = true;
 	ReleaseSysCache(tup);
 	if (check->why != SKIP_NONE)
 		return true;
 	check->functions = list_append_unique_oid(check->functions, funcid);
 	return false;
+}
+
+/*
+ * The expressions a value of a row type can come from (the others pass on
+ * their inputs' types): checked for the row types of temporary relations.
+ */
+static bool
+makes_value(Node *node)
+{
+	switch (nodeTag(node))
+	{
+		case T_Var:
+		case T_Const:
+		case T_Param:
+		case T_FuncExpr:
+		case T_OpExpr:
+		case T_Aggref:
+		case T_WindowFunc:
+		case T_RowExpr:
+		case T_ArrayExpr:
+		case T_RelabelType:
+		case T_CoerceViaIO:
+		case T_ArrayCoerceExpr:
+		case T_ConvertRowtypeExpr:
+		case T_CoerceToDomain:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* The temporary relation whose row type node makes a value of, if any. */
+static Oid
+private_rowtype_relation(Node *node)
+{
+	return makes_value(node) ? ddl_private_rowtype_relation(exprType(node)) : InvalidOid;
 }
 
 static bool
@@ -43,6 +83,11 @@ exprcheck_walker(Node *node, ExprCheck *check)
 
 	if (check_functions_in_node(node, function_checker, check))
 		return true;
+	if (OidIsValid(private_rowtype_relation(node)))
+	{
+		check->why = SKIP_TEMPORARY;
+		return true;
+	}
 	if (IsA(node, SQLValueFunction) || IsA(node, NextValueExpr))
 	{
 		check->why = SKIP_MUTABLE_FUNCTION;
@@ -64,6 +109,30 @@ bool
 exprcheck_walk(Node *node, ExprCheck *check)
 {
 	return exprcheck_walker(node, check);
+}
+
+static bool
+private_rowtypes_walker(Node *node, List **relids)
+{
+	Oid			relid;
+
+	if (node == NULL)
+		return false;
+	check_stack_depth();
+	if (OidIsValid(relid = private_rowtype_relation(node)))
+		*relids = list_append_unique_oid(*relids, relid);
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, private_rowtypes_walker, relids, 0);
+	return expression_tree_walker(node, private_rowtypes_walker, relids);
+}
+
+List *
+exprcheck_private_rowtypes(Query *query)
+{
+	List	   *relids = NIL;
+
+	(void) private_rowtypes_walker((Node *) query, &relids);
+	return relids;
 }
 
 SkipReason

@@ -7,9 +7,14 @@
  *	- a function or operator that is not IMMUTABLE, or CURRENT_DATE and its
  *	  kind, or nextval (mutable_function);
  *	- a system column other than tableoid: ctid moves with VACUUM FULL,
- *	  xmax with a row lock, neither firing a trigger (system_column).
+ *	  xmax with a row lock, neither firing a trigger (system_column);
+ *	- a value of the row type of a temporary table or view (a cast to it, a
+ *	  function returning it): altering the table alters the type, and
+ *	  invalidates nothing (temporary_object, see ddl.h).
  * It also lists the functions the expressions call, whose EXECUTE privilege
- * a hit served without a plan checks again.
+ * a hit served without a plan checks again, and notes a SQL function, which
+ * the planner may inline: what its body's names resolve to shows only in
+ * the plan.
  *
  * (A function or type of a temporary schema is no reason to skip: its OID
  * is in the query ID, so another session's is another entry, and changing
@@ -19,6 +24,7 @@
 #ifndef CACHEBOT_EXPRCHECK_H
 #define CACHEBOT_EXPRCHECK_H
 
+#include "nodes/parsenodes.h"
 #include "nodes/pg_list.h"
 
 #include "stats.h"
@@ -27,6 +33,7 @@ typedef struct ExprCheck
 {
 	SkipReason	why;			/* SKIP_NONE, or the first problem found */
 	List	   *functions;		/* OIDs of the functions called, once each */
+	bool		inlinable;		/* a SQL function: the planner may inline it */
 } ExprCheck;
 
 /*
@@ -34,6 +41,15 @@ typedef struct ExprCheck
  * nested in it). Returns true, with check->why set, at the first problem.
  */
 extern bool exprcheck_walk(Node *node, ExprCheck *check);
+
+/*
+ * The temporary relations whose row types query uses (see above). Planning
+ * may fold such a use away (a field of a row built and cast in place) while
+ * the plan still depends on the type's definition: the planner hook adds
+ * them to the plan's relationOids, which the decision on the plan checks
+ * (and PostgreSQL's plan cache then follows).
+ */
+extern List *exprcheck_private_rowtypes(Query *query);
 
 /*
  * The statement's result columns: an anonymous record (its row type is

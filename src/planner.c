@@ -22,6 +22,7 @@
 
 #include "eligibility.h"
 #include "entry.h"
+#include "exprcheck.h"
 #include "lookup.h"
 #include "nesting.h"
 #include "planner.h"
@@ -133,6 +134,11 @@ plan_normally(Query *parse, const char *query_string, int cursorOptions,
 			  ParamListInfo boundParams)
 {
 	PlannedStmt *result;
+	List	   *private_rowtypes = NIL;
+
+	/* Read before planning, which may fold them away: see exprcheck.h. */
+	if (cachebot_enabled && parse->commandType == CMD_SELECT && parse->utilityStmt == NULL)
+		private_rowtypes = exprcheck_private_rowtypes(parse);
 
 	nesting_enter();
 	PG_TRY();
@@ -147,6 +153,7 @@ plan_normally(Query *parse, const char *query_string, int cursorOptions,
 		nesting_leave();
 	}
 	PG_END_TRY();
+	result->relationOids = list_concat(result->relationOids, private_rowtypes);
 	return result;
 }
 

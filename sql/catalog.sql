@@ -258,6 +258,28 @@ SELECT /* cache */ * FROM cat_all_items();
 SELECT * FROM stats_delta();
 DROP TABLE pg_temp.cat_items;
 
+--
+-- (9) a superuser's direct write of a system catalog is a catalog change,
+-- whether by UPDATE or by COPY FROM
+--
+SELECT /* cache */ name FROM cat_items WHERE id = 1;
+SELECT /* cache */ name FROM cat_items WHERE id = 1;
+SELECT * FROM stats_delta();
+-- (the COPY names the table's OID: not echoed)
+\set ECHO none
+SELECT format('COPY pg_catalog.pg_description (objoid, classoid, objsubid, description) FROM PROGRAM %L',
+              format('printf ''%s\t%s\t0\twritten by COPY\n''',
+                     'cat_items'::regclass::oid, 'pg_class'::regclass::oid)) \gexec
+\set ECHO all
+SELECT obj_description('cat_items'::regclass, 'pg_class');
+SELECT /* cache */ name FROM cat_items WHERE id = 1;
+SELECT * FROM stats_delta();
+UPDATE pg_catalog.pg_description SET description = 'written by UPDATE'
+ WHERE objoid = 'cat_items'::regclass AND classoid = 'pg_class'::regclass;
+SELECT /* cache */ name FROM cat_items WHERE id = 1;
+SELECT * FROM stats_delta();
+COMMENT ON TABLE cat_items IS NULL;
+
 SET client_min_messages = warning;
 DROP VIEW cat_view;
 DROP FUNCTION cat_fx(int), cat_label(int), cat_volatile_later(int), cat_plain(), cat_all_items(), stats_delta();

@@ -304,6 +304,17 @@ ddl_changes_at_commit(bool *database, bool *shared)
 	*shared = xact_ddl.shared;
 }
 
+/* A system catalog written directly, as only superusers can. */
+static void
+note_catalog_write(Oid relid)
+{
+	xact_ddl.changed = true;
+	if (IsSharedRelation(relid))
+		xact_ddl.shared = true;
+	else
+		xact_ddl.permanent = true;
+}
+
 void
 ddl_note_plan(PlannedStmt *stmt)
 {
@@ -314,13 +325,7 @@ ddl_note_plan(PlannedStmt *stmt)
 		RangeTblEntry *rte = rt_fetch(lfirst_int(lc), stmt->rtable);
 
 		if (IsCatalogRelationOid(rte->relid))
-		{
-			xact_ddl.changed = true;
-			if (IsSharedRelation(rte->relid))
-				xact_ddl.shared = true;
-			else
-				xact_ddl.permanent = true;
-		}
+			note_catalog_write(rte->relid);
 	}
 }
 
@@ -395,6 +400,16 @@ ddl_before_utility(Node *parsetree)
 {
 	if (!leaves_catalog_alone(parsetree))
 		xact_ddl.changed = true;
+
+	/* COPY FROM into a system catalog (superusers) writes it like INSERT. */
+	if (IsA(parsetree, CopyStmt) && ((CopyStmt *) parsetree)->is_from &&
+		((CopyStmt *) parsetree)->relation != NULL)
+	{
+		Oid			relid = RangeVarGetRelid(((CopyStmt *) parsetree)->relation, NoLock, true);
+
+		if (OidIsValid(relid) && IsCatalogRelationOid(relid))
+			note_catalog_write(relid);
+	}
 	return xact_ddl.nreported;
 }
 

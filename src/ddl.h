@@ -16,7 +16,7 @@
  *	  and that reported nothing (GRANT, REVOKE, ATTACH PARTITION, ...), unless
  *	  the command creates a temporary relation (IF NOT EXISTS) or drops
  *	  (IF EXISTS) what is not there;
- *	- it wrote a system catalog with INSERT, UPDATE or DELETE.
+ *	- it wrote a system catalog with INSERT, UPDATE, DELETE or COPY FROM.
  * A change of a shared catalog (roles, databases, tablespaces) moves the
  * global epoch instead: every database sees it.
  *

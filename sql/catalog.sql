@@ -280,6 +280,11 @@ SELECT /* cache */ name FROM cat_items WHERE id = 1;
 SELECT * FROM stats_delta();
 COMMENT ON TABLE cat_items IS NULL;
 
+-- a regclass constant is a relation the plan depends on, which need not exist
+SELECT /* cache */ name, 4294967295::regclass AS nothing FROM cat_items WHERE id = 1;
+SELECT /* cache */ name, 4294967295::regclass AS nothing FROM cat_items WHERE id = 1;
+SELECT * FROM stats_delta();
+
 SET client_min_messages = warning;
 DROP VIEW cat_view;
 DROP FUNCTION cat_fx(int), cat_label(int), cat_volatile_later(int), cat_plain(), cat_all_items(), stats_delta();

@@ -239,8 +239,18 @@ check_plan_dependencies(List *relation_oids)
 	ListCell   *lc;
 
 	foreach(lc, relation_oids)
-		if (get_rel_persistence(lfirst_oid(lc)) == RELPERSISTENCE_TEMP)
+	{
+		/* A regclass constant need not name an existing relation. */
+		HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(lfirst_oid(lc)));
+		bool		temporary;
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		temporary = ((Form_pg_class) GETSTRUCT(tup))->relpersistence == RELPERSISTENCE_TEMP;
+		ReleaseSysCache(tup);
+		if (temporary)
 			return SKIP_TEMPORARY;
+	}
 	return SKIP_NONE;
 }
 

@@ -34,13 +34,13 @@ cachebot_shmem_request(void)
 {
 	if (prev_shmem_request_hook)
 		prev_shmem_request_hook();
-	stats_request();
-	store_request();
-	catalog_gen_request();
-	xact_shmem_request();
-	memcached_store_request();
+	cachebot_stats_request();
+	cachebot_store_request();
+	cachebot_catalog_gen_request();
+	cachebot_xact_shmem_request();
+	cachebot_memcached_store_request();
 	if (cachebot_backend == CACHE_BACKEND_SHMEM)
-		shmem_store_request();
+		cachebot_shmem_store_request();
 }
 
 static void
@@ -49,13 +49,13 @@ cachebot_shmem_startup(void)
 	if (prev_shmem_startup_hook)
 		prev_shmem_startup_hook();
 	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
-	stats_startup();
-	store_startup();
-	catalog_gen_startup();
-	xact_shmem_startup();
-	memcached_store_startup();
+	cachebot_stats_startup();
+	cachebot_store_startup();
+	cachebot_catalog_gen_startup();
+	cachebot_xact_shmem_startup();
+	cachebot_memcached_store_startup();
 	if (cachebot_backend == CACHE_BACKEND_SHMEM)
-		shmem_store_startup();
+		cachebot_shmem_store_startup();
 	LWLockRelease(AddinShmemInitLock);
 }
 
@@ -65,7 +65,7 @@ cachebot_client_authentication(Port *port, int status)
 {
 	if (prev_client_authentication_hook)
 		prev_client_authentication_hook(port, status);
-	catalog_gen_backend_start();
+	cachebot_catalog_gen_backend_start();
 }
 
 void
@@ -90,9 +90,9 @@ _PG_init(void)
 	/* The key holds what a statement's text resolved to: its query ID. */
 	EnableQueryId();
 
-	executor_install_hooks();
-	planner_install_hook();
-	utility_install_hooks();
-	xact_register_callbacks();
-	eligibility_init();
+	cachebot_executor_install_hooks();
+	cachebot_planner_install_hook();
+	cachebot_utility_install_hooks();
+	cachebot_xact_register_callbacks();
+	cachebot_eligibility_init();
 }

@@ -24,7 +24,7 @@ hash128_equal(const Hash128 *a, const Hash128 *b)
 	return a->hi == b->hi && a->lo == b->lo;
 }
 
-extern Hash128 hash128_bytes(const void *data, Size len);
+extern Hash128 cachebot_hash128_bytes(const void *data, Size len);
 
 /* Kinds of dependency key. */
 typedef enum DepKind
@@ -60,8 +60,8 @@ depkey_make(DepKind kind, Oid dbid, Oid relid, int16 attnum, uint64 valuehash)
 	return k;
 }
 
-extern Hash128 depkey_hash(const DepKey *key);
-extern char *depkey_describe(const DepKey *key);
+extern Hash128 cachebot_depkey_hash(const DepKey *key);
+extern char *cachebot_depkey_describe(const DepKey *key);
 
 /* Settings (guc.c) */
 typedef enum CacheBackend

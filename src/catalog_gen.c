@@ -48,14 +48,14 @@ static CatalogGens *gens = NULL;
 static uint64 synchronized_sequence = 0;
 
 void
-catalog_gen_request(void)
+cachebot_catalog_gen_request(void)
 {
 	RequestAddinShmemSpace(MAXALIGN(sizeof(CatalogGens)));
 	RequestNamedLWLockTranche("cachebot catalog", 1);
 }
 
 void
-catalog_gen_startup(void)
+cachebot_catalog_gen_startup(void)
 {
 	bool		found;
 
@@ -118,7 +118,7 @@ slot_pending(const CatalogGenSlot *slot, TimestampTz now)
 }
 
 bool
-catalog_gen_read(Oid dbid, VersionRead *out, uint64 *ddl_sequence)
+cachebot_catalog_gen_read(Oid dbid, VersionRead *out, uint64 *ddl_sequence)
 {
 	CatalogGenSlot *slot;
 	TimestampTz now = GetCurrentTimestamp();
@@ -140,7 +140,7 @@ catalog_gen_read(Oid dbid, VersionRead *out, uint64 *ddl_sequence)
 	if (slot != NULL)
 		return true;
 
-	gen = new_generation();
+	gen = cachebot_new_generation();
 	LWLockAcquire(gens->lock, LW_EXCLUSIVE);
 	slot = find_slot(dbid);
 	if (slot == NULL)
@@ -156,7 +156,7 @@ catalog_gen_read(Oid dbid, VersionRead *out, uint64 *ddl_sequence)
 }
 
 void
-catalog_gen_bump(Oid dbid, BumpPhase phase, bool changed_here)
+cachebot_catalog_gen_bump(Oid dbid, BumpPhase phase, bool changed_here)
 {
 	CatalogGenSlot *slot;
 	uint64		gen;
@@ -166,7 +166,7 @@ catalog_gen_bump(Oid dbid, BumpPhase phase, bool changed_here)
 		return;
 
 	/* Computed before taking the lock: nothing slow runs under it. */
-	gen = new_generation();
+	gen = cachebot_new_generation();
 	now = GetCurrentTimestamp();
 
 	LWLockAcquire(gens->lock, LW_EXCLUSIVE);
@@ -207,7 +207,7 @@ catalog_gen_bump(Oid dbid, BumpPhase phase, bool changed_here)
 }
 
 bool
-catalog_gen_synchronized(uint64 ddl_sequence)
+cachebot_catalog_gen_synchronized(uint64 ddl_sequence)
 {
 	if (ddl_sequence == synchronized_sequence)
 		return true;
@@ -224,7 +224,7 @@ catalog_gen_synchronized(uint64 ddl_sequence)
 }
 
 void
-catalog_gen_backend_start(void)
+cachebot_catalog_gen_backend_start(void)
 {
 	/*
 	 * Nothing that decides what a statement means has been read from the

@@ -34,30 +34,30 @@
 
 #include "store.h"
 
-extern void catalog_gen_request(void);
-extern void catalog_gen_startup(void);
+extern void cachebot_catalog_gen_request(void);
+extern void cachebot_catalog_gen_startup(void);
 
 /*
  * Reads the generation of database dbid (creating it, with a random value,
  * if it has none yet) and the DDL sequence. Returns false when no slot is
  * free for a new database: the caller then treats it as pending.
  */
-extern bool catalog_gen_read(Oid dbid, VersionRead *out, uint64 *ddl_sequence);
+extern bool cachebot_catalog_gen_read(Oid dbid, VersionRead *out, uint64 *ddl_sequence);
 
 /*
  * Applies phase to the generation of dbid. changed_here: the changes are
  * this backend's own (not a prepared transaction's). Never raises an ERROR.
  */
-extern void catalog_gen_bump(Oid dbid, BumpPhase phase, bool changed_here);
+extern void cachebot_catalog_gen_bump(Oid dbid, BumpPhase phase, bool changed_here);
 
 /*
  * Is this backend synchronized with ddl_sequence (read with the generation a
  * fill would store)? If not, it synchronizes now and returns false: this
  * statement must not fill.
  */
-extern bool catalog_gen_synchronized(uint64 ddl_sequence);
+extern bool cachebot_catalog_gen_synchronized(uint64 ddl_sequence);
 
 /* At connection start, before the first statement is parsed. */
-extern void catalog_gen_backend_start(void);
+extern void cachebot_catalog_gen_backend_start(void);
 
 #endif							/* CACHEBOT_CATALOG_GEN_H */

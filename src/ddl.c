@@ -105,7 +105,7 @@ type_is_private(Oid typid, bool *exists)
 }
 
 Oid
-ddl_private_rowtype_relation(Oid typid)
+cachebot_ddl_private_rowtype_relation(Oid typid)
 {
 	HeapTuple	tup;
 	Form_pg_type form;
@@ -130,7 +130,7 @@ ddl_private_rowtype_relation(Oid typid)
 	if (OidIsValid(next))
 	{
 		check_stack_depth();
-		return ddl_private_rowtype_relation(next);
+		return cachebot_ddl_private_rowtype_relation(next);
 	}
 	return relid;
 }
@@ -228,13 +228,13 @@ object_is_private(Oid classId, Oid objectId, bool *exists)
 }
 
 bool
-ddl_in_xact(void)
+cachebot_ddl_in_xact(void)
 {
 	return xact_ddl.changed;
 }
 
 void
-ddl_forget(void)
+cachebot_ddl_forget(void)
 {
 	xact_ddl.changed = false;
 	xact_ddl.permanent = false;
@@ -245,7 +245,7 @@ ddl_forget(void)
 }
 
 void
-ddl_note_object(Oid classId, Oid objectId, bool dropped)
+cachebot_ddl_note_object(Oid classId, Oid objectId, bool dropped)
 {
 	ObjectChange *change;
 
@@ -286,7 +286,7 @@ ddl_note_object(Oid classId, Oid objectId, bool dropped)
 }
 
 void
-ddl_changes_at_commit(bool *database, bool *shared)
+cachebot_ddl_changes_at_commit(bool *database, bool *shared)
 {
 	for (int i = 0; i < xact_ddl.nobjects && !xact_ddl.permanent; i++)
 	{
@@ -316,7 +316,7 @@ note_catalog_write(Oid relid)
 }
 
 void
-ddl_note_plan(PlannedStmt *stmt)
+cachebot_ddl_note_plan(PlannedStmt *stmt)
 {
 	ListCell   *lc;
 
@@ -396,7 +396,7 @@ silent_means_unchanged(Node *parsetree)
 }
 
 uint64
-ddl_before_utility(Node *parsetree)
+cachebot_ddl_before_utility(Node *parsetree)
 {
 	if (!leaves_catalog_alone(parsetree))
 		xact_ddl.changed = true;
@@ -414,7 +414,7 @@ ddl_before_utility(Node *parsetree)
 }
 
 void
-ddl_after_utility(Node *parsetree, uint64 reported_before)
+cachebot_ddl_after_utility(Node *parsetree, uint64 reported_before)
 {
 	if (!leaves_catalog_alone(parsetree) && xact_ddl.nreported == reported_before &&
 		!silent_means_unchanged(parsetree))

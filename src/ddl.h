@@ -36,32 +36,32 @@
  * relation changes no catalog generation, so a statement that uses its row
  * type is as session-private as one that reads it.
  */
-extern Oid	ddl_private_rowtype_relation(Oid typid);
+extern Oid	cachebot_ddl_private_rowtype_relation(Oid typid);
 
 /* The object access hook saw an object created, altered or dropped. */
-extern void ddl_note_object(Oid classId, Oid objectId, bool dropped);
+extern void cachebot_ddl_note_object(Oid classId, Oid objectId, bool dropped);
 
 /*
  * Around a utility command: before returns what after needs to tell whether
  * the command reported any object.
  */
-extern uint64 ddl_before_utility(Node *parsetree);
-extern void ddl_after_utility(Node *parsetree, uint64 reported_before);
+extern uint64 cachebot_ddl_before_utility(Node *parsetree);
+extern void cachebot_ddl_after_utility(Node *parsetree, uint64 reported_before);
 
 /* Has the current transaction (possibly) changed the catalog? */
-extern bool ddl_in_xact(void);
+extern bool cachebot_ddl_in_xact(void);
 
 /*
  * What the transaction about to commit changed: the catalog of this
  * database (*database) or a shared catalog (*shared). Called at pre-commit
  * and pre-prepare, where it may still raise an ERROR.
  */
-extern void ddl_changes_at_commit(bool *database, bool *shared);
+extern void cachebot_ddl_changes_at_commit(bool *database, bool *shared);
 
 /* The transaction is over. */
-extern void ddl_forget(void);
+extern void cachebot_ddl_forget(void);
 
 /* A statement about to run: INSERT, UPDATE or DELETE on a catalog counts. */
-extern void ddl_note_plan(PlannedStmt *stmt);
+extern void cachebot_ddl_note_plan(PlannedStmt *stmt);
 
 #endif							/* CACHEBOT_DDL_H */

@@ -135,7 +135,7 @@ qual_column_values(Node *qual, Index scanrelid, Relation index, Relation rel,
 			attnum = scan_column(right, scanrelid, index);
 			right = left;
 		}
-		if (attnum <= 0 || !tracking_is_keyed(&target->info, attnum) ||
+		if (attnum <= 0 || !cachebot_tracking_is_keyed(&target->info, attnum) ||
 			!expr_value(right, params, &valtype, &value, &isnull) || isnull)
 			return false;
 		get_atttypetypmodcoll(RelationGetRelid(rel), attnum, &coltype, &(int32){0}, &colcoll);
@@ -143,7 +143,7 @@ qual_column_values(Node *qual, Index scanrelid, Relation index, Relation rel,
 		out->nvalues = 1;
 		out->valtype = valtype;
 		out->values[0] = value;
-		return compared_value_hash(coltype, colcoll, op->opno, op->inputcollid,
+		return cachebot_compared_value_hash(coltype, colcoll, op->opno, op->inputcollid,
 								   valtype, value, &out->hashes[0]);
 	}
 	if (IsA(qual, ScalarArrayOpExpr) && ((ScalarArrayOpExpr *) qual)->useOr &&
@@ -160,7 +160,7 @@ qual_column_values(Node *qual, Index scanrelid, Relation index, Relation rel,
 		bool	   *nulls;
 		int			nelems;
 
-		if (attnum <= 0 || !tracking_is_keyed(&target->info, attnum) ||
+		if (attnum <= 0 || !cachebot_tracking_is_keyed(&target->info, attnum) ||
 			!expr_value(lsecond(op->args), params, &valtype, &value, &isnull) || isnull)
 			return false;
 		array = DatumGetArrayTypeP(value);
@@ -178,7 +178,7 @@ qual_column_values(Node *qual, Index scanrelid, Relation index, Relation rel,
 			if (nulls[i])
 				continue;		/* matches no row */
 			out->values[out->nvalues] = elems[i];
-			if (!compared_value_hash(coltype, colcoll, op->opno, op->inputcollid,
+			if (!cachebot_compared_value_hash(coltype, colcoll, op->opno, op->inputcollid,
 									 elemtype, elems[i], &out->hashes[out->nvalues++]))
 				return false;
 		}
@@ -241,7 +241,7 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 		return;
 	if (!target->own_root || target->info.nkeyed == 0 || (quals == NIL && index_quals == NIL))
 	{
-		decision_add_dep(cx->d, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
+		cachebot_decision_add_dep(cx->d, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
 		return;
 	}
 	rel = RelationIdGetRelation(target->info.root);
@@ -273,7 +273,7 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 	RelationClose(rel);
 
 	if (!found)
-		decision_add_dep(cx->d, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
+		cachebot_decision_add_dep(cx->d, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
 	else
 		for (int i = 0; i < best.nvalues; i++)
 		{
@@ -289,13 +289,13 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 								get_attname(target->info.root, best.attnum, false),
 								OidOutputFunctionCall(outfunc, best.values[i]));
 			}
-			decision_add_dep(cx->d, DEP_COLUMN_VALUE, target->info.root, best.attnum,
+			cachebot_decision_add_dep(cx->d, DEP_COLUMN_VALUE, target->info.root, best.attnum,
 							 best.hashes[i], desc);
 		}
 }
 
 List *
-plan_children(Plan *plan)
+cachebot_plan_children(Plan *plan)
 {
 	switch (nodeTag(plan))
 	{
@@ -358,14 +358,14 @@ walk_plan(ScanContext *cx, Plan *plan)
 		return;
 	if (scan_quals(plan, &quals, &index_quals, &indexid))
 		scan_keys(cx, ((Scan *) plan)->scanrelid, quals, index_quals, indexid);
-	foreach(lc, plan_children(plan))
+	foreach(lc, cachebot_plan_children(plan))
 		walk_plan(cx, (Plan *) lfirst(lc));
 	walk_plan(cx, plan->lefttree);
 	walk_plan(cx, plan->righttree);
 }
 
 void
-plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params, ScanTarget *targets,
+cachebot_plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params, ScanTarget *targets,
 					   CacheDecision *d)
 {
 	ScanContext cx = {.stmt = stmt,.params = params,.targets = targets,.d = d};
@@ -412,7 +412,7 @@ index_column_fixed(Relation index, int col, List *quals, Index scanrelid, bool i
  * every key column of a unique, non-partial index of its table?
  */
 bool
-plan_is_unique_lookup(PlannedStmt *stmt)
+cachebot_plan_is_unique_lookup(PlannedStmt *stmt)
 {
 	Plan	   *plan = stmt->planTree;
 	List	   *quals;

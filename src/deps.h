@@ -27,13 +27,13 @@ typedef struct ScanTarget
 } ScanTarget;
 
 /* Adds the dependency keys of every scan in the plan to d. */
-extern void plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params,
+extern void cachebot_plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params,
 								   ScanTarget *targets, struct CacheDecision *d);
 
 /* The subplans of a plan node other than its left and right trees. */
-extern List *plan_children(Plan *plan);
+extern List *cachebot_plan_children(Plan *plan);
 
 /* Is the plan a lookup by primary key or unique key (for cache_get)? */
-extern bool plan_is_unique_lookup(PlannedStmt *stmt);
+extern bool cachebot_plan_is_unique_lookup(PlannedStmt *stmt);
 
 #endif							/* CACHEBOT_DEPS_H */

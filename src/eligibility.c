@@ -43,13 +43,13 @@
 static List *warned_untracked = NIL;
 
 void
-eligibility_init(void)
+cachebot_eligibility_init(void)
 {
-	tracking_init();
+	cachebot_tracking_init();
 }
 
 void
-decision_add_dep(CacheDecision *d, DepKind kind, Oid relid, AttrNumber attnum,
+cachebot_decision_add_dep(CacheDecision *d, DepKind kind, Oid relid, AttrNumber attnum,
 				 uint64 valuehash, char *description)
 {
 	DepKey		k = depkey_make(kind, kind == DEP_EPOCH ? InvalidOid : MyDatabaseId,
@@ -70,14 +70,14 @@ decision_add_dep(CacheDecision *d, DepKind kind, Oid relid, AttrNumber attnum,
 				palloc(d->maxdeps * sizeof(char *));
 	}
 	if (d->describe)
-		d->descriptions[d->ndeps] = description ? description : depkey_describe(&k);
+		d->descriptions[d->ndeps] = description ? description : cachebot_depkey_describe(&k);
 	d->depkeys[d->ndeps++] = k;
 }
 
 static void
 add_dep(CacheDecision *d, DepKind kind, Oid relid)
 {
-	decision_add_dep(d, kind, relid, 0, 0, NULL);
+	cachebot_decision_add_dep(d, kind, relid, 0, 0, NULL);
 }
 
 /*
@@ -133,7 +133,7 @@ check_relations(List *rtable, bool from_query, CacheDecision *d, ScanTarget **ta
 								(rte->inh && rel->rd_rel->relhassubclass)))
 			why = SKIP_UNSUPPORTED;
 		else if (rel->rd_rel->relpersistence != RELPERSISTENCE_PERMANENT ||
-				 !(target->tracked = tracking_lookup(rel, &target->info)))
+				 !(target->tracked = cachebot_tracking_lookup(rel, &target->info)))
 			why = SKIP_UNTRACKED_TABLE;
 		else if (rel->rd_rel->relrowsecurity)
 			why = SKIP_ROW_SECURITY;
@@ -143,7 +143,7 @@ check_relations(List *rtable, bool from_query, CacheDecision *d, ScanTarget **ta
 			d->skip_relid = rte->relid;
 			return why;
 		}
-		if (xact_wrote(target->info.root) || xact_wrote(rte->relid))
+		if (cachebot_xact_wrote(target->info.root) || cachebot_xact_wrote(rte->relid))
 		{
 			d->skip_relid = rte->relid;
 			return SKIP_WRITTEN_IN_XACT;
@@ -367,7 +367,7 @@ check_plan(Plan *plan, ExprTest test, void *arg)
 		(why = test_exprs(test, arg, exprs)) != SKIP_NONE)
 		return why;
 
-	foreach(lc, plan_children(plan))
+	foreach(lc, cachebot_plan_children(plan))
 		if ((why = check_plan((Plan *) lfirst(lc), test, arg)) != SKIP_NONE)
 			return why;
 	if ((why = check_plan(plan->lefttree, test, arg)) != SKIP_NONE)
@@ -399,7 +399,7 @@ check_exprs(Node *exprs, CacheDecision *d, bool *inlinable)
 {
 	ExprCheck	check = {SKIP_NONE, d->functions, false};
 
-	(void) exprcheck_walk(exprs, &check);
+	(void) cachebot_exprcheck_walk(exprs, &check);
 	d->functions = check.functions;
 	if (inlinable != NULL)
 		*inlinable = check.inlinable;
@@ -447,7 +447,7 @@ leakproof_exprs(Node *exprs, void *arg)
  * leakproof, a promise not to throw on any input.
  */
 bool
-plan_cannot_fail(PlannedStmt *stmt)
+cachebot_plan_cannot_fail(PlannedStmt *stmt)
 {
 	/* A plain aggregate has computed its one row: asking again computes nothing. */
 	if (IsA(stmt->planTree, Agg) && ((Agg *) stmt->planTree)->aggstrategy == AGG_PLAIN)
@@ -457,7 +457,7 @@ plan_cannot_fail(PlannedStmt *stmt)
 
 /* The checks that depend on how and where the statement runs. */
 SkipReason
-cache_check_run(const RunContext *run)
+cachebot_cache_check_run(const RunContext *run)
 {
 	/* A portal sets its real destination later; these never change. */
 	if (run->dest == DestIntoRel || run->dest == DestTransientRel ||
@@ -474,9 +474,9 @@ cache_check_run(const RunContext *run)
 	if (XactIsoLevel != XACT_READ_COMMITTED)
 		return SKIP_ISOLATION;
 	/* Its catalog is this transaction's own until it commits. */
-	if (ddl_in_xact())
+	if (cachebot_ddl_in_xact())
 		return SKIP_WRITTEN_IN_XACT;
-	if (cache_store() == NULL)
+	if (cachebot_cache_store() == NULL)
 		return SKIP_BACKEND_ERROR;
 	return SKIP_NONE;
 }
@@ -490,7 +490,7 @@ check_statement(CmdType command, Node *utility, bool modifying_cte, bool locks_r
 
 	if (command != CMD_SELECT || utility != NULL || modifying_cte || locks_rows)
 		return SKIP_NOT_SELECT;
-	if ((why = cache_check_run(run)) != SKIP_NONE)
+	if ((why = cachebot_cache_check_run(run)) != SKIP_NONE)
 		return why;
 	/* What the text resolves to is part of the key: see fingerprint.h. */
 	if (query_id == 0)
@@ -533,7 +533,7 @@ implicitly_cached(PlannedStmt *stmt, ScanTarget *targets, int ntargets)
 	}
 	if (ntables > 0 && all)
 		return true;
-	return ntables == 1 && get && plan_is_unique_lookup(stmt);
+	return ntables == 1 && get && cachebot_plan_is_unique_lookup(stmt);
 }
 
 /* Reads the hint; false if the statement asks for nothing. */
@@ -541,14 +541,14 @@ static bool
 decision_begin(const char *source, int location, int length, CacheDecision *d,
 			   const char **text, int *textlen)
 {
-	hint_statement_text(source, location, length, text, textlen);
-	hint_parse(*text, *textlen, &d->hint);
+	cachebot_hint_statement_text(source, location, length, text, textlen);
+	cachebot_hint_parse(*text, *textlen, &d->hint);
 	if (d->hint.kind == HINT_NOCACHE)
 		return false;
 	/* Unhinted: a candidate only where cache_all or cache_get may apply. */
 	d->implicit = d->hint.kind == HINT_NONE;
 	if (d->implicit && !cachebot_cache_all && !cachebot_cache_get &&
-		!tracking_any_implicit())
+		!cachebot_tracking_any_implicit())
 		return false;
 	d->skip = d->hint.kind == HINT_MALFORMED ? SKIP_BAD_HINT : SKIP_NONE;
 	d->skip_relid = InvalidOid;
@@ -568,21 +568,21 @@ decision_finish(CacheDecision *d, const char *text, int textlen, uint64 query_id
 {
 	/* Epoch and catalog first, then the rest in a canonical order. */
 	d->deps = palloc(d->ndeps * sizeof(Hash128));
-	d->deps[0] = EPOCH_KEY;
+	d->deps[0] = cachebot_epoch_key;
 	for (int i = 1; i < d->ndeps; i++)
-		d->deps[i] = depkey_hash(&d->depkeys[i]);
+		d->deps[i] = cachebot_depkey_hash(&d->depkeys[i]);
 	if (d->ndeps > DECISION_FIRST_ROW_DEP + 1)
 		qsort(d->deps + DECISION_FIRST_ROW_DEP, d->ndeps - DECISION_FIRST_ROW_DEP,
 			  sizeof(Hash128), compare_hash128);
 
 	initStringInfo(&d->fingerprint);
-	d->natts = fingerprint_build(&d->fingerprint, text, textlen, query_id, params,
+	d->natts = cachebot_fingerprint_build(&d->fingerprint, text, textlen, query_id, params,
 								 targetlist, &d->columns);
-	d->key = hash128_bytes(d->fingerprint.data, d->fingerprint.len);
+	d->key = cachebot_hash128_bytes(d->fingerprint.data, d->fingerprint.len);
 }
 
 bool
-cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
+cachebot_cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 			 const RunContext *run, CacheDecision *d)
 {
 	const char *text;
@@ -600,10 +600,10 @@ cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 	if (d->skip == SKIP_NONE)
 		d->skip = check_plan_dependencies(stmt->relationOids);
 	/* A replay plan stands for a query whose expressions were checked. */
-	if (d->skip == SKIP_NONE && !is_replay_plan(stmt))
+	if (d->skip == SKIP_NONE && !cachebot_is_replay_plan(stmt))
 		d->skip = check_statement_plans(stmt, cacheable_exprs, d);
 	if (d->skip == SKIP_NONE)
-		d->skip = exprcheck_result_types(stmt->planTree->targetlist);
+		d->skip = cachebot_exprcheck_result_types(stmt->planTree->targetlist);
 	if (d->skip == SKIP_NONE)
 		d->skip = resolve_hint_columns(stmt->rtable, targets, d);
 	if (d->implicit && (d->skip != SKIP_NONE ||
@@ -611,7 +611,7 @@ cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
 		return false;			/* not asked for: no skip to count */
 	if (d->skip == SKIP_NONE)
 	{
-		plan_scan_dependencies(stmt, params, targets, d);
+		cachebot_plan_scan_dependencies(stmt, params, targets, d);
 		decision_finish(d, text, textlen, stmt->queryId, params, stmt->planTree->targetlist);
 	}
 	return true;
@@ -637,7 +637,7 @@ collect_relations_walker(Node *node, List **rtes)
 }
 
 List *
-query_relations(Query *query, bool *has_params)
+cachebot_query_relations(Query *query, bool *has_params)
 {
 	List	   *rtes = NIL;
 
@@ -646,7 +646,7 @@ query_relations(Query *query, bool *has_params)
 }
 
 bool
-cache_decide_query(Query *query, const char *source, List *rtes,
+cachebot_cache_decide_query(Query *query, const char *source, List *rtes,
 				   const RunContext *run, CacheDecision *d)
 {
 	const char *text;
@@ -674,14 +674,14 @@ cache_decide_query(Query *query, const char *source, List *rtes,
 			d->skip = SKIP_UNSUPPORTED;
 	}
 	if (d->skip == SKIP_NONE)
-		d->skip = exprcheck_result_types(query->targetList);
+		d->skip = cachebot_exprcheck_result_types(query->targetList);
 	if (d->skip == SKIP_NONE)
 		decision_finish(d, text, textlen, query->queryId, NULL, query->targetList);
 	return true;
 }
 
 void
-cache_report_skip(const CacheDecision *d)
+cachebot_cache_report_skip(const CacheDecision *d)
 {
 	if (d->skip == SKIP_BAD_HINT)
 		ereport(cachebot_strict ? ERROR : WARNING,

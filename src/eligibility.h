@@ -55,41 +55,41 @@ typedef struct RunContext
  * decided by a scan of its text). Otherwise fills *d; d->skip says whether
  * and why it must run normally. Allocates in CurrentMemoryContext.
  */
-extern bool cache_decide(PlannedStmt *stmt, const char *source,
+extern bool cachebot_cache_decide(PlannedStmt *stmt, const char *source,
 						 ParamListInfo params, const RunContext *run,
 						 CacheDecision *d);
 
 /*
  * The same decision for a query about to be planned, over the relations
- * query_relations() found in it. Used to serve hits before planning; a
+ * cachebot_query_relations() found in it. Used to serve hits before planning; a
  * statement it cannot decide (partitions, parameters...) is left to the
  * executor, so its skips are not counted.
  */
-extern bool cache_decide_query(Query *query, const char *source, List *rtes,
+extern bool cachebot_cache_decide_query(Query *query, const char *source, List *rtes,
 							   const RunContext *run, CacheDecision *d);
 
 /*
  * The relation entries of a query and of every query nested in it;
  * *has_params tells whether it refers to external parameters.
  */
-extern List *query_relations(Query *query, bool *has_params);
+extern List *cachebot_query_relations(Query *query, bool *has_params);
 
 /* Adds a dependency key (once). */
-extern void decision_add_dep(CacheDecision *d, DepKind kind, Oid relid,
+extern void cachebot_decision_add_dep(CacheDecision *d, DepKind kind, Oid relid,
 							 AttrNumber attnum, uint64 valuehash, char *description);
 
 /* The checks that depend on how and where a statement runs. */
-extern SkipReason cache_check_run(const RunContext *run);
+extern SkipReason cachebot_cache_check_run(const RunContext *run);
 
 /* Raises the hint's WARNING (or ERROR under cachebot.strict), if it has one. */
-extern void cache_report_skip(const CacheDecision *d);
+extern void cachebot_cache_report_skip(const CacheDecision *d);
 
 /*
  * True when running this plan further cannot raise an error: every function
  * it applies to row values is leakproof.
  */
-extern bool plan_cannot_fail(PlannedStmt *stmt);
+extern bool cachebot_plan_cannot_fail(PlannedStmt *stmt);
 
-extern void eligibility_init(void);
+extern void cachebot_eligibility_init(void);
 
 #endif							/* CACHEBOT_ELIGIBILITY_H */

@@ -38,7 +38,7 @@ static uint64
 checksum(const char *data, Size len)
 {
 	return hash_bytes_extended((const unsigned char *) data, (int) len,
-							   CHECKSUM_SEED ^ store_incarnation());
+							   CHECKSUM_SEED ^ cachebot_store_incarnation());
 }
 
 static void
@@ -80,7 +80,7 @@ append_permissions(StringInfo buf, List *rtable)
 }
 
 void
-entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
+cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 			int ndeps, const Hash128 *deps, const uint64 *gens,
 			List *rtable, int natts, Size limit)
 {
@@ -122,7 +122,7 @@ entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
  * limit.
  */
 bool
-entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot)
+cachebot_entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot)
 {
 	TupleDesc	desc = slot->tts_tupleDescriptor;
 	Datum	   *values;
@@ -173,7 +173,7 @@ entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot)
 }
 
 void
-entry_finish(EntryBuilder *b)
+cachebot_entry_finish(EntryBuilder *b)
 {
 	EntryHeader *hdr = (EntryHeader *) b->buf.data;
 	Size		hdrlen = MAXALIGN(sizeof(EntryHeader));
@@ -313,7 +313,7 @@ read_permissions(const char *data, Size len, Size *off, uint32 npermissions, Lis
 }
 
 EntryCheck
-entry_open(char *data, Size len, const char *fingerprint, int fplen,
+cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
 		   int natts, const ColumnLayout *columns, EntryView *view)
 {
 	EntryHeader hdr;
@@ -387,11 +387,11 @@ entry_open(char *data, Size len, const char *fingerprint, int fplen,
 
 /*
  * Damages an entry in place, keeping its checksum right, as a broken or
- * hostile store could: for the tests that check that entry_open() rejects
+ * hostile store could: for the tests that check that cachebot_entry_open() rejects
  * it. Returns false if what is unknown or the entry has no such part.
  */
 bool
-entry_corrupt(char **data, Size *len, const char *what)
+cachebot_entry_corrupt(char **data, Size *len, const char *what)
 {
 	EntryHeader *hdr = (EntryHeader *) *data;
 	Size		hdrlen = MAXALIGN(sizeof(EntryHeader));

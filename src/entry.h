@@ -62,11 +62,11 @@ typedef struct EntryBuilder
 } EntryBuilder;
 
 struct List;
-extern void entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
+extern void cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 						int ndeps, const Hash128 *deps, const uint64 *gens,
 						struct List *rtable, int natts, Size limit);
-extern bool entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot);
-extern void entry_finish(EntryBuilder *b);
+extern bool cachebot_entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot);
+extern void cachebot_entry_finish(EntryBuilder *b);
 
 /* Why an entry read back cannot be served. */
 typedef enum EntryCheck
@@ -94,11 +94,11 @@ typedef struct EntryView
  * against the versions it reads.
  */
 struct ColumnLayout;
-extern EntryCheck entry_open(char *data, Size len, const char *fingerprint, int fplen,
+extern EntryCheck cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
 							 int natts, const struct ColumnLayout *columns,
 							 EntryView *view);
 
 /* For the tests: damages an entry as a broken store could (see entry.c). */
-extern bool entry_corrupt(char **data, Size *len, const char *what);
+extern bool cachebot_entry_corrupt(char **data, Size *len, const char *what);
 
 #endif							/* CACHEBOT_ENTRY_H */

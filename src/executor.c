@@ -162,10 +162,10 @@ capture_receive(TupleTableSlot *slot, DestReceiver *self)
 	{
 		MemoryContext old = MemoryContextSwitchTo(r->cq->cxt);
 
-		if (!entry_add_tuple(&r->cq->builder, slot))
+		if (!cachebot_entry_add_tuple(&r->cq->builder, slot))
 		{
 			r->cq->filling = false;
-			stats_count_skip(SKIP_TOO_LARGE);
+			cachebot_stats_count_skip(SKIP_TOO_LARGE);
 		}
 		MemoryContextSwitchTo(old);
 	}
@@ -201,21 +201,21 @@ capture_destroy(DestReceiver *self)
 static void
 store_fill(CachedQuery *cq)
 {
-	const CacheStore *store = cache_store();
+	const CacheStore *store = cachebot_cache_store();
 	MemoryContext old;
 
 	cq->filling = false;
 	if (store == NULL)
 		return;
 	old = MemoryContextSwitchTo(cq->cxt);
-	entry_finish(&cq->builder);
+	cachebot_entry_finish(&cq->builder);
 	if (store->put(&cq->decision->key, cq->builder.buf.data, cq->builder.buf.len))
 	{
-		stats_count(STAT_FILLS, 1);
-		stats_count(STAT_BYTES_FILLED, cq->builder.buf.len);
+		cachebot_stats_count(STAT_FILLS, 1);
+		cachebot_stats_count(STAT_BYTES_FILLED, cq->builder.buf.len);
 	}
 	else
-		stats_count_skip(SKIP_TOO_LARGE);
+		cachebot_stats_count_skip(SKIP_TOO_LARGE);
 	MemoryContextSwitchTo(old);
 }
 
@@ -257,24 +257,24 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	cq->position = -1;
 
 	cq->decision = d = palloc0(sizeof(CacheDecision));
-	if (!cache_decide(qd->plannedstmt, qd->sourceText, qd->params, &run, d))
+	if (!cachebot_cache_decide(qd->plannedstmt, qd->sourceText, qd->params, &run, d))
 		goto run_normally;
 	if (d->skip != SKIP_NONE)
 	{
 		if (!hit_only)
 		{
-			stats_count_skip(d->skip);
-			cache_report_skip(d);
+			cachebot_stats_count_skip(d->skip);
+			cachebot_cache_report_skip(d);
 		}
 		goto run_normally;
 	}
 
 	cq->gens = read.gens = palloc(d->ndeps * sizeof(uint64));
 	/* A replay plan made just now comes with the entry the planner read. */
-	if (hit_only && planner_take_hit(qd->plannedstmt, qd->sourceText, cxt, &view))
+	if (hit_only && cachebot_planner_take_hit(qd->plannedstmt, qd->sourceText, cxt, &view))
 		outcome = LOOKUP_HIT;
 	else
-		outcome = cache_lookup(d, &view, &read);
+		outcome = cachebot_cache_lookup(d, &view, &read);
 	if (outcome == LOOKUP_HIT)
 	{
 		cq->mode = CACHED_HIT;
@@ -285,31 +285,31 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	}
 	if (hit_only)
 		goto run_normally;
-	stats_count(STAT_MISSES, 1);
+	cachebot_stats_count(STAT_MISSES, 1);
 	if (outcome == LOOKUP_CORRUPT)
-		stats_count(STAT_ERRORS, 1);
+		cachebot_stats_count(STAT_ERRORS, 1);
 	if (outcome == LOOKUP_FAILED)
 	{
-		stats_count(STAT_ERRORS, 1);
-		stats_count_skip(SKIP_BACKEND_ERROR);
+		cachebot_stats_count(STAT_ERRORS, 1);
+		cachebot_stats_count_skip(SKIP_BACKEND_ERROR);
 		goto run_normally;
 	}
 	if (read.pending)
 	{
 		/* A writer is committing: its rows may or may not be visible. */
-		stats_count_skip(SKIP_PENDING);
+		cachebot_stats_count_skip(SKIP_PENDING);
 		goto run_normally;
 	}
 	if (TransactionIdIsValid(GetTopTransactionIdIfAny()))
 	{
 		/* Whatever it wrote, nobody else sees it yet. */
-		stats_count_skip(SKIP_WRITTEN_IN_XACT);
+		cachebot_stats_count_skip(SKIP_WRITTEN_IN_XACT);
 		goto run_normally;
 	}
-	if (!catalog_gen_synchronized(read.ddl_sequence))
+	if (!cachebot_catalog_gen_synchronized(read.ddl_sequence))
 	{
 		/* Planned, maybe, before a DDL that committed since. */
-		stats_count_skip(SKIP_CATALOG_CHANGED);
+		cachebot_stats_count_skip(SKIP_CATALOG_CHANGED);
 		goto run_normally;
 	}
 
@@ -321,7 +321,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	cq->mode = CACHED_FILL;
 	cq->snapshot = RegisterSnapshot(GetTransactionSnapshot());
 	cq->filling = true;
-	entry_begin(&cq->builder, d->fingerprint.data, d->fingerprint.len,
+	cachebot_entry_begin(&cq->builder, d->fingerprint.data, d->fingerprint.len,
 				d->ndeps, d->deps, cq->gens, qd->plannedstmt->rtable, d->natts,
 				(Size) cachebot_max_entry_size * 1024);
 	MemoryContextSwitchTo(old);
@@ -343,7 +343,7 @@ check_function_privileges(PlannedStmt *replay)
 {
 	ListCell   *lc;
 
-	foreach(lc, replay_plan_functions(replay))
+	foreach(lc, cachebot_replay_plan_functions(replay))
 	{
 		AclResult	aclresult = pg_proc_aclcheck(lfirst_oid(lc), GetUserId(), ACL_EXECUTE);
 
@@ -358,16 +358,16 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	CachedQuery *cq = NULL;
 
 	if (queryDesc->operation != CMD_SELECT && queryDesc->plannedstmt != NULL)
-		ddl_note_plan(queryDesc->plannedstmt);
+		cachebot_ddl_note_plan(queryDesc->plannedstmt);
 
-	if (queryDesc->plannedstmt != NULL && is_replay_plan(queryDesc->plannedstmt))
+	if (queryDesc->plannedstmt != NULL && cachebot_is_replay_plan(queryDesc->plannedstmt))
 	{
 		if (cachebot_enabled)
 			cq = prepare_cached(queryDesc, eflags, true);
 		if (cq != NULL)
 			cq->unplanned = true;
 		else
-			queryDesc->plannedstmt = plan_replayed_query(queryDesc->plannedstmt,
+			queryDesc->plannedstmt = cachebot_plan_replayed_query(queryDesc->plannedstmt,
 														 queryDesc->sourceText,
 														 queryDesc->params, eflags);
 	}
@@ -417,9 +417,9 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 			check_function_privileges(queryDesc->plannedstmt);
 		/* Counted once the permission checks have passed. */
 		if (cq->mode == CACHED_HIT)
-			stats_count(STAT_HITS, 1);
+			cachebot_stats_count(STAT_HITS, 1);
 		if (cq->unplanned)
-			stats_count(STAT_HITS_UNPLANNED, 1);
+			cachebot_stats_count(STAT_HITS_UNPLANNED, 1);
 		cq->next = cached_queries;
 		cached_queries = cq;
 	}
@@ -489,7 +489,7 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 		if (!ScanDirectionIsForward(direction))
 		{
 			cq->filling = false;
-			stats_count_skip(SKIP_CURSOR);
+			cachebot_stats_count_skip(SKIP_CURSOR);
 		}
 		else
 		{
@@ -576,7 +576,7 @@ probe_and_store(QueryDesc *queryDesc, CachedQuery *cq)
 	else
 	{
 		cq->filling = false;
-		stats_count_skip(SKIP_CURSOR);	/* fetched in part, then closed */
+		cachebot_stats_count_skip(SKIP_CURSOR);	/* fetched in part, then closed */
 	}
 	queryDesc->estate->es_processed = processed;
 }
@@ -595,7 +595,7 @@ cachebot_ExecutorFinish(QueryDesc *queryDesc)
 	{
 		if (cq != NULL && cq->filling && cq->runs &&
 			!queryDesc->plannedstmt->parallelModeNeeded &&
-			plan_cannot_fail(queryDesc->plannedstmt))
+			cachebot_plan_cannot_fail(queryDesc->plannedstmt))
 			probe_and_store(queryDesc, cq);
 		if (prev_ExecutorFinish)
 			prev_ExecutorFinish(queryDesc);
@@ -618,7 +618,7 @@ cachebot_ExecutorEnd(QueryDesc *queryDesc)
 	{
 		forget_cached(cq);
 		if (cq->filling && cq->runs)
-			stats_count_skip(SKIP_CURSOR);	/* fetched in part, then closed */
+			cachebot_stats_count_skip(SKIP_CURSOR);	/* fetched in part, then closed */
 	}
 
 	if (prev_ExecutorEnd)
@@ -633,7 +633,7 @@ cachebot_ExecutorEnd(QueryDesc *queryDesc)
 }
 
 void
-executor_install_hooks(void)
+cachebot_executor_install_hooks(void)
 {
 	prev_ExecutorStart = ExecutorStart_hook;
 	ExecutorStart_hook = cachebot_ExecutorStart;

@@ -6,6 +6,6 @@
 #ifndef CACHEBOT_EXECUTOR_H
 #define CACHEBOT_EXECUTOR_H
 
-extern void executor_install_hooks(void);
+extern void cachebot_executor_install_hooks(void);
 
 #endif							/* CACHEBOT_EXECUTOR_H */

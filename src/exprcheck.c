@@ -71,7 +71,7 @@ makes_value(Node *node)
 static Oid
 private_rowtype_relation(Node *node)
 {
-	return makes_value(node) ? ddl_private_rowtype_relation(exprType(node)) : InvalidOid;
+	return makes_value(node) ? cachebot_ddl_private_rowtype_relation(exprType(node)) : InvalidOid;
 }
 
 static bool
@@ -106,7 +106,7 @@ exprcheck_walker(Node *node, ExprCheck *check)
 }
 
 bool
-exprcheck_walk(Node *node, ExprCheck *check)
+cachebot_exprcheck_walk(Node *node, ExprCheck *check)
 {
 	return exprcheck_walker(node, check);
 }
@@ -127,7 +127,7 @@ private_rowtypes_walker(Node *node, List **relids)
 }
 
 List *
-exprcheck_private_rowtypes(Query *query)
+cachebot_exprcheck_private_rowtypes(Query *query)
 {
 	List	   *relids = NIL;
 
@@ -136,7 +136,7 @@ exprcheck_private_rowtypes(Query *query)
 }
 
 SkipReason
-exprcheck_result_types(List *targetlist)
+cachebot_exprcheck_result_types(List *targetlist)
 {
 	ListCell   *lc;
 

@@ -40,7 +40,7 @@ typedef struct ExprCheck
  * Walks node (an expression, a list of them, or a Query with everything
  * nested in it). Returns true, with check->why set, at the first problem.
  */
-extern bool exprcheck_walk(Node *node, ExprCheck *check);
+extern bool cachebot_exprcheck_walk(Node *node, ExprCheck *check);
 
 /*
  * The temporary relations whose row types query uses (see above). Planning
@@ -49,13 +49,13 @@ extern bool exprcheck_walk(Node *node, ExprCheck *check);
  * them to the plan's relationOids, which the decision on the plan checks
  * (and PostgreSQL's plan cache then follows).
  */
-extern List *exprcheck_private_rowtypes(Query *query);
+extern List *cachebot_exprcheck_private_rowtypes(Query *query);
 
 /*
  * The statement's result columns: an anonymous record (its row type is
  * registered in one session only: record_type) cannot be replayed. Returns
  * SKIP_NONE if all can.
  */
-extern SkipReason exprcheck_result_types(List *targetlist);
+extern SkipReason cachebot_exprcheck_result_types(List *targetlist);
 
 #endif							/* CACHEBOT_EXPRCHECK_H */

@@ -28,7 +28,7 @@
 
 /* Two independent 64-bit hashes make one 128-bit hash. */
 Hash128
-hash128_bytes(const void *data, Size len)
+cachebot_hash128_bytes(const void *data, Size len)
 {
 	Hash128		h;
 
@@ -42,16 +42,16 @@ hash128_bytes(const void *data, Size len)
 }
 
 Hash128
-depkey_hash(const DepKey *key)
+cachebot_depkey_hash(const DepKey *key)
 {
 	DepKey		copy = depkey_make(key->kind, key->dbid, key->relid,
 								   key->attnum, key->valuehash);
 
-	return hash128_bytes(&copy, sizeof(copy));
+	return cachebot_hash128_bytes(&copy, sizeof(copy));
 }
 
 char *
-depkey_describe(const DepKey *key)
+cachebot_depkey_describe(const DepKey *key)
 {
 	switch ((DepKind) key->kind)
 	{
@@ -175,7 +175,7 @@ append_settings(StringInfo buf)
 }
 
 List *
-fingerprint_settings(void)
+cachebot_fingerprint_settings(void)
 {
 	List	   *names = NIL;
 
@@ -212,7 +212,7 @@ append_param(StringInfo buf, Oid ptype, bool isnull, Datum value)
 }
 
 int
-fingerprint_build(StringInfo buf, const char *text, int textlen, uint64 query_id,
+cachebot_fingerprint_build(StringInfo buf, const char *text, int textlen, uint64 query_id,
 				  ParamListInfo params, List *targetlist, ColumnLayout **columns)
 {
 	ListCell   *lc;

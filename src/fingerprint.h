@@ -36,11 +36,11 @@ typedef struct ColumnLayout
  * targetlist: the statement's TargetEntry list (junk entries are skipped).
  * Returns the number of result columns; *columns gets their layouts.
  */
-extern int	fingerprint_build(StringInfo buf, const char *text, int textlen,
+extern int	cachebot_fingerprint_build(StringInfo buf, const char *text, int textlen,
 							  uint64 query_id, ParamListInfo params, List *targetlist,
 							  ColumnLayout **columns);
 
 /* The names of the settings in the key (for the test that lists them). */
-extern List *fingerprint_settings(void);
+extern List *cachebot_fingerprint_settings(void);
 
 #endif							/* CACHEBOT_FINGERPRINT_H */

@@ -45,7 +45,7 @@ PG_FUNCTION_INFO_V1(cachebot_explain);
 static const CacheStore *
 require_store(void)
 {
-	const CacheStore *store = cache_store();
+	const CacheStore *store = cachebot_cache_store();
 
 	if (store == NULL)
 		ereport(ERROR,
@@ -83,13 +83,13 @@ collect_row(Oid relid, HeapTupleHeader row)
 	TrackInfo	info;
 	DepKey		k;
 
-	if (!tracking_lookup(rel, &info))
+	if (!cachebot_tracking_lookup(rel, &info))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("table %s is not tracked by cachebot", RelationGetRelationName(rel)),
 				 errhint("Run SELECT cachebot.track('%s');", RelationGetRelationName(rel))));
 	k = depkey_make(DEP_ANY_ROW, MyDatabaseId, info.root, 0, 0);
-	xact_collect(&k);
+	cachebot_xact_collect(&k);
 	if (row != NULL && info.root == relid)
 	{
 		HeapTupleData tuple;
@@ -98,7 +98,7 @@ collect_row(Oid relid, HeapTupleHeader row)
 		ItemPointerSetInvalid(&tuple.t_self);
 		tuple.t_tableOid = relid;
 		tuple.t_data = row;
-		xact_collect_row(&info, RelationGetDescr(rel), &tuple);
+		cachebot_xact_collect_row(&info, RelationGetDescr(rel), &tuple);
 	}
 	relation_close(rel, AccessShareLock);
 }
@@ -111,7 +111,7 @@ cachebot_invalidate_table(PG_FUNCTION_ARGS)
 
 	require_store();
 	require_select(relid);
-	xact_collect_generation(relid);
+	cachebot_xact_collect_generation(relid);
 	PG_RETURN_VOID();
 }
 
@@ -189,21 +189,21 @@ cachebot_invalidate_object(PG_FUNCTION_ARGS)
 		Relation	r = relation_open(relid, AccessShareLock);
 		TrackInfo	info;
 
-		if (tracking_lookup(r, &info) && info.root == relid)
+		if (cachebot_tracking_lookup(r, &info) && info.root == relid)
 		{
 			AttrNumber	attnum = get_attnum(relid, pkcol);
 			uint64		hash;
 			Form_pg_attribute att = TupleDescAttr(RelationGetDescr(r), attnum - 1);
 
-			if (tracking_is_keyed(&info, attnum) &&
-				compared_value_hash(att->atttypid, att->attcollation,
+			if (cachebot_tracking_is_keyed(&info, attnum) &&
+				cachebot_compared_value_hash(att->atttypid, att->attcollation,
 									OpernameGetOprid(list_make1(makeString("=")),
 													 att->atttypid, pktype),
 									att->attcollation, pktype, PG_GETARG_DATUM(1), &hash))
 			{
 				DepKey		k = depkey_make(DEP_COLUMN_VALUE, MyDatabaseId, relid, attnum, hash);
 
-				xact_collect(&k);
+				cachebot_xact_collect(&k);
 			}
 		}
 		relation_close(r, AccessShareLock);
@@ -244,7 +244,7 @@ Datum
 cachebot_reset_stats(PG_FUNCTION_ARGS)
 {
 	require_store();
-	stats_reset();
+	cachebot_stats_reset();
 	PG_RETURN_VOID();
 }
 
@@ -253,7 +253,7 @@ Datum
 cachebot_stat_counters(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	const CacheStore *store = cache_store();
+	const CacheStore *store = cachebot_cache_store();
 	uint64		entries = 0,
 				bytes = 0;
 	static const char *const names[STAT_NCOUNTERS] = {
@@ -268,7 +268,7 @@ cachebot_stat_counters(PG_FUNCTION_ARGS)
 		bool		nulls[2] = {false, false};
 
 		values[0] = CStringGetTextDatum(names[i]);
-		values[1] = Int64GetDatum((int64) stats_get(i));
+		values[1] = Int64GetDatum((int64) cachebot_stats_get(i));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	for (int i = 1; i < SKIP_NREASONS; i++)
@@ -276,8 +276,8 @@ cachebot_stat_counters(PG_FUNCTION_ARGS)
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 
-		values[0] = CStringGetTextDatum(psprintf("skip:%s", skip_reason_names[i]));
-		values[1] = Int64GetDatum((int64) stats_get_skip(i));
+		values[0] = CStringGetTextDatum(psprintf("skip:%s", cachebot_skip_reason_names[i]));
+		values[1] = Int64GetDatum((int64) cachebot_stats_get_skip(i));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	if (store && store->usage)
@@ -324,20 +324,20 @@ decide_text(const char *query, CacheDecision *d, const char **why)
 		linitial_node(Query, rewritten)->commandType != CMD_SELECT ||
 		linitial_node(Query, rewritten)->utilityStmt != NULL)
 	{
-		hint_parse(query, strlen(query), &d->hint);
+		cachebot_hint_parse(query, strlen(query), &d->hint);
 		*why = d->hint.kind == HINT_NOCACHE ? "nocache hint" :
-			d->hint.kind == HINT_NONE ? "no hint" : skip_reason_names[SKIP_NOT_SELECT];
+			d->hint.kind == HINT_NONE ? "no hint" : cachebot_skip_reason_names[SKIP_NOT_SELECT];
 		return false;
 	}
 	stmt = pg_plan_query(linitial_node(Query, rewritten), query, CURSOR_OPT_PARALLEL_OK, NULL);
-	if (!cache_decide(stmt, query, NULL, &run, d))
+	if (!cachebot_cache_decide(stmt, query, NULL, &run, d))
 	{
 		*why = d->hint.kind == HINT_NOCACHE ? "nocache hint" : "no hint";
 		return false;
 	}
 	*why = d->skip == SKIP_NONE ? "cacheable" :
 		d->skip == SKIP_BAD_HINT ? psprintf("bad_hint: %s", d->hint.problem) :
-		skip_reason_names[d->skip];
+		cachebot_skip_reason_names[d->skip];
 	return true;
 }
 
@@ -375,7 +375,7 @@ cachebot_explain(PG_FUNCTION_ARGS)
 			deps[i] = CStringGetTextDatum(d.descriptions[i]);
 		values[3] = PointerGetDatum(construct_array(deps, d.ndeps, TEXTOID, -1, false, TYPALIGN_INT));
 		nulls[2] = nulls[3] = false;
-		cached = cache_lookup(&d, &view, NULL) == LOOKUP_HIT;
+		cached = cachebot_cache_lookup(&d, &view, NULL) == LOOKUP_HIT;
 	}
 	values[4] = BoolGetDatum(cached);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -409,7 +409,7 @@ cachebot_corrupt_entry(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_CONNECTION_FAILURE),
 				 errmsg("the store did not answer")));
-	if (entry == NULL || !entry_corrupt(&entry, &len, what))
+	if (entry == NULL || !cachebot_entry_corrupt(&entry, &len, what))
 		PG_RETURN_BOOL(false);
 	PG_RETURN_BOOL(store->put(&d.key, entry, len));
 }
@@ -435,7 +435,7 @@ cachebot_install_triggers(PG_FUNCTION_ARGS)
 	for (int i = 0; i < nnames; i++)
 		if (!nulls[i])
 			keyed = lappend(keyed, TextDatumGetCString(names[i]));
-	tracking_install(relid, options, keyed);
+	cachebot_tracking_install(relid, options, keyed);
 	PG_RETURN_VOID();
 }
 
@@ -449,7 +449,7 @@ cachebot_key_settings(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	foreach(lc, fingerprint_settings())
+	foreach(lc, cachebot_fingerprint_settings())
 	{
 		Datum		value = CStringGetTextDatum((char *) lfirst(lc));
 		bool		isnull = false;
@@ -473,7 +473,7 @@ cachebot_parse_hint(PG_FUNCTION_ARGS)
 	StringInfoData out;
 	ListCell   *lc;
 
-	hint_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &hint);
+	cachebot_hint_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &hint);
 	initStringInfo(&out);
 	switch (hint.kind)
 	{

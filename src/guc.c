@@ -33,13 +33,13 @@ static const struct config_enum_entry backend_options[] = {
 static void
 assign_memcached_servers(const char *newval, void *extra)
 {
-	memcached_store_configure(newval, cachebot_prefix);
+	cachebot_memcached_store_configure(newval, cachebot_prefix);
 }
 
 static void
 assign_prefix(const char *newval, void *extra)
 {
-	memcached_store_configure(cachebot_memcached_servers, newval);
+	cachebot_memcached_store_configure(cachebot_memcached_servers, newval);
 }
 
 void

@@ -253,7 +253,7 @@ classify_comment(const char *body, int bodylen, CacheHint *hint)
 }
 
 void
-hint_parse(const char *text, int len, CacheHint *hint)
+cachebot_hint_parse(const char *text, int len, CacheHint *hint)
 {
 	int			i = 0;
 
@@ -331,7 +331,7 @@ hint_parse(const char *text, int len, CacheHint *hint)
 }
 
 void
-hint_statement_text(const char *source, int location, int length,
+cachebot_hint_statement_text(const char *source, int location, int length,
 					const char **text, int *textlen)
 {
 	int			srclen = source ? strlen(source) : 0;

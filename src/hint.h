@@ -37,10 +37,10 @@ typedef struct CacheHint
  * Parses text[0..len). Allocates in CurrentMemoryContext; cheap when the text
  * holds no block comment at all.
  */
-extern void hint_parse(const char *text, int len, CacheHint *hint);
+extern void cachebot_hint_parse(const char *text, int len, CacheHint *hint);
 
 /* The statement's own text inside a possibly multi-statement source string. */
-extern void hint_statement_text(const char *source, int location, int length,
+extern void cachebot_hint_statement_text(const char *source, int location, int length,
 								const char **text, int *textlen);
 
 #endif							/* CACHEBOT_HINT_H */

@@ -14,7 +14,7 @@
 #define VALUE_HASH_SEED 0x63626f74
 
 bool
-column_value_hash(Oid coltype, Oid colcollation, Datum value, uint64 *hash)
+cachebot_column_value_hash(Oid coltype, Oid colcollation, Datum value, uint64 *hash)
 {
 	TypeCacheEntry *tc = lookup_type_cache(getBaseType(coltype),
 										   TYPECACHE_HASH_EXTENDED_PROC_FINFO);
@@ -27,7 +27,7 @@ column_value_hash(Oid coltype, Oid colcollation, Datum value, uint64 *hash)
 }
 
 bool
-compared_value_hash(Oid coltype, Oid colcollation, Oid opno, Oid inputcollid,
+cachebot_compared_value_hash(Oid coltype, Oid colcollation, Oid opno, Oid inputcollid,
 					Oid valtype, Datum value, uint64 *hash)
 {
 	Oid			base = getBaseType(coltype);
@@ -44,7 +44,7 @@ compared_value_hash(Oid coltype, Oid colcollation, Oid opno, Oid inputcollid,
 
 	valtype = getBaseType(valtype);
 	if (valtype == base)
-		return column_value_hash(base, colcollation, value, hash);
+		return cachebot_column_value_hash(base, colcollation, value, hash);
 	proc = get_opfamily_proc(tc->hash_opf, valtype, valtype, HASHEXTENDED_PROC);
 	if (!OidIsValid(proc))
 		return false;

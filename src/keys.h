@@ -13,14 +13,14 @@
 #include "postgres.h"
 
 /* A column's value, as a writer sees it; false if the type has no hashing. */
-extern bool column_value_hash(Oid coltype, Oid colcollation, Datum value, uint64 *hash);
+extern bool cachebot_column_value_hash(Oid coltype, Oid colcollation, Datum value, uint64 *hash);
 
 /*
  * A value a qual compares the column to with operator opno; false unless the
  * operator is the equality of the column's hash family, so that the hash is
- * the one column_value_hash gives matching rows.
+ * the one cachebot_column_value_hash gives matching rows.
  */
-extern bool compared_value_hash(Oid coltype, Oid colcollation, Oid opno, Oid inputcollid,
+extern bool cachebot_compared_value_hash(Oid coltype, Oid colcollation, Oid opno, Oid inputcollid,
 								Oid valtype, Datum value, uint64 *hash);
 
 #endif							/* CACHEBOT_KEYS_H */

@@ -11,9 +11,9 @@
 #include "store.h"
 
 LookupOutcome
-cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *read)
+cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *read)
 {
-	const CacheStore *store = cache_store();
+	const CacheStore *store = cachebot_cache_store();
 	char	   *entry = NULL;
 	Size		len = 0;
 	VersionRead *versions = palloc(d->ndeps * sizeof(VersionRead));
@@ -36,7 +36,7 @@ cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *read)
 	if (store == NULL ||
 		!store->lookup(&d->key, nstore, store_deps, &entry, &len, store_versions))
 		return LOOKUP_FAILED;
-	if (!catalog_gen_read(MyDatabaseId, &versions[DECISION_CATALOG_DEP], &ddl_sequence))
+	if (!cachebot_catalog_gen_read(MyDatabaseId, &versions[DECISION_CATALOG_DEP], &ddl_sequence))
 	{
 		versions[DECISION_CATALOG_DEP].gen = 0;
 		versions[DECISION_CATALOG_DEP].pending = true;
@@ -57,7 +57,7 @@ cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *read)
 	}
 	if (entry == NULL)
 		return LOOKUP_MISS;
-	check = entry_open(entry, len, d->fingerprint.data, d->fingerprint.len, d->natts,
+	check = cachebot_entry_open(entry, len, d->fingerprint.data, d->fingerprint.len, d->natts,
 					   d->columns, view);
 	if (check != ENTRY_OK)
 		return check == ENTRY_CORRUPT ? LOOKUP_CORRUPT : LOOKUP_MISS;

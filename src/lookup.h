@@ -34,7 +34,7 @@ typedef struct LookupVersions
  * of d's dependencies (into *read, if not NULL); checks the entry. On a hit
  * fills *view.
  */
-extern LookupOutcome cache_lookup(const CacheDecision *d, EntryView *view,
+extern LookupOutcome cachebot_cache_lookup(const CacheDecision *d, EntryView *view,
 								  LookupVersions *read);
 
 #endif							/* CACHEBOT_LOOKUP_H */

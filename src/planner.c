@@ -78,7 +78,7 @@ static const CustomScanMethods replay_scan_methods = {
 };
 
 bool
-is_replay_plan(PlannedStmt *stmt)
+cachebot_is_replay_plan(PlannedStmt *stmt)
 {
 	return stmt->planTree != NULL && IsA(stmt->planTree, CustomScan) &&
 		((CustomScan *) stmt->planTree)->methods == &replay_scan_methods;
@@ -138,7 +138,7 @@ plan_normally(Query *parse, const char *query_string, int cursorOptions,
 
 	/* Read before planning, which may fold them away: see exprcheck.h. */
 	if (cachebot_enabled && parse->commandType == CMD_SELECT && parse->utilityStmt == NULL)
-		private_rowtypes = exprcheck_private_rowtypes(parse);
+		private_rowtypes = cachebot_exprcheck_private_rowtypes(parse);
 
 	nesting_enter();
 	PG_TRY();
@@ -158,13 +158,13 @@ plan_normally(Query *parse, const char *query_string, int cursorOptions,
 }
 
 List *
-replay_plan_functions(PlannedStmt *replay)
+cachebot_replay_plan_functions(PlannedStmt *replay)
 {
 	return lthird(((CustomScan *) replay->planTree)->custom_private);
 }
 
 PlannedStmt *
-plan_replayed_query(PlannedStmt *replay, const char *source, ParamListInfo params,
+cachebot_plan_replayed_query(PlannedStmt *replay, const char *source, ParamListInfo params,
 					int eflags)
 {
 	CustomScan *cscan = (CustomScan *) replay->planTree;
@@ -198,7 +198,7 @@ forget_found_hit(void)
 }
 
 bool
-planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner, EntryView *view)
+cachebot_planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner, EntryView *view)
 {
 	bool		match = found_hit.stmt != NULL && found_hit.stmt == stmt &&
 		found_hit.source == source;
@@ -225,13 +225,13 @@ lookup_query(Query *query, const char *query_string, List **rtes, List **functio
 	CacheDecision d = {0};
 	bool		has_params;
 
-	*rtes = query_relations(query, &has_params);
-	if (has_params || cache_store() == NULL)
+	*rtes = cachebot_query_relations(query, &has_params);
+	if (has_params || cachebot_cache_store() == NULL)
 		return LOOKUP_FAILED;
-	if (!cache_decide_query(query, query_string, *rtes, &run, &d) || d.skip != SKIP_NONE)
+	if (!cachebot_cache_decide_query(query, query_string, *rtes, &run, &d) || d.skip != SKIP_NONE)
 		return LOOKUP_FAILED;
 	*functions = d.functions;
-	return cache_lookup(&d, view, NULL);
+	return cachebot_cache_lookup(&d, view, NULL);
 }
 
 static PlannedStmt *
@@ -296,7 +296,7 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 }
 
 void
-planner_install_hook(void)
+cachebot_planner_install_hook(void)
 {
 	prev_planner_hook = planner_hook;
 	planner_hook = cachebot_planner;

@@ -17,26 +17,26 @@
 #include "nodes/plannodes.h"
 #include "utils/palloc.h"
 
-extern void planner_install_hook(void);
+extern void cachebot_planner_install_hook(void);
 
-extern bool is_replay_plan(PlannedStmt *stmt);
+extern bool cachebot_is_replay_plan(PlannedStmt *stmt);
 
 /*
  * The entry the planner found valid for replay plan stmt, if it was made for
  * the statement about to start: moved into owner's care, its view in *view.
  */
 struct EntryView;
-extern bool planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner,
+extern bool cachebot_planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner,
 							 struct EntryView *view);
 
 /*
  * The functions a replay plan's query names: a hit served for it checks
  * EXECUTE on each, as planning and running the query would have.
  */
-extern List *replay_plan_functions(PlannedStmt *replay);
+extern List *cachebot_replay_plan_functions(PlannedStmt *replay);
 
 /* Plans a replay plan's query for real, as the executor is about to run it. */
-extern PlannedStmt *plan_replayed_query(PlannedStmt *replay, const char *source,
+extern PlannedStmt *cachebot_plan_replayed_query(PlannedStmt *replay, const char *source,
 										ParamListInfo params, int eflags);
 
 #endif							/* CACHEBOT_PLANNER_H */

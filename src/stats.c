@@ -13,7 +13,7 @@
 
 #include "stats.h"
 
-const char *const skip_reason_names[SKIP_NREASONS] = {
+const char *const cachebot_skip_reason_names[SKIP_NREASONS] = {
 	[SKIP_NONE] = "none",
 	[SKIP_NOT_SELECT] = "not_select",
 	[SKIP_UNTRACKED_TABLE] = "untracked_table",
@@ -45,13 +45,13 @@ typedef struct SharedStats
 static SharedStats *shared_stats = NULL;
 
 void
-stats_request(void)
+cachebot_stats_request(void)
 {
 	RequestAddinShmemSpace(MAXALIGN(sizeof(SharedStats)));
 }
 
 void
-stats_startup(void)
+cachebot_stats_startup(void)
 {
 	bool		found;
 
@@ -66,33 +66,33 @@ stats_startup(void)
 }
 
 void
-stats_count(StatCounter counter, uint64 n)
+cachebot_stats_count(StatCounter counter, uint64 n)
 {
 	if (shared_stats)
 		pg_atomic_fetch_add_u64(&shared_stats->counters[counter], n);
 }
 
 void
-stats_count_skip(SkipReason reason)
+cachebot_stats_count_skip(SkipReason reason)
 {
 	if (shared_stats)
 		pg_atomic_fetch_add_u64(&shared_stats->skips[reason], 1);
 }
 
 uint64
-stats_get(StatCounter counter)
+cachebot_stats_get(StatCounter counter)
 {
 	return shared_stats ? pg_atomic_read_u64(&shared_stats->counters[counter]) : 0;
 }
 
 uint64
-stats_get_skip(SkipReason reason)
+cachebot_stats_get_skip(SkipReason reason)
 {
 	return shared_stats ? pg_atomic_read_u64(&shared_stats->skips[reason]) : 0;
 }
 
 void
-stats_reset(void)
+cachebot_stats_reset(void)
 {
 	if (shared_stats == NULL)
 		return;

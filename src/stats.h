@@ -34,7 +34,7 @@ typedef enum SkipReason
 	SKIP_NREASONS
 } SkipReason;
 
-extern const char *const skip_reason_names[SKIP_NREASONS];
+extern const char *const cachebot_skip_reason_names[SKIP_NREASONS];
 
 typedef enum StatCounter
 {
@@ -49,12 +49,12 @@ typedef enum StatCounter
 	STAT_NCOUNTERS
 } StatCounter;
 
-extern void stats_request(void);
-extern void stats_startup(void);
-extern void stats_count(StatCounter counter, uint64 n);
-extern void stats_count_skip(SkipReason reason);
-extern uint64 stats_get(StatCounter counter);
-extern uint64 stats_get_skip(SkipReason reason);
-extern void stats_reset(void);
+extern void cachebot_stats_request(void);
+extern void cachebot_stats_startup(void);
+extern void cachebot_stats_count(StatCounter counter, uint64 n);
+extern void cachebot_stats_count_skip(SkipReason reason);
+extern uint64 cachebot_stats_get(StatCounter counter);
+extern uint64 cachebot_stats_get_skip(SkipReason reason);
+extern void cachebot_stats_reset(void);
 
 #endif							/* CACHEBOT_STATS_H */

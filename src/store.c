@@ -13,7 +13,7 @@
 
 #include "store.h"
 
-const Hash128 EPOCH_KEY = {0x6361636865626f74ULL, 0x65706f6368000001ULL};
+const Hash128 cachebot_epoch_key = {0x6361636865626f74ULL, 0x65706f6368000001ULL};
 
 typedef struct StoreShared
 {
@@ -23,29 +23,29 @@ typedef struct StoreShared
 static StoreShared *store_shared = NULL;
 
 void
-store_request(void)
+cachebot_store_request(void)
 {
 	RequestAddinShmemSpace(MAXALIGN(sizeof(StoreShared)));
 }
 
 void
-store_startup(void)
+cachebot_store_startup(void)
 {
 	bool		found;
 
 	store_shared = ShmemInitStruct("cachebot store incarnation", sizeof(StoreShared), &found);
 	if (!found)
-		store_shared->incarnation = new_generation();
+		store_shared->incarnation = cachebot_new_generation();
 }
 
 uint64
-store_incarnation(void)
+cachebot_store_incarnation(void)
 {
 	return store_shared ? store_shared->incarnation : 0;
 }
 
 uint64
-new_generation(void)
+cachebot_new_generation(void)
 {
 	static int	seeded_pid = 0;
 	static pg_prng_state prng;
@@ -69,9 +69,9 @@ new_generation(void)
 }
 
 const CacheStore *
-cache_store(void)
+cachebot_cache_store(void)
 {
 	if (cachebot_backend == CACHE_BACKEND_MEMCACHED)
-		return &memcached_store;
-	return shmem_store_ready() ? &shmem_store : NULL;
+		return &cachebot_memcached_store;
+	return cachebot_shmem_store_ready() ? &cachebot_shmem_store : NULL;
 }

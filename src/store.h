@@ -5,7 +5,7 @@
  * A store holds two kinds of things: entries (serialized results, see
  * entry.h), named by a 128-bit key, and version records {gen, pending}, named
  * by a dependency key's 128-bit hash. The global epoch is a version record
- * too, under the key EPOCH_KEY.
+ * too, under the key cachebot_epoch_key.
  */
 #ifndef CACHEBOT_STORE_H
 #define CACHEBOT_STORE_H
@@ -59,36 +59,36 @@ typedef struct CacheStore
 } CacheStore;
 
 /* The store chosen by cachebot.backend, or NULL if it is unavailable. */
-extern const CacheStore *cache_store(void);
+extern const CacheStore *cachebot_cache_store(void);
 
 /* The embedded shared-memory store (store_shmem.c). */
-extern const CacheStore shmem_store;
-extern void shmem_store_request(void);
-extern void shmem_store_startup(void);
-extern bool shmem_store_ready(void);
+extern const CacheStore cachebot_shmem_store;
+extern void cachebot_shmem_store_request(void);
+extern void cachebot_shmem_store_startup(void);
+extern bool cachebot_shmem_store_ready(void);
 
 /* The memcached store (store_memcached.c). */
-extern const CacheStore memcached_store;
-extern void memcached_store_request(void);
-extern void memcached_store_startup(void);
+extern const CacheStore cachebot_memcached_store;
+extern void cachebot_memcached_store_request(void);
+extern void cachebot_memcached_store_startup(void);
 
 /* The postmaster's cachebot.memcached_servers or cachebot.prefix changed. */
-extern void memcached_store_configure(const char *servers, const char *prefix);
+extern void cachebot_memcached_store_configure(const char *servers, const char *prefix);
 
 /* The dependency key every entry has: bumped by flush(). */
-extern const Hash128 EPOCH_KEY;
+extern const Hash128 cachebot_epoch_key;
 
 /* A fresh, never-zero generation number. */
-extern uint64 new_generation(void);
+extern uint64 cachebot_new_generation(void);
 
 /*
  * A random number chosen once per server start (and again after a crash
  * restart): mixed into entry checksums and memcached keys, so that nothing
  * stored by an earlier run of the server is ever taken for current.
  */
-extern uint64 store_incarnation(void);
+extern uint64 cachebot_store_incarnation(void);
 
-extern void store_request(void);
-extern void store_startup(void);
+extern void cachebot_store_request(void);
+extern void cachebot_store_startup(void);
 
 #endif							/* CACHEBOT_STORE_H */

@@ -88,7 +88,7 @@ static Hash128 *undelivered = NULL;
 static int	nundelivered = 0;
 
 void
-memcached_store_request(void)
+cachebot_memcached_store_request(void)
 {
 	RequestAddinShmemSpace(MAXALIGN(sizeof(MemcachedShared)));
 }
@@ -101,13 +101,13 @@ config_hash(const char *servers, const char *prefix)
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "%s%c%s", servers ? servers : "", '\0', prefix ? prefix : "");
-	h = hash128_bytes(buf.data, buf.len);
+	h = cachebot_hash128_bytes(buf.data, buf.len);
 	pfree(buf.data);
 	return h.lo;
 }
 
 void
-memcached_store_startup(void)
+cachebot_memcached_store_startup(void)
 {
 	bool		found;
 
@@ -124,7 +124,7 @@ memcached_store_startup(void)
 }
 
 void
-memcached_store_configure(const char *servers, const char *prefix)
+cachebot_memcached_store_configure(const char *servers, const char *prefix)
 {
 	uint64		h;
 
@@ -174,8 +174,8 @@ connect_if_needed(void)
 	initStringInfo(&nsbuf);
 	appendStringInfo(&nsbuf, "%s%c" UINT64_FORMAT "%c%d%c" UINT64_FORMAT "%c" UINT64_FORMAT,
 					 cachebot_prefix, '\0', GetSystemIdentifier(), '\0', PG_VERSION_NUM,
-					 '\0', store_incarnation(), '\0', mc_config_changes);
-	ns = hash128_bytes(nsbuf.data, nsbuf.len);
+					 '\0', cachebot_store_incarnation(), '\0', mc_config_changes);
+	ns = cachebot_hash128_bytes(nsbuf.data, nsbuf.len);
 	pfree(nsbuf.data);
 
 	/* Settings this backend has not caught up with (or ahead of): wait. */
@@ -212,7 +212,7 @@ static void
 went_wrong(void)
 {
 	down_until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), BACKOFF_MS);
-	stats_count(STAT_ERRORS, 1);
+	cachebot_stats_count(STAT_ERRORS, 1);
 	disconnect();
 }
 
@@ -277,7 +277,7 @@ static void
 make_key(char *out, char kind, const Hash128 *what)
 {
 	Hash128		parts[2] = {ns, *what};
-	Hash128		h = hash128_bytes(parts, sizeof(parts));
+	Hash128		h = cachebot_hash128_bytes(parts, sizeof(parts));
 
 	snprintf(out, KEY_LEN + 1, "cb%c%016llx%016llx", kind,
 			 (unsigned long long) h.hi, (unsigned long long) h.lo);
@@ -287,14 +287,14 @@ static void
 version_key(char *out, const Hash128 *dep)
 {
 	/* The epoch belongs to the namespace, not to one database. */
-	make_key(out, hash128_equal(dep, &EPOCH_KEY) ? 'x' : 'v', dep);
+	make_key(out, hash128_equal(dep, &cachebot_epoch_key) ? 'x' : 'v', dep);
 }
 
 /* A fresh record: no writer pending (A == B), a random start. */
 static uint64
 fresh_record(void)
 {
-	uint64		r = new_generation() & 0x7fffffff;
+	uint64		r = cachebot_new_generation() & 0x7fffffff;
 
 	return (r << PENDING_SHIFT) | r;
 }
@@ -451,7 +451,7 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 			char		fresh[32];
 			int			flen = snprintf(fresh, sizeof(fresh), UINT64_FORMAT, fresh_record());
 
-			stats_count(STAT_ERRORS, 1);
+			cachebot_stats_count(STAT_ERRORS, 1);
 			if (memcached_set(mc, keys[i], KEY_LEN, fresh, flen, 0, 0) != MEMCACHED_SUCCESS)
 			{
 				went_wrong();
@@ -577,7 +577,7 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
 static bool
 recover_from_bypass(void)
 {
-	Hash128		epoch = EPOCH_KEY;
+	Hash128		epoch = cachebot_epoch_key;
 
 	if (shared == NULL || pg_atomic_read_u32(&shared->bypass) == 0)
 		return true;
@@ -593,7 +593,7 @@ recover_from_bypass(void)
 static void
 mc_flush(void)
 {
-	Hash128		epoch = EPOCH_KEY;
+	Hash128		epoch = cachebot_epoch_key;
 
 	if (!usable() || !increment(&epoch, UINT64CONST(1) << PENDING_SHIFT | 1))
 	{
@@ -603,7 +603,7 @@ mc_flush(void)
 	}
 }
 
-const CacheStore memcached_store = {
+const CacheStore cachebot_memcached_store = {
 	.name = "memcached",
 	.lookup = mc_lookup,
 	.put = mc_put,

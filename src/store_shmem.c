@@ -114,14 +114,14 @@ compute_layout(int *nparts, Size *arena, uint32 *entry_sets, uint32 *version_set
 }
 
 void
-shmem_store_request(void)
+cachebot_shmem_store_request(void)
 {
 	RequestAddinShmemSpace(MAXALIGN(sizeof(ShmemStoreHeader)) + total_size() + 4096);
 	RequestNamedLWLockTranche("cachebot", 2 * MAX_PARTITIONS);
 }
 
 void
-shmem_store_startup(void)
+cachebot_shmem_store_startup(void)
 {
 	bool		found;
 	int			nparts;
@@ -257,7 +257,7 @@ version_read(const Hash128 *key, bool create, VersionRead *out)
 	if (slot == NULL && create && (slot = version_victim(set)) != NULL)
 	{
 		slot->key = *key;
-		slot->gen = new_generation();
+		slot->gen = cachebot_new_generation();
 		slot->pending = 0;
 		slot->pending_since = 0;
 	}
@@ -297,7 +297,7 @@ version_bump(const Hash128 *key, BumpPhase phase)
 				slot->key = *key;
 				slot->pending = 0;
 			}
-			slot->gen = new_generation();
+			slot->gen = cachebot_new_generation();
 			slot->pending++;
 			slot->pending_since = GetCurrentTimestamp();
 			break;
@@ -306,7 +306,7 @@ version_bump(const Hash128 *key, BumpPhase phase)
 			/* An absent record cannot vouch for any entry: nothing to do. */
 			if (slot)
 			{
-				slot->gen = new_generation();
+				slot->gen = cachebot_new_generation();
 				if (phase == BUMP_COMMIT && slot->pending > 0)
 					slot->pending--;
 			}
@@ -314,7 +314,7 @@ version_bump(const Hash128 *key, BumpPhase phase)
 		case BUMP_ABORT:
 			if (slot)
 			{
-				slot->gen = new_generation();
+				slot->gen = cachebot_new_generation();
 				if (slot->pending > 0)
 					slot->pending--;
 			}
@@ -370,7 +370,7 @@ shmem_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 		*entry = key ? entry_get(key, entrylen) : NULL;
 	for (int i = 0; i < ndeps; i++)
 	{
-		if (hash128_equal(&deps[i], &EPOCH_KEY))
+		if (hash128_equal(&deps[i], &cachebot_epoch_key))
 		{
 			versions[i].gen = pg_atomic_read_u64(&header->epoch);
 			versions[i].pending = false;
@@ -480,7 +480,7 @@ shmem_put(const Hash128 *key, const char *data, Size len)
 	LWLockRelease(entry_lock(part));
 
 	if (evicted)
-		stats_count(STAT_EVICTIONS, evicted);
+		cachebot_stats_count(STAT_EVICTIONS, evicted);
 	return true;
 }
 
@@ -493,8 +493,8 @@ shmem_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
 		return false;
 	for (int i = 0; i < nkeys; i++)
 	{
-		if (hash128_equal(&keys[i], &EPOCH_KEY))
-			pg_atomic_write_u64(&header->epoch, new_generation());
+		if (hash128_equal(&keys[i], &cachebot_epoch_key))
+			pg_atomic_write_u64(&header->epoch, cachebot_new_generation());
 		else if (!version_bump(&keys[i], phase))
 			ok = false;
 	}
@@ -506,7 +506,7 @@ shmem_flush(void)
 {
 	if (header == NULL)
 		return;
-	pg_atomic_write_u64(&header->epoch, new_generation());
+	pg_atomic_write_u64(&header->epoch, cachebot_new_generation());
 	for (int part = 0; part < header->npartitions; part++)
 	{
 		LWLockAcquire(entry_lock(part), LW_EXCLUSIVE);
@@ -540,7 +540,7 @@ shmem_usage(uint64 *entries, uint64 *bytes)
 	}
 }
 
-const CacheStore shmem_store = {
+const CacheStore cachebot_shmem_store = {
 	.name = "shmem",
 	.lookup = shmem_lookup,
 	.put = shmem_put,
@@ -550,7 +550,7 @@ const CacheStore shmem_store = {
 };
 
 bool
-shmem_store_ready(void)
+cachebot_shmem_store_ready(void)
 {
 	return header != NULL;
 }

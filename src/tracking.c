@@ -84,7 +84,7 @@ forget_relation(Datum arg, Oid relid)
 }
 
 void
-tracking_init(void)
+cachebot_tracking_init(void)
 {
 	CacheRegisterSyscacheCallback(PROCOID, forget_trigger_fn, (Datum) 0);
 	CacheRegisterRelcacheCallback(forget_relation, (Datum) 0);
@@ -114,7 +114,7 @@ is_our_trigger_function(Oid fn)
 }
 
 Oid
-tracking_trigger_function(void)
+cachebot_tracking_trigger_function(void)
 {
 	if (!trigger_fn_known)
 	{
@@ -179,7 +179,7 @@ static Trigger *
 row_trigger(Relation rel)
 {
 	TriggerDesc *td = rel->trigdesc;
-	Oid			fn = tracking_trigger_function();
+	Oid			fn = cachebot_tracking_trigger_function();
 
 	if (td == NULL || !OidIsValid(fn))
 		return NULL;
@@ -260,7 +260,7 @@ compute_tracking(Relation rel, TrackInfo *info)
 }
 
 bool
-tracking_lookup(Relation rel, TrackInfo *info)
+cachebot_tracking_lookup(Relation rel, TrackInfo *info)
 {
 	Oid			relid = RelationGetRelid(rel);
 	KnownRelation *known;
@@ -299,7 +299,7 @@ tracking_lookup(Relation rel, TrackInfo *info)
 }
 
 void
-tracking_of_trigger(Relation rel, int nargs, char **args, TrackInfo *info)
+cachebot_tracking_of_trigger(Relation rel, int nargs, char **args, TrackInfo *info)
 {
 	if (!args_are_ours(nargs, args))
 		ereport(ERROR,
@@ -308,7 +308,7 @@ tracking_of_trigger(Relation rel, int nargs, char **args, TrackInfo *info)
 						RelationGetRelationName(rel)),
 				 errhint("Run SELECT cachebot.track('%s'); again.",
 						 RelationGetRelationName(rel))));
-	if (tracking_lookup(rel, info))
+	if (cachebot_tracking_lookup(rel, info))
 		return;
 
 	/*
@@ -321,7 +321,7 @@ tracking_of_trigger(Relation rel, int nargs, char **args, TrackInfo *info)
 }
 
 bool
-tracking_any_implicit(void)
+cachebot_tracking_any_implicit(void)
 {
 	Oid			fn;
 	Relation	rel;
@@ -331,7 +331,7 @@ tracking_any_implicit(void)
 	if (any_implicit >= 0)
 		return any_implicit > 0;
 	any_implicit = 0;
-	fn = tracking_trigger_function();
+	fn = cachebot_tracking_trigger_function();
 	if (!OidIsValid(fn))
 		return false;
 	rel = table_open(TriggerRelationId, AccessShareLock);
@@ -366,7 +366,7 @@ tracking_any_implicit(void)
 }
 
 bool
-tracking_is_keyed(const TrackInfo *info, AttrNumber attnum)
+cachebot_tracking_is_keyed(const TrackInfo *info, AttrNumber attnum)
 {
 	for (int i = 0; i < info->nkeyed; i++)
 		if (info->keyed[i] == attnum)
@@ -390,7 +390,7 @@ typedef struct OwnTrigger
 static List *
 own_triggers(Oid relid, bool clones)
 {
-	Oid			fn = tracking_trigger_function();
+	Oid			fn = cachebot_tracking_trigger_function();
 	Relation	trigrel;
 	ScanKeyData key;
 	SysScanDesc scan;
@@ -428,7 +428,7 @@ own_triggers(Oid relid, bool clones)
 static void
 run_as_function_owner(List *statements)
 {
-	Oid			fn = tracking_trigger_function();
+	Oid			fn = cachebot_tracking_trigger_function();
 	HeapTuple	fntup;
 	Oid			fn_owner;
 	Oid			save_userid;
@@ -474,7 +474,7 @@ run_as_function_owner(List *statements)
 static bool
 lend_execute_for_clones(Oid parent)
 {
-	Oid			fn = tracking_trigger_function();
+	Oid			fn = cachebot_tracking_trigger_function();
 
 	if (!OidIsValid(fn) || !OidIsValid(parent) || own_triggers(parent, true) == NIL ||
 		pg_proc_aclcheck(fn, GetUserId(), ACL_EXECUTE) == ACLCHECK_OK)
@@ -528,7 +528,7 @@ give_up_own_triggers(Oid parent, Oid partition)
 }
 
 bool
-tracking_before_utility(Node *parsetree)
+cachebot_tracking_before_utility(Node *parsetree)
 {
 	bool		lent = false;
 	ListCell   *lc;
@@ -563,7 +563,7 @@ tracking_before_utility(Node *parsetree)
 }
 
 void
-tracking_after_utility(Node *parsetree, bool lent)
+cachebot_tracking_after_utility(Node *parsetree, bool lent)
 {
 	AlterTableStmt *stmt;
 	ListCell   *lc;
@@ -610,7 +610,7 @@ tracking_after_utility(Node *parsetree, bool lent)
 }
 
 void
-tracking_install(Oid relid, const char *options, List *keyed_names)
+cachebot_tracking_install(Oid relid, const char *options, List *keyed_names)
 {
 	char	   *rel;
 	StringInfoData args;

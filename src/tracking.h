@@ -45,31 +45,31 @@ typedef struct TrackInfo
 } TrackInfo;
 
 /* Fills *info and returns true if rel is tracked. */
-extern bool tracking_lookup(Relation rel, TrackInfo *info);
+extern bool cachebot_tracking_lookup(Relation rel, TrackInfo *info);
 
 /*
  * The same for the trigger firing on rel (its arguments are the ones
  * track() wrote there). Raises an ERROR if they are not cachebot's.
  */
-extern void tracking_of_trigger(Relation rel, int nargs, char **args, TrackInfo *info);
+extern void cachebot_tracking_of_trigger(Relation rel, int nargs, char **args, TrackInfo *info);
 
 /* Is attnum a keyed column? */
-extern bool tracking_is_keyed(const TrackInfo *info, AttrNumber attnum);
+extern bool cachebot_tracking_is_keyed(const TrackInfo *info, AttrNumber attnum);
 
 /*
  * Does a tracked table of this database turn cache_all or cache_get on for
  * itself? (Known per backend, relearnt after any relation changes.)
  */
-extern bool tracking_any_implicit(void);
+extern bool cachebot_tracking_any_implicit(void);
 
 /*
  * Installs (or replaces) the triggers of a table the current user owns,
  * with these options and keyed columns.
  */
-extern void tracking_install(Oid relid, const char *options, List *keyed_names);
+extern void cachebot_tracking_install(Oid relid, const char *options, List *keyed_names);
 
 /* The OID of cachebot._invalidate_trigger(), or InvalidOid. */
-extern Oid	tracking_trigger_function(void);
+extern Oid	cachebot_tracking_trigger_function(void);
 
 /*
  * Around a utility command: a partition created in or attached to a
@@ -79,9 +79,9 @@ extern Oid	tracking_trigger_function(void);
  * ENABLE TRIGGER (ALL, USER or cachebot's) leaves cachebot's triggers
  * enabled ALWAYS, as track() made them. before returns what after needs.
  */
-extern bool tracking_before_utility(Node *parsetree);
-extern void tracking_after_utility(Node *parsetree, bool lent);
+extern bool cachebot_tracking_before_utility(Node *parsetree);
+extern void cachebot_tracking_after_utility(Node *parsetree, bool lent);
 
-extern void tracking_init(void);
+extern void cachebot_tracking_init(void);
 
 #endif							/* CACHEBOT_TRACKING_H */

@@ -29,14 +29,14 @@ object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 	{
 		case OAT_POST_CREATE:
 		case OAT_POST_ALTER:
-			ddl_note_object(classId, objectId, false);
+			cachebot_ddl_note_object(classId, objectId, false);
 			break;
 		case OAT_DROP:
-			ddl_note_object(classId, objectId, true);
+			cachebot_ddl_note_object(classId, objectId, true);
 			break;
 		case OAT_TRUNCATE:
 			/* Data, not catalog: what read the table is out of date. */
-			xact_collect_generation(objectId);
+			cachebot_xact_collect_generation(objectId);
 			break;
 		default:
 			break;
@@ -75,9 +75,9 @@ process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 	bool		lent;
 
 	if (IsA(parsetree, TransactionStmt))
-		xact_before_transaction_command((TransactionStmt *) parsetree);
-	lent = tracking_before_utility(parsetree);
-	reported = ddl_before_utility(parsetree);
+		cachebot_xact_before_transaction_command((TransactionStmt *) parsetree);
+	lent = cachebot_tracking_before_utility(parsetree);
+	reported = cachebot_ddl_before_utility(parsetree);
 
 	if (nested)
 		nesting_enter();
@@ -97,12 +97,12 @@ process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 	}
 	PG_END_TRY();
 
-	ddl_after_utility(parsetree, reported);
-	tracking_after_utility(parsetree, lent);
+	cachebot_ddl_after_utility(parsetree, reported);
+	cachebot_tracking_after_utility(parsetree, lent);
 }
 
 void
-utility_install_hooks(void)
+cachebot_utility_install_hooks(void)
 {
 	prev_object_access_hook = object_access_hook;
 	object_access_hook = object_access;

@@ -16,6 +16,6 @@
 #ifndef CACHEBOT_UTILITY_H
 #define CACHEBOT_UTILITY_H
 
-extern void utility_install_hooks(void);
+extern void cachebot_utility_install_hooks(void);
 
 #endif							/* CACHEBOT_UTILITY_H */

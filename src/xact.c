@@ -96,14 +96,14 @@ prepared_table_size(void)
 }
 
 void
-xact_shmem_request(void)
+cachebot_xact_shmem_request(void)
 {
 	RequestAddinShmemSpace(MAXALIGN(prepared_table_size()));
 	RequestNamedLWLockTranche("cachebot prepared", 1);
 }
 
 void
-xact_shmem_startup(void)
+cachebot_xact_shmem_startup(void)
 {
 	bool		found;
 
@@ -136,7 +136,7 @@ save_prepared(const char *gid, bool catalog, int nkeys, const Hash128 *keys)
 		/* Too many to keep: everything is invalidated at COMMIT PREPARED. */
 		if (nkeys > PREPARED_MAX_KEYS)
 		{
-			slot->keys[0] = EPOCH_KEY;
+			slot->keys[0] = cachebot_epoch_key;
 			slot->nkeys = 1;
 		}
 		else
@@ -216,7 +216,7 @@ forget_all(void)
 	prepared_keys = NULL;
 	nprepared_keys = 0;
 	prepared_catalog = false;
-	ddl_forget();
+	cachebot_ddl_forget();
 }
 
 static void
@@ -232,7 +232,7 @@ mark_written(Oid relid)
 }
 
 void
-xact_collect(const DepKey *key)
+cachebot_xact_collect(const DepKey *key)
 {
 	DepKey		k = depkey_make(key->kind, key->dbid, key->relid,
 								key->attnum, key->valuehash);
@@ -268,15 +268,15 @@ xact_collect(const DepKey *key)
 }
 
 void
-xact_collect_generation(Oid relid)
+cachebot_xact_collect_generation(Oid relid)
 {
 	DepKey		k = depkey_make(DEP_GENERATION, MyDatabaseId, relid, 0, 0);
 
-	xact_collect(&k);
+	cachebot_xact_collect(&k);
 }
 
 bool
-xact_wrote(Oid relid)
+cachebot_xact_wrote(Oid relid)
 {
 	return written != NULL && hash_search(written, &relid, HASH_FIND, NULL) != NULL;
 }
@@ -294,12 +294,12 @@ keys_to_bump(Hash128 **keys, bool *catalog)
 	HASH_SEQ_STATUS seq;
 	CollectedKey *c;
 
-	ddl_changes_at_commit(catalog, &shared);
+	cachebot_ddl_changes_at_commit(catalog, &shared);
 	if (shared)
 	{
 		DepKey		epoch = depkey_make(DEP_EPOCH, InvalidOid, InvalidOid, 0, 0);
 
-		xact_collect(&epoch);
+		cachebot_xact_collect(&epoch);
 	}
 	if (collected == NULL)
 	{
@@ -310,7 +310,7 @@ keys_to_bump(Hash128 **keys, bool *catalog)
 	*keys = MemoryContextAlloc(xact_cxt, Max(max, 1) * sizeof(Hash128));
 	hash_seq_init(&seq, collected);
 	while ((c = hash_seq_search(&seq)) != NULL)
-		(*keys)[n++] = c->key.kind == DEP_EPOCH ? EPOCH_KEY : depkey_hash(&c->key);
+		(*keys)[n++] = c->key.kind == DEP_EPOCH ? cachebot_epoch_key : cachebot_depkey_hash(&c->key);
 	return n;
 }
 
@@ -318,22 +318,22 @@ keys_to_bump(Hash128 **keys, bool *catalog)
 static void
 bump_pending(void)
 {
-	const CacheStore *store = cache_store();
+	const CacheStore *store = cachebot_cache_store();
 
 	if (catalog_bumped)
-		catalog_gen_bump(MyDatabaseId, BUMP_PRE_COMMIT, !finishing_prepared);
+		cachebot_catalog_gen_bump(MyDatabaseId, BUMP_PRE_COMMIT, !finishing_prepared);
 	if (nbumped == 0 || store == NULL)
 		return;
 	if (!store->bump(nbumped, bumped, BUMP_PRE_COMMIT))
 	{
 		/* A record we could not mark: make everything miss, now and after. */
-		Hash128		epoch = EPOCH_KEY;
+		Hash128		epoch = cachebot_epoch_key;
 
 		epoch_fallback = true;
 		store->bump(1, &epoch, BUMP_NOW);
-		stats_count(STAT_ERRORS, 1);
+		cachebot_stats_count(STAT_ERRORS, 1);
 	}
-	stats_count(STAT_INVALIDATIONS, nbumped);
+	cachebot_stats_count(STAT_INVALIDATIONS, nbumped);
 }
 
 static void
@@ -362,14 +362,14 @@ bump_pre_commit(void)
 static void
 bump_store_finish(BumpPhase phase)
 {
-	const CacheStore *store = cache_store();
+	const CacheStore *store = cachebot_cache_store();
 
 	if (store != NULL && nbumped > 0)
 	{
 		store->bump(nbumped, bumped, phase);
 		if (epoch_fallback)
 		{
-			Hash128		epoch = EPOCH_KEY;
+			Hash128		epoch = cachebot_epoch_key;
 
 			store->bump(1, &epoch, BUMP_NOW);
 		}
@@ -426,7 +426,7 @@ release_callback(ResourceReleasePhase phase, bool isCommit, bool isTopLevel, voi
 		CurrentResourceOwner != TopTransactionResourceOwner)
 		return;
 	if (catalog_bumped)
-		catalog_gen_bump(MyDatabaseId, isCommit ? BUMP_COMMIT : BUMP_ABORT,
+		cachebot_catalog_gen_bump(MyDatabaseId, isCommit ? BUMP_COMMIT : BUMP_ABORT,
 						 !finishing_prepared);
 	forget_all();
 }
@@ -468,7 +468,7 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 }
 
 void
-xact_before_transaction_command(TransactionStmt *stmt)
+cachebot_xact_before_transaction_command(TransactionStmt *stmt)
 {
 	switch (stmt->kind)
 	{
@@ -489,7 +489,7 @@ xact_before_transaction_command(TransactionStmt *stmt)
 				if (!take_prepared(stmt->gid, &catalog, &nkeys, keys))
 				{
 					/* Not known here (a restart since): invalidate everything. */
-					keys[0] = EPOCH_KEY;
+					keys[0] = cachebot_epoch_key;
 					nkeys = 1;
 					catalog = true;
 				}
@@ -522,7 +522,7 @@ xact_before_transaction_command(TransactionStmt *stmt)
 }
 
 void
-xact_register_callbacks(void)
+cachebot_xact_register_callbacks(void)
 {
 	RegisterXactCallback(xact_callback, NULL);
 	RegisterSubXactCallback(subxact_callback, NULL);
@@ -534,7 +534,7 @@ xact_register_callbacks(void)
 PG_FUNCTION_INFO_V1(cachebot_invalidate_trigger);
 
 void
-xact_collect_row(const TrackInfo *info, TupleDesc desc, HeapTuple tuple)
+cachebot_xact_collect_row(const TrackInfo *info, TupleDesc desc, HeapTuple tuple)
 {
 	for (int i = 0; i < info->nkeyed; i++)
 	{
@@ -552,10 +552,10 @@ xact_collect_row(const TrackInfo *info, TupleDesc desc, HeapTuple tuple)
 			continue;
 		value = heap_getattr(tuple, attnum, desc, &isnull);
 		/* No equality qual matches a NULL: nothing depends on its key. */
-		if (isnull || !column_value_hash(att->atttypid, att->attcollation, value, &hash))
+		if (isnull || !cachebot_column_value_hash(att->atttypid, att->attcollation, value, &hash))
 			continue;
 		k = depkey_make(DEP_COLUMN_VALUE, MyDatabaseId, info->root, attnum, hash);
-		xact_collect(&k);
+		cachebot_xact_collect(&k);
 	}
 }
 
@@ -581,12 +581,12 @@ cachebot_invalidate_trigger(PG_FUNCTION_ARGS)
 				 errmsg("cachebot._invalidate_trigger() must be fired AFTER")));
 
 	self = RelationGetRelid(trigdata->tg_relation);
-	tracking_of_trigger(trigdata->tg_relation, trigdata->tg_trigger->tgnargs,
+	cachebot_tracking_of_trigger(trigdata->tg_relation, trigdata->tg_trigger->tgnargs,
 						trigdata->tg_trigger->tgargs, &info);
 
 	k = depkey_make(TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event) ?
 					DEP_GENERATION : DEP_ANY_ROW, MyDatabaseId, info.root, 0, 0);
-	xact_collect(&k);
+	cachebot_xact_collect(&k);
 	if (info.root != self)
 		mark_written(self);
 
@@ -600,11 +600,11 @@ cachebot_invalidate_trigger(PG_FUNCTION_ARGS)
 		TupleDesc	desc = RelationGetDescr(trigdata->tg_relation);
 
 		if (!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-			xact_collect_row(&info, desc, trigdata->tg_trigtuple);
+			cachebot_xact_collect_row(&info, desc, trigdata->tg_trigtuple);
 		if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
-			xact_collect_row(&info, desc, trigdata->tg_newtuple);
+			cachebot_xact_collect_row(&info, desc, trigdata->tg_newtuple);
 		else if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-			xact_collect_row(&info, desc, trigdata->tg_trigtuple);
+			cachebot_xact_collect_row(&info, desc, trigdata->tg_trigtuple);
 	}
 
 	return PointerGetDatum(NULL);

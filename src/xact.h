@@ -26,24 +26,24 @@
 
 #include "cachebot.h"
 
-extern void xact_register_callbacks(void);
-extern void xact_shmem_request(void);
-extern void xact_shmem_startup(void);
+extern void cachebot_xact_register_callbacks(void);
+extern void cachebot_xact_shmem_request(void);
+extern void cachebot_xact_shmem_startup(void);
 
 /* Collects a key to bump when the current transaction commits. */
-extern void xact_collect(const DepKey *key);
+extern void cachebot_xact_collect(const DepKey *key);
 
 /* Collects (T, col, value) for the keyed columns of one version of a row of T. */
 struct TrackInfo;
-extern void xact_collect_row(const struct TrackInfo *info, TupleDesc desc, HeapTuple tuple);
+extern void cachebot_xact_collect_row(const struct TrackInfo *info, TupleDesc desc, HeapTuple tuple);
 
 /* Collects the generation key of relid, and marks it written. */
-extern void xact_collect_generation(Oid relid);
+extern void cachebot_xact_collect_generation(Oid relid);
 
 /* Has the current transaction written relid (as far as cachebot saw)? */
-extern bool xact_wrote(Oid relid);
+extern bool cachebot_xact_wrote(Oid relid);
 
 /* A transaction command about to run (PREPARE, COMMIT PREPARED, ...). */
-extern void xact_before_transaction_command(TransactionStmt *stmt);
+extern void cachebot_xact_before_transaction_command(TransactionStmt *stmt);
 
 #endif							/* CACHEBOT_XACT_H */

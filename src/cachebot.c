@@ -11,13 +11,15 @@
 #include "storage/lwlock.h"
 #include "utils/queryjumble.h"
 
-#include "cachebot.h"
+#include "settings.h"
 #include "catalog_gen.h"
 #include "eligibility.h"
 #include "executor.h"
 #include "planner.h"
 #include "stats.h"
 #include "store.h"
+#include "store_memcached.h"
+#include "store_shmem.h"
 #include "utility.h"
 #include "xact.h"
 
@@ -38,9 +40,6 @@ cachebot_shmem_request(void)
 	cachebot_store_request();
 	cachebot_catalog_gen_request();
 	cachebot_xact_shmem_request();
-	cachebot_memcached_store_request();
-	if (cachebot_backend == CACHE_BACKEND_SHMEM)
-		cachebot_shmem_store_request();
 }
 
 static void
@@ -53,9 +52,6 @@ cachebot_shmem_startup(void)
 	cachebot_store_startup();
 	cachebot_catalog_gen_startup();
 	cachebot_xact_shmem_startup();
-	cachebot_memcached_store_startup();
-	if (cachebot_backend == CACHE_BACKEND_SHMEM)
-		cachebot_shmem_store_startup();
 	LWLockRelease(AddinShmemInitLock);
 }
 
@@ -78,6 +74,8 @@ _PG_init(void)
 				 errhint("Add cachebot to shared_preload_libraries in postgresql.conf and restart the server.")));
 
 	cachebot_define_gucs();
+	cachebot_store_register(CACHE_BACKEND_SHMEM, &cachebot_shmem_store);
+	cachebot_store_register(CACHE_BACKEND_MEMCACHED, &cachebot_memcached_store);
 
 	prev_shmem_request_hook = shmem_request_hook;
 	shmem_request_hook = cachebot_shmem_request;

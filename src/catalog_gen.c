@@ -21,6 +21,7 @@
 #include "utils/timestamp.h"
 
 #include "catalog_gen.h"
+#include "settings.h"
 
 #define CATALOG_GEN_SLOTS 128
 

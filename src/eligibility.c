@@ -38,6 +38,7 @@
 #include "store.h"
 #include "tracking.h"
 #include "xact.h"
+#include "settings.h"
 
 /* Tables already warned about (once per session each). */
 static List *warned_untracked = NIL;
@@ -56,8 +57,7 @@ cachebot_decision_add_dep(CacheDecision *d, DepKind kind, Oid relid, AttrNumber 
 								relid, attnum, valuehash);
 
 	for (int i = 0; i < d->ndeps; i++)
-		if (d->depkeys[i].kind == k.kind && d->depkeys[i].relid == k.relid &&
-			d->depkeys[i].attnum == k.attnum && d->depkeys[i].valuehash == k.valuehash)
+		if (depkey_equal(&d->depkeys[i], &k))
 			return;
 	if (d->ndeps == d->maxdeps)
 	{
@@ -568,8 +568,7 @@ decision_finish(CacheDecision *d, const char *text, int textlen, uint64 query_id
 {
 	/* Epoch and catalog first, then the rest in a canonical order. */
 	d->deps = palloc(d->ndeps * sizeof(Hash128));
-	d->deps[0] = cachebot_epoch_key;
-	for (int i = 1; i < d->ndeps; i++)
+	for (int i = 0; i < d->ndeps; i++)
 		d->deps[i] = cachebot_depkey_hash(&d->depkeys[i]);
 	if (d->ndeps > DECISION_FIRST_ROW_DEP + 1)
 		qsort(d->deps + DECISION_FIRST_ROW_DEP, d->ndeps - DECISION_FIRST_ROW_DEP,
@@ -578,7 +577,7 @@ decision_finish(CacheDecision *d, const char *text, int textlen, uint64 query_id
 	initStringInfo(&d->fingerprint);
 	d->natts = cachebot_fingerprint_build(&d->fingerprint, text, textlen, query_id, params,
 								 targetlist, &d->columns);
-	d->key = cachebot_hash128_bytes(d->fingerprint.data, d->fingerprint.len);
+	d->key = cachebot_hash128(d->fingerprint.data, d->fingerprint.len);
 }
 
 bool

@@ -13,7 +13,7 @@
 #include "nodes/plannodes.h"
 #include "tcop/dest.h"
 
-#include "cachebot.h"
+#include "keys.h"
 #include "hint.h"
 #include "stats.h"
 

@@ -19,7 +19,6 @@
 
 #include "entry.h"
 #include "fingerprint.h"
-#include "store.h"
 
 #define CHECKSUM_SEED UINT64CONST(0x5bd1e9955bd1e995)
 
@@ -33,12 +32,12 @@ typedef struct EntryPermission
 	/* int32 members of selectedCols follow */
 } EntryPermission;
 
-/* Keyed with the incarnation: an entry of another server run never checks out. */
+/* Keyed with seed: see entry.h. */
 static uint64
-checksum(const char *data, Size len)
+checksum(const char *data, Size len, uint64 seed)
 {
 	return hash_bytes_extended((const unsigned char *) data, (int) len,
-							   CHECKSUM_SEED ^ cachebot_store_incarnation());
+							   CHECKSUM_SEED ^ seed);
 }
 
 static void
@@ -81,8 +80,8 @@ append_permissions(StringInfo buf, List *rtable)
 
 void
 cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
-			int ndeps, const Hash128 *deps, const uint64 *gens,
-			List *rtable, int natts, Size limit)
+					 int ndeps, const Hash128 *deps, const uint64 *gens,
+					 List *rtable, int natts, Size limit, uint64 seed)
 {
 	EntryHeader hdr;
 
@@ -112,6 +111,7 @@ cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 	pad_to_maxalign(&b->buf);
 	b->ntuples = 0;
 	b->limit = limit;
+	b->seed = seed;
 	b->too_large = (Size) b->buf.len > limit;
 }
 
@@ -180,7 +180,7 @@ cachebot_entry_finish(EntryBuilder *b)
 
 	hdr->total_len = b->buf.len;
 	hdr->ntuples = b->ntuples;
-	hdr->checksum = checksum(b->buf.data + hdrlen, b->buf.len - hdrlen);
+	hdr->checksum = checksum(b->buf.data + hdrlen, b->buf.len - hdrlen, b->seed);
 }
 
 /*
@@ -314,7 +314,8 @@ read_permissions(const char *data, Size len, Size *off, uint32 npermissions, Lis
 
 EntryCheck
 cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
-		   int natts, const ColumnLayout *columns, EntryView *view)
+					int natts, const ColumnLayout *columns, int ttl, uint64 seed,
+					EntryView *view)
 {
 	EntryHeader hdr;
 	Size		hdrlen = MAXALIGN(sizeof(EntryHeader));
@@ -327,7 +328,7 @@ cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
 	if (hdr.magic != ENTRY_MAGIC || hdr.format != ENTRY_FORMAT ||
 		hdr.total_len != len)
 		return ENTRY_CORRUPT;
-	if (checksum(data + hdrlen, len - hdrlen) != hdr.checksum)
+	if (checksum(data + hdrlen, len - hdrlen, seed) != hdr.checksum)
 		return ENTRY_CORRUPT;
 
 	off = hdrlen;
@@ -356,7 +357,7 @@ cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
 	off = MAXALIGN(off);
 
 	if (GetCurrentStatementStartTimestamp() - hdr.created >
-		(int64) cachebot_ttl * USECS_PER_SEC)
+		(int64) ttl * USECS_PER_SEC)
 		return ENTRY_EXPIRED;
 
 	/* Each tuple takes at least a header: a count past that is a lie. */
@@ -391,7 +392,7 @@ cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
  * it. Returns false if what is unknown or the entry has no such part.
  */
 bool
-cachebot_entry_corrupt(char **data, Size *len, const char *what)
+cachebot_entry_corrupt(char **data, Size *len, const char *what, uint64 seed)
 {
 	EntryHeader *hdr = (EntryHeader *) *data;
 	Size		hdrlen = MAXALIGN(sizeof(EntryHeader));
@@ -462,6 +463,6 @@ cachebot_entry_corrupt(char **data, Size *len, const char *what)
 		return false;
 
 	hdr->total_len = (uint32) *len;
-	hdr->checksum = checksum(*data + hdrlen, *len - hdrlen);
+	hdr->checksum = checksum(*data + hdrlen, *len - hdrlen, seed);
 	return true;
 }

@@ -5,8 +5,9 @@
  *	header | fingerprint | dependencies {hash, gen} | permissions | MinimalTuples
  *
  * The header carries a magic number, a format version and a checksum of
- * everything after it, keyed with the store's incarnation (a number chosen
- * at server start, see store.h). What is read back is untrusted input all
+ * everything after it, keyed with a seed the caller passes: the store's
+ * incarnation (a number chosen at server start, see store.h), so that an
+ * entry of another run of the server never checks out. What is read back is untrusted input all
  * the same: every count, length and offset is checked against the entry's
  * size and every tuple against the statement's result columns (their number,
  * lengths and alignment; values stored in line, never compressed or out of
@@ -27,7 +28,7 @@
 #include "access/tupdesc.h"
 #include "lib/stringinfo.h"
 
-#include "cachebot.h"
+#include "keys.h"
 
 #define ENTRY_MAGIC		0x43424f54	/* "CBOT" */
 #define ENTRY_FORMAT	3
@@ -58,13 +59,14 @@ typedef struct EntryBuilder
 	StringInfoData buf;
 	uint32		ntuples;
 	Size		limit;			/* stop when the entry would exceed this */
+	uint64		seed;			/* of the checksum */
 	bool		too_large;
 } EntryBuilder;
 
 struct List;
 extern void cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 						int ndeps, const Hash128 *deps, const uint64 *gens,
-						struct List *rtable, int natts, Size limit);
+						struct List *rtable, int natts, Size limit, uint64 seed);
 extern bool cachebot_entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot);
 extern void cachebot_entry_finish(EntryBuilder *b);
 
@@ -88,17 +90,18 @@ typedef struct EntryView
 } EntryView;
 
 /*
- * Checks an entry's integrity, fingerprint, age and tuples (natts columns
- * stored as columns says); on ENTRY_OK fills view. data must be MAXALIGNed.
+ * Checks an entry's integrity (its checksum under seed), fingerprint, age
+ * (at most ttl seconds) and tuples (natts columns stored as columns says);
+ * on ENTRY_OK fills view. data must be MAXALIGNed.
  * Whether its dependencies are still current is for the caller to check,
  * against the versions it reads.
  */
 struct ColumnLayout;
 extern EntryCheck cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
 							 int natts, const struct ColumnLayout *columns,
-							 EntryView *view);
+							 int ttl, uint64 seed, EntryView *view);
 
 /* For the tests: damages an entry as a broken store could (see entry.c). */
-extern bool cachebot_entry_corrupt(char **data, Size *len, const char *what);
+extern bool cachebot_entry_corrupt(char **data, Size *len, const char *what, uint64 seed);
 
 #endif							/* CACHEBOT_ENTRY_H */

@@ -36,6 +36,7 @@
 #include "planner.h"
 #include "stats.h"
 #include "store.h"
+#include "settings.h"
 
 typedef enum CachedMode
 {
@@ -323,7 +324,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	cq->filling = true;
 	cachebot_entry_begin(&cq->builder, d->fingerprint.data, d->fingerprint.len,
 				d->ndeps, d->deps, cq->gens, qd->plannedstmt->rtable, d->natts,
-				(Size) cachebot_max_entry_size * 1024);
+				(Size) cachebot_max_entry_size * 1024, cachebot_store_incarnation());
 	MemoryContextSwitchTo(old);
 	return cq;
 

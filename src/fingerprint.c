@@ -1,6 +1,6 @@
 /*
  * fingerprint.c
- *		The cache key of a statement execution, and cachebot's 128-bit hashes.
+ *		The cache key of a statement execution.
  */
 #include "postgres.h"
 
@@ -25,53 +25,6 @@
 #include "utils/typcache.h"
 
 #include "fingerprint.h"
-
-/* Two independent 64-bit hashes make one 128-bit hash. */
-Hash128
-cachebot_hash128_bytes(const void *data, Size len)
-{
-	Hash128		h;
-
-	h.hi = hash_bytes_extended((const unsigned char *) data, (int) len,
-							   UINT64CONST(0x9e3779b97f4a7c15));
-	h.lo = hash_bytes_extended((const unsigned char *) data, (int) len,
-							   UINT64CONST(0xc2b2ae3d27d4eb4f));
-	if (h.hi == 0 && h.lo == 0)
-		h.lo = 1;				/* zero marks an empty slot in the stores */
-	return h;
-}
-
-Hash128
-cachebot_depkey_hash(const DepKey *key)
-{
-	DepKey		copy = depkey_make(key->kind, key->dbid, key->relid,
-								   key->attnum, key->valuehash);
-
-	return cachebot_hash128_bytes(&copy, sizeof(copy));
-}
-
-char *
-cachebot_depkey_describe(const DepKey *key)
-{
-	switch ((DepKind) key->kind)
-	{
-		case DEP_EPOCH:
-			return pstrdup("epoch");
-		case DEP_GENERATION:
-			return psprintf("%s:generation", get_rel_name(key->relid) ?
-							get_rel_name(key->relid) : "?");
-		case DEP_ANY_ROW:
-			return psprintf("%s:*", get_rel_name(key->relid) ?
-							get_rel_name(key->relid) : "?");
-		case DEP_CATALOG:
-			return pstrdup("catalog");
-		case DEP_COLUMN_VALUE:
-			return psprintf("%s.%d:%016llx", get_rel_name(key->relid) ?
-							get_rel_name(key->relid) : "?",
-							key->attnum, (unsigned long long) key->valuehash);
-	}
-	return pstrdup("?");
-}
 
 static void
 append_bytes(StringInfo buf, const void *data, int len)

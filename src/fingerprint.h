@@ -22,7 +22,6 @@
 #include "nodes/params.h"
 #include "nodes/plannodes.h"
 
-#include "cachebot.h"
 
 /* How a result column is stored, for checking entries read back. */
 typedef struct ColumnLayout

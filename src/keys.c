@@ -1,15 +1,68 @@
 /*
  * keys.c
- *		The value hashes that name row-level dependency keys.
+ *		cachebot's 128-bit hashes and dependency keys.
  */
 #include "postgres.h"
 
 #include "access/hash.h"
+#include "common/hashfn.h"
 #include "fmgr.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
 #include "keys.h"
+
+const Hash128 cachebot_epoch_key = {0x6361636865626f74ULL, 0x65706f6368000001ULL};
+
+Hash128
+cachebot_hash128(const void *data, Size len)
+{
+	Hash128		h;
+
+	h.hi = hash_bytes_extended((const unsigned char *) data, (int) len,
+							   UINT64CONST(0x9e3779b97f4a7c15));
+	h.lo = hash_bytes_extended((const unsigned char *) data, (int) len,
+							   UINT64CONST(0xc2b2ae3d27d4eb4f));
+	if (h.hi == 0 && h.lo == 0)
+		h.lo = 1;				/* zero marks an empty slot in the stores */
+	return h;
+}
+
+Hash128
+cachebot_depkey_hash(const DepKey *key)
+{
+	DepKey		copy;
+
+	if (key->kind == DEP_EPOCH)
+		return cachebot_epoch_key;
+	/* Rebuilt, so that a key not made by depkey_make hashes the same. */
+	copy = depkey_make(key->kind, key->dbid, key->relid, key->attnum, key->valuehash);
+	return cachebot_hash128(&copy, sizeof(copy));
+}
+
+char *
+cachebot_depkey_describe(const DepKey *key)
+{
+	const char *rel = OidIsValid(key->relid) ? get_rel_name(key->relid) : NULL;
+
+	if (rel == NULL)
+		rel = "?";
+	switch ((DepKind) key->kind)
+	{
+		case DEP_EPOCH:
+			return pstrdup("epoch");
+		case DEP_CATALOG:
+			return pstrdup("catalog");
+		case DEP_GENERATION:
+			return psprintf("%s:generation", rel);
+		case DEP_ANY_ROW:
+			return psprintf("%s:*", rel);
+		case DEP_COLUMN_VALUE:
+			return psprintf("%s.%d:%016llx", rel, key->attnum,
+							(unsigned long long) key->valuehash);
+	}
+	return pstrdup("?");
+}
 
 #define VALUE_HASH_SEED 0x63626f74
 

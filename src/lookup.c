@@ -58,7 +58,7 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 	if (entry == NULL)
 		return LOOKUP_MISS;
 	check = cachebot_entry_open(entry, len, d->fingerprint.data, d->fingerprint.len, d->natts,
-					   d->columns, view);
+								d->columns, cachebot_ttl, cachebot_store_incarnation(), view);
 	if (check != ENTRY_OK)
 		return check == ENTRY_CORRUPT ? LOOKUP_CORRUPT : LOOKUP_MISS;
 

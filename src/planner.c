@@ -27,6 +27,7 @@
 #include "nesting.h"
 #include "planner.h"
 #include "store.h"
+#include "settings.h"
 
 static planner_hook_type prev_planner_hook = NULL;
 

@@ -12,8 +12,7 @@
 #include "utils/timestamp.h"
 
 #include "store.h"
-
-const Hash128 cachebot_epoch_key = {0x6361636865626f74ULL, 0x65706f6368000001ULL};
+#include "settings.h"
 
 typedef struct StoreShared
 {
@@ -22,20 +21,45 @@ typedef struct StoreShared
 
 static StoreShared *store_shared = NULL;
 
+static const CacheStore *stores[CACHE_BACKEND_MEMCACHED + 1];
+
+void
+cachebot_store_register(CacheBackend backend, const CacheStore *store)
+{
+	Assert(backend >= 0 && backend < lengthof(stores));
+	stores[backend] = store;
+}
+
+/* The implementation cachebot.backend names (a postmaster setting). */
+static const CacheStore *
+chosen_store(void)
+{
+	if (cachebot_backend < 0 || cachebot_backend >= lengthof(stores))
+		return NULL;
+	return stores[cachebot_backend];
+}
+
 void
 cachebot_store_request(void)
 {
+	const CacheStore *store = chosen_store();
+
 	RequestAddinShmemSpace(MAXALIGN(sizeof(StoreShared)));
+	if (store != NULL && store->shmem_request != NULL)
+		store->shmem_request();
 }
 
 void
 cachebot_store_startup(void)
 {
+	const CacheStore *store = chosen_store();
 	bool		found;
 
 	store_shared = ShmemInitStruct("cachebot store incarnation", sizeof(StoreShared), &found);
 	if (!found)
 		store_shared->incarnation = cachebot_new_generation();
+	if (store != NULL && store->shmem_startup != NULL)
+		store->shmem_startup();
 }
 
 uint64
@@ -71,7 +95,9 @@ cachebot_new_generation(void)
 const CacheStore *
 cachebot_cache_store(void)
 {
-	if (cachebot_backend == CACHE_BACKEND_MEMCACHED)
-		return &cachebot_memcached_store;
-	return cachebot_shmem_store_ready() ? &cachebot_shmem_store : NULL;
+	const CacheStore *store = chosen_store();
+
+	if (store == NULL || (store->ready != NULL && !store->ready()))
+		return NULL;
+	return store;
 }

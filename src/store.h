@@ -4,13 +4,14 @@
  *
  * A store holds two kinds of things: entries (serialized results, see
  * entry.h), named by a 128-bit key, and version records {gen, pending}, named
- * by a dependency key's 128-bit hash. The global epoch is a version record
- * too, under the key cachebot_epoch_key.
+ * by a dependency key's 128-bit hash (keys.h). The global epoch is a version
+ * record too, under the name cachebot_epoch_key.
  */
 #ifndef CACHEBOT_STORE_H
 #define CACHEBOT_STORE_H
 
-#include "cachebot.h"
+#include "keys.h"
+#include "settings.h"
 
 /* What a writer does to a version record, at which moment of its commit. */
 typedef enum BumpPhase
@@ -31,6 +32,13 @@ typedef struct VersionRead
 typedef struct CacheStore
 {
 	const char *name;
+
+	/* Shared memory the backend needs: requested, then set up (postmaster). */
+	void		(*shmem_request) (void);
+	void		(*shmem_startup) (void);
+
+	/* Can it be used in this process? NULL: always. */
+	bool		(*ready) (void);
 
 	/*
 	 * Reads, in one round trip, the entry named key (if key and entry are
@@ -58,25 +66,15 @@ typedef struct CacheStore
 	void		(*usage) (uint64 *entries, uint64 *bytes);
 } CacheStore;
 
+/*
+ * Makes store the implementation of backend (from _PG_init, before shared
+ * memory is requested). The store interface knows its implementations only
+ * through this, so that they depend on it and not the other way round.
+ */
+extern void cachebot_store_register(CacheBackend backend, const CacheStore *store);
+
 /* The store chosen by cachebot.backend, or NULL if it is unavailable. */
 extern const CacheStore *cachebot_cache_store(void);
-
-/* The embedded shared-memory store (store_shmem.c). */
-extern const CacheStore cachebot_shmem_store;
-extern void cachebot_shmem_store_request(void);
-extern void cachebot_shmem_store_startup(void);
-extern bool cachebot_shmem_store_ready(void);
-
-/* The memcached store (store_memcached.c). */
-extern const CacheStore cachebot_memcached_store;
-extern void cachebot_memcached_store_request(void);
-extern void cachebot_memcached_store_startup(void);
-
-/* The postmaster's cachebot.memcached_servers or cachebot.prefix changed. */
-extern void cachebot_memcached_store_configure(const char *servers, const char *prefix);
-
-/* The dependency key every entry has: bumped by flush(). */
-extern const Hash128 cachebot_epoch_key;
 
 /* A fresh, never-zero generation number. */
 extern uint64 cachebot_new_generation(void);
@@ -88,6 +86,7 @@ extern uint64 cachebot_new_generation(void);
  */
 extern uint64 cachebot_store_incarnation(void);
 
+/* Shared memory of the interface and of the chosen store. */
 extern void cachebot_store_request(void);
 extern void cachebot_store_startup(void);
 

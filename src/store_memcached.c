@@ -43,7 +43,8 @@
 #include "utils/timestamp.h"
 
 #include "stats.h"
-#include "store.h"
+#include "store_memcached.h"
+#include "settings.h"
 
 #define KEY_LEN			34		/* "cb" + kind + 32 hex digits; */
 #define PENDING_SHIFT	32
@@ -87,8 +88,10 @@ static TimestampTz down_until = 0;
 static Hash128 *undelivered = NULL;
 static int	nundelivered = 0;
 
-void
-cachebot_memcached_store_request(void)
+static void configure(const char *servers, const char *prefix);
+
+static void
+mc_shmem_request(void)
 {
 	RequestAddinShmemSpace(MAXALIGN(sizeof(MemcachedShared)));
 }
@@ -101,13 +104,13 @@ config_hash(const char *servers, const char *prefix)
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "%s%c%s", servers ? servers : "", '\0', prefix ? prefix : "");
-	h = cachebot_hash128_bytes(buf.data, buf.len);
+	h = cachebot_hash128(buf.data, buf.len);
 	pfree(buf.data);
 	return h.lo;
 }
 
-void
-cachebot_memcached_store_startup(void)
+static void
+mc_shmem_startup(void)
 {
 	bool		found;
 
@@ -121,10 +124,16 @@ cachebot_memcached_store_startup(void)
 		pg_atomic_init_u32(&shared->bypass, 0);
 		SpinLockInit(&shared->mutex);
 	}
+	if (!IsUnderPostmaster)
+		cachebot_listen_pool_settings(configure);
 }
 
-void
-cachebot_memcached_store_configure(const char *servers, const char *prefix)
+/*
+ * The postmaster's cachebot.memcached_servers or cachebot.prefix changed
+ * (see settings.h).
+ */
+static void
+configure(const char *servers, const char *prefix)
 {
 	uint64		h;
 
@@ -175,7 +184,7 @@ connect_if_needed(void)
 	appendStringInfo(&nsbuf, "%s%c" UINT64_FORMAT "%c%d%c" UINT64_FORMAT "%c" UINT64_FORMAT,
 					 cachebot_prefix, '\0', GetSystemIdentifier(), '\0', PG_VERSION_NUM,
 					 '\0', cachebot_store_incarnation(), '\0', mc_config_changes);
-	ns = cachebot_hash128_bytes(nsbuf.data, nsbuf.len);
+	ns = cachebot_hash128(nsbuf.data, nsbuf.len);
 	pfree(nsbuf.data);
 
 	/* Settings this backend has not caught up with (or ahead of): wait. */
@@ -277,7 +286,7 @@ static void
 make_key(char *out, char kind, const Hash128 *what)
 {
 	Hash128		parts[2] = {ns, *what};
-	Hash128		h = cachebot_hash128_bytes(parts, sizeof(parts));
+	Hash128		h = cachebot_hash128(parts, sizeof(parts));
 
 	snprintf(out, KEY_LEN + 1, "cb%c%016llx%016llx", kind,
 			 (unsigned long long) h.hi, (unsigned long long) h.lo);
@@ -605,6 +614,9 @@ mc_flush(void)
 
 const CacheStore cachebot_memcached_store = {
 	.name = "memcached",
+	.shmem_request = mc_shmem_request,
+	.shmem_startup = mc_shmem_startup,
+	.ready = NULL,
 	.lookup = mc_lookup,
 	.put = mc_put,
 	.bump = mc_bump,

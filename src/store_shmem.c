@@ -27,7 +27,8 @@
 #include "utils/timestamp.h"
 
 #include "stats.h"
-#include "store.h"
+#include "store_shmem.h"
+#include "settings.h"
 
 #define MAX_PARTITIONS	16
 #define ENTRY_WAYS		8
@@ -113,15 +114,15 @@ compute_layout(int *nparts, Size *arena, uint32 *entry_sets, uint32 *version_set
 	*version_sets = Max(1, (total / 8) / n / (sizeof(VersionSlot) * VERSION_WAYS));
 }
 
-void
-cachebot_shmem_store_request(void)
+static void
+shmem_request(void)
 {
 	RequestAddinShmemSpace(MAXALIGN(sizeof(ShmemStoreHeader)) + total_size() + 4096);
 	RequestNamedLWLockTranche("cachebot", 2 * MAX_PARTITIONS);
 }
 
-void
-cachebot_shmem_store_startup(void)
+static void
+shmem_startup(void)
 {
 	bool		found;
 	int			nparts;
@@ -540,17 +541,20 @@ shmem_usage(uint64 *entries, uint64 *bytes)
 	}
 }
 
+static bool
+shmem_ready(void)
+{
+	return header != NULL;
+}
+
 const CacheStore cachebot_shmem_store = {
 	.name = "shmem",
+	.shmem_request = shmem_request,
+	.shmem_startup = shmem_startup,
+	.ready = shmem_ready,
 	.lookup = shmem_lookup,
 	.put = shmem_put,
 	.bump = shmem_bump,
 	.flush = shmem_flush,
 	.usage = shmem_usage,
 };
-
-bool
-cachebot_shmem_store_ready(void)
-{
-	return header != NULL;
-}

@@ -24,6 +24,7 @@
 #include "store.h"
 #include "tracking.h"
 #include "xact.h"
+#include "settings.h"
 
 typedef struct CollectedKey
 {
@@ -239,9 +240,7 @@ cachebot_xact_collect(const DepKey *key)
 	CollectedKey *c;
 	bool		found;
 
-	if (last_collected_valid && k.kind == last_collected.kind &&
-		k.relid == last_collected.relid && k.dbid == last_collected.dbid &&
-		k.attnum == last_collected.attnum && k.valuehash == last_collected.valuehash)
+	if (last_collected_valid && depkey_equal(&k, &last_collected))
 		return;
 	ensure_sets();
 
@@ -310,7 +309,7 @@ keys_to_bump(Hash128 **keys, bool *catalog)
 	*keys = MemoryContextAlloc(xact_cxt, Max(max, 1) * sizeof(Hash128));
 	hash_seq_init(&seq, collected);
 	while ((c = hash_seq_search(&seq)) != NULL)
-		(*keys)[n++] = c->key.kind == DEP_EPOCH ? cachebot_epoch_key : cachebot_depkey_hash(&c->key);
+		(*keys)[n++] = cachebot_depkey_hash(&c->key);
 	return n;
 }
 

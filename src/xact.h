@@ -24,7 +24,7 @@
 #include "access/tupdesc.h"
 #include "nodes/parsenodes.h"
 
-#include "cachebot.h"
+#include "keys.h"
 
 extern void cachebot_xact_register_callbacks(void);
 extern void cachebot_xact_shmem_request(void);

@@ -1,15 +1,15 @@
 /*
- * guc.c
+ * settings.c
  *		cachebot's settings.
  */
 #include "postgres.h"
 
 #include <limits.h>
 
+#include "miscadmin.h"
 #include "utils/guc.h"
 
-#include "cachebot.h"
-#include "store.h"
+#include "settings.h"
 
 bool		cachebot_enabled = true;
 int			cachebot_backend = CACHE_BACKEND_SHMEM;
@@ -29,17 +29,27 @@ static const struct config_enum_entry backend_options[] = {
 	{NULL, 0, false}
 };
 
+static cachebot_pool_listener pool_listener = NULL;
+
+void
+cachebot_listen_pool_settings(cachebot_pool_listener listener)
+{
+	pool_listener = listener;
+}
+
 /* The memcached namespace follows these two (see store_memcached.c). */
 static void
 assign_memcached_servers(const char *newval, void *extra)
 {
-	cachebot_memcached_store_configure(newval, cachebot_prefix);
+	if (pool_listener != NULL && !IsUnderPostmaster)
+		pool_listener(newval, cachebot_prefix);
 }
 
 static void
 assign_prefix(const char *newval, void *extra)
 {
-	cachebot_memcached_store_configure(cachebot_memcached_servers, newval);
+	if (pool_listener != NULL && !IsUnderPostmaster)
+		pool_listener(cachebot_memcached_servers, newval);
 }
 
 void

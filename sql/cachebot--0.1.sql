@@ -14,20 +14,22 @@ REVOKE ALL ON FUNCTION cachebot._invalidate_trigger() FROM PUBLIC;
 
 -- track()'s last step: checks that the caller owns the table, then creates
 -- the triggers as the owner of _invalidate_trigger().
-CREATE FUNCTION cachebot._install_triggers(rel regclass, options text, columns text[])
+CREATE FUNCTION cachebot._install_triggers(rel regclass, cache_all boolean,
+                                           cache_get boolean, columns text[])
 RETURNS void
 AS 'MODULE_PATHNAME', 'cachebot_install_triggers'
-LANGUAGE C STRICT VOLATILE;
+LANGUAGE C VOLATILE;
 
--- Tables whose writes cachebot sees: those carrying its row trigger, whose
--- arguments are 'cachebot:2', the options, then the keyed columns' names.
+-- The keyed columns a trigger's arguments name (the C code owns their format).
+CREATE FUNCTION cachebot._trigger_keyed_columns(tgargs bytea)
+RETURNS name[]
+AS 'MODULE_PATHNAME', 'cachebot_trigger_keyed_columns'
+LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+
+-- Tables whose writes cachebot sees: those carrying its row trigger.
 CREATE VIEW cachebot.tracked_tables AS
 SELECT t.tgrelid::regclass AS "table",
-       ARRAY(SELECT convert_from(decode(k.arg, 'escape'), pg_catalog.getdatabaseencoding())::name
-               FROM unnest((string_to_array(encode(t.tgargs, 'escape'), '\000'))[3:])
-                    WITH ORDINALITY k(arg, n)
-              WHERE k.arg <> ''
-              ORDER BY k.n) AS keyed_columns,
+       cachebot._trigger_keyed_columns(t.tgargs) AS keyed_columns,
        t.tgenabled = 'A' AS always
   FROM pg_catalog.pg_trigger t
  WHERE t.tgfoid = 'cachebot._invalidate_trigger'::regproc
@@ -114,8 +116,7 @@ BEGIN
                       HINT = 'Pass the names of columns of the table, or omit columns to key by its primary key, indexed and foreign-key columns.';
         END IF;
     END IF;
-    PERFORM cachebot._install_triggers(rel,
-        concat('cache_all=', coalesce(cache_all::text, ''), ';cache_get=', coalesce(cache_get::text, '')),
+    PERFORM cachebot._install_triggers(rel, cache_all, cache_get,
         ARRAY(SELECT a.attname::text FROM pg_attribute a
                WHERE a.attrelid = rel AND a.attnum = ANY (keyed) ORDER BY a.attnum));
     PERFORM cachebot.invalidate_table(rel);

@@ -12,7 +12,9 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/sysattr.h"
 #include "access/stratnum.h"
+#include "miscadmin.h"
 #include "catalog/pg_statistic.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parsetree.h"
@@ -23,8 +25,6 @@
 #include "utils/syscache.h"
 
 #include "deps.h"
-#include "eligibility.h"
-#include "keys.h"
 
 #define MAX_VALUES_PER_SCAN 64
 
@@ -43,8 +43,68 @@ typedef struct ScanContext
 	PlannedStmt *stmt;
 	ParamListInfo params;
 	ScanTarget *targets;
-	CacheDecision *d;
+	DepSet	   *set;
 } ScanContext;
+
+void
+cachebot_depset_start(DepSet *set)
+{
+	set->n = 0;
+	set->hashes = NULL;
+	cachebot_depset_add(set, DEP_EPOCH, InvalidOid, 0, 0, NULL);
+	cachebot_depset_add(set, DEP_CATALOG, InvalidOid, 0, 0, NULL);
+}
+
+void
+cachebot_depset_add(DepSet *set, DepKind kind, Oid relid, AttrNumber attnum,
+					uint64 valuehash, char *description)
+{
+	DepKey		k = depkey_make(kind, MyDatabaseId, relid, attnum, valuehash);
+
+	for (int i = 0; i < set->n; i++)
+		if (depkey_equal(&set->keys[i], &k))
+			return;
+	if (set->n == set->max)
+	{
+		set->max = Max(16, set->max * 2);
+		set->keys = set->keys ? repalloc(set->keys, set->max * sizeof(DepKey))
+			: palloc(set->max * sizeof(DepKey));
+		if (set->describe)
+			set->descriptions = set->descriptions ?
+				repalloc(set->descriptions, set->max * sizeof(char *)) :
+				palloc(set->max * sizeof(char *));
+	}
+	if (set->describe)
+		set->descriptions[set->n] = description ? description : cachebot_depkey_describe(&k);
+	set->keys[set->n++] = k;
+}
+
+static int
+compare_hash128(const void *a, const void *b)
+{
+	const Hash128 *x = a;
+	const Hash128 *y = b;
+
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return 0;
+}
+
+void
+cachebot_depset_finish(DepSet *set)
+{
+	Assert(set->n >= DEPSET_FIRST_ROW &&
+		   set->keys[DEPSET_EPOCH].kind == DEP_EPOCH &&
+		   set->keys[DEPSET_CATALOG].kind == DEP_CATALOG);
+	set->hashes = palloc(set->n * sizeof(Hash128));
+	for (int i = 0; i < set->n; i++)
+		set->hashes[i] = cachebot_depkey_hash(&set->keys[i]);
+	if (set->n > DEPSET_FIRST_ROW + 1)
+		qsort(set->hashes + DEPSET_FIRST_ROW, set->n - DEPSET_FIRST_ROW,
+			  sizeof(Hash128), compare_hash128);
+}
 
 static Node *
 strip_relabel(Node *node)
@@ -241,7 +301,7 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 		return;
 	if (!target->own_root || target->info.nkeyed == 0 || (quals == NIL && index_quals == NIL))
 	{
-		cachebot_decision_add_dep(cx->d, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
+		cachebot_depset_add(cx->set, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
 		return;
 	}
 	rel = RelationIdGetRelation(target->info.root);
@@ -273,13 +333,13 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 	RelationClose(rel);
 
 	if (!found)
-		cachebot_decision_add_dep(cx->d, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
+		cachebot_depset_add(cx->set, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
 	else
 		for (int i = 0; i < best.nvalues; i++)
 		{
 			char	   *desc = NULL;
 
-			if (cx->d->describe)
+			if (cx->set->describe)
 			{
 				Oid			outfunc;
 				bool		varlena;
@@ -289,7 +349,7 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 								get_attname(target->info.root, best.attnum, false),
 								OidOutputFunctionCall(outfunc, best.values[i]));
 			}
-			cachebot_decision_add_dep(cx->d, DEP_COLUMN_VALUE, target->info.root, best.attnum,
+			cachebot_depset_add(cx->set, DEP_COLUMN_VALUE, target->info.root, best.attnum,
 							 best.hashes[i], desc);
 		}
 }
@@ -366,9 +426,9 @@ walk_plan(ScanContext *cx, Plan *plan)
 
 void
 cachebot_plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params, ScanTarget *targets,
-					   CacheDecision *d)
+								DepSet *set)
 {
-	ScanContext cx = {.stmt = stmt,.params = params,.targets = targets,.d = d};
+	ScanContext cx = {.stmt = stmt,.params = params,.targets = targets,.set = set};
 	ListCell   *lc;
 
 	walk_plan(&cx, stmt->planTree);

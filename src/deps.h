@@ -1,20 +1,56 @@
 /*
  * deps.h
- *		The row-level dependency keys of a plan.
+ *		The dependency set of a statement, and the row-level keys of a plan.
  *
- * For every scan of a tracked table: if the scan's own quals, as planned,
- * fix a keyed column to values (col = const, col = $n, col = ANY(array)),
- * the keys (T, col, value) of one such column; otherwise (T, *).
+ * A dependency set lists the keys (keys.h) whose version records vouch for
+ * a cached result: the epoch and the database's catalog generation always,
+ * first and second; then the generations of the tables read, and the row
+ * keys of every scan. For every scan of a tracked table: if the scan's own
+ * quals, as planned, fix a keyed column to values (col = const, col = $n,
+ * col = ANY(array)), the keys (T, col, value) of one such column; otherwise
+ * (T, *).
  */
 #ifndef CACHEBOT_DEPS_H
 #define CACHEBOT_DEPS_H
 
+#include "access/attnum.h"
 #include "nodes/params.h"
 #include "nodes/plannodes.h"
 
+#include "keys.h"
 #include "tracking.h"
 
-struct CacheDecision;
+typedef struct DepSet
+{
+	int			n;
+	int			max;
+	DepKey	   *keys;
+	bool		describe;		/* set by the caller: fill descriptions */
+	char	  **descriptions;	/* of keys, for explain() */
+	Hash128    *hashes;			/* of keys, once finished (past the first two,
+								 * in another order): see below */
+} DepSet;
+
+/* Where the epoch and the catalog generation are; then the rest. */
+#define DEPSET_EPOCH 0
+#define DEPSET_CATALOG 1
+#define DEPSET_FIRST_ROW 2
+
+/* Empties set and adds the epoch and this database's catalog generation. */
+extern void cachebot_depset_start(DepSet *set);
+
+/*
+ * Adds a key of this database (once); description (or NULL, for the
+ * default) is kept if the set is described.
+ */
+extern void cachebot_depset_add(DepSet *set, DepKind kind, Oid relid, AttrNumber attnum,
+								uint64 valuehash, char *description);
+
+/*
+ * Hashes the keys into set->hashes: the epoch and catalog first, the rest
+ * in a canonical order, so that equal sets store equal entries.
+ */
+extern void cachebot_depset_finish(DepSet *set);
 
 /* What the decision knows of one range table entry. */
 typedef struct ScanTarget
@@ -26,9 +62,12 @@ typedef struct ScanTarget
 	AttrNumber	hinted[TRACK_MAX_KEYED];
 } ScanTarget;
 
-/* Adds the dependency keys of every scan in the plan to d. */
+/*
+ * Adds the keys of every scan in the plan to set; targets, indexed by range
+ * table index, say how each relation is tracked.
+ */
 extern void cachebot_plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params,
-								   ScanTarget *targets, struct CacheDecision *d);
+											ScanTarget *targets, DepSet *set);
 
 /* The subplans of a plan node other than its left and right trees. */
 extern List *cachebot_plan_children(Plan *plan);

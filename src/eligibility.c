@@ -34,7 +34,6 @@
 #include "eligibility.h"
 #include "exprcheck.h"
 #include "fingerprint.h"
-#include "planner.h"
 #include "store.h"
 #include "tracking.h"
 #include "xact.h"
@@ -49,35 +48,10 @@ cachebot_eligibility_init(void)
 	cachebot_tracking_init();
 }
 
-void
-cachebot_decision_add_dep(CacheDecision *d, DepKind kind, Oid relid, AttrNumber attnum,
-				 uint64 valuehash, char *description)
-{
-	DepKey		k = depkey_make(kind, kind == DEP_EPOCH ? InvalidOid : MyDatabaseId,
-								relid, attnum, valuehash);
-
-	for (int i = 0; i < d->ndeps; i++)
-		if (depkey_equal(&d->depkeys[i], &k))
-			return;
-	if (d->ndeps == d->maxdeps)
-	{
-		d->maxdeps = Max(16, d->maxdeps * 2);
-		d->depkeys = d->depkeys ? repalloc(d->depkeys, d->maxdeps * sizeof(DepKey))
-			: palloc(d->maxdeps * sizeof(DepKey));
-		if (d->describe)
-			d->descriptions = d->descriptions ?
-				repalloc(d->descriptions, d->maxdeps * sizeof(char *)) :
-				palloc(d->maxdeps * sizeof(char *));
-	}
-	if (d->describe)
-		d->descriptions[d->ndeps] = description ? description : cachebot_depkey_describe(&k);
-	d->depkeys[d->ndeps++] = k;
-}
-
 static void
 add_dep(CacheDecision *d, DepKind kind, Oid relid)
 {
-	cachebot_decision_add_dep(d, kind, relid, 0, 0, NULL);
+	cachebot_depset_add(&d->deps, kind, relid, 0, 0, NULL);
 }
 
 /*
@@ -98,9 +72,7 @@ check_relations(List *rtable, bool from_query, CacheDecision *d, ScanTarget **ta
 	ScanTarget *targets = palloc0((list_length(rtable) + 1) * sizeof(ScanTarget));
 
 	*targets_out = targets;
-	d->ndeps = 0;
-	add_dep(d, DEP_EPOCH, InvalidOid);
-	add_dep(d, DEP_CATALOG, InvalidOid);
+	cachebot_depset_start(&d->deps);
 
 	foreach(lc, rtable)
 	{
@@ -498,19 +470,6 @@ check_statement(CmdType command, Node *utility, bool modifying_cte, bool locks_r
 	return SKIP_NONE;
 }
 
-static int
-compare_hash128(const void *a, const void *b)
-{
-	const Hash128 *x = a;
-	const Hash128 *y = b;
-
-	if (x->hi != y->hi)
-		return x->hi < y->hi ? -1 : 1;
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return 0;
-}
-
 /*
  * Does cache_all or cache_get (the setting, or the tables' own) ask for this
  * unhinted statement? cache_all: every table it reads says so. cache_get: it
@@ -553,11 +512,8 @@ decision_begin(const char *source, int location, int length, CacheDecision *d,
 	d->skip = d->hint.kind == HINT_MALFORMED ? SKIP_BAD_HINT : SKIP_NONE;
 	d->skip_relid = InvalidOid;
 	d->functions = NIL;
-	d->ndeps = 0;
-	d->maxdeps = 0;
-	d->depkeys = NULL;
-	d->descriptions = NULL;
-	d->deps = NULL;
+	d->deps.n = 0;
+	d->deps.hashes = NULL;
 	return true;
 }
 
@@ -566,54 +522,12 @@ static void
 decision_finish(CacheDecision *d, const char *text, int textlen, uint64 query_id,
 				ParamListInfo params, List *targetlist)
 {
-	/* Epoch and catalog first, then the rest in a canonical order. */
-	d->deps = palloc(d->ndeps * sizeof(Hash128));
-	for (int i = 0; i < d->ndeps; i++)
-		d->deps[i] = cachebot_depkey_hash(&d->depkeys[i]);
-	if (d->ndeps > DECISION_FIRST_ROW_DEP + 1)
-		qsort(d->deps + DECISION_FIRST_ROW_DEP, d->ndeps - DECISION_FIRST_ROW_DEP,
-			  sizeof(Hash128), compare_hash128);
+	cachebot_depset_finish(&d->deps);
 
 	initStringInfo(&d->fingerprint);
 	d->natts = cachebot_fingerprint_build(&d->fingerprint, text, textlen, query_id, params,
 								 targetlist, &d->columns);
 	d->key = cachebot_hash128(d->fingerprint.data, d->fingerprint.len);
-}
-
-bool
-cachebot_cache_decide(PlannedStmt *stmt, const char *source, ParamListInfo params,
-			 const RunContext *run, CacheDecision *d)
-{
-	const char *text;
-	int			textlen;
-	ScanTarget *targets;
-
-	if (!decision_begin(source, stmt->stmt_location, stmt->stmt_len, d, &text, &textlen))
-		return false;
-
-	if (d->skip == SKIP_NONE)
-		d->skip = check_statement(stmt->commandType, stmt->utilityStmt, stmt->hasModifyingCTE,
-								  stmt->rowMarks != NIL, stmt->queryId, run);
-	if (d->skip == SKIP_NONE)
-		d->skip = check_relations(stmt->rtable, false, d, &targets);
-	if (d->skip == SKIP_NONE)
-		d->skip = check_plan_dependencies(stmt->relationOids);
-	/* A replay plan stands for a query whose expressions were checked. */
-	if (d->skip == SKIP_NONE && !cachebot_is_replay_plan(stmt))
-		d->skip = check_statement_plans(stmt, cacheable_exprs, d);
-	if (d->skip == SKIP_NONE)
-		d->skip = cachebot_exprcheck_result_types(stmt->planTree->targetlist);
-	if (d->skip == SKIP_NONE)
-		d->skip = resolve_hint_columns(stmt->rtable, targets, d);
-	if (d->implicit && (d->skip != SKIP_NONE ||
-						!implicitly_cached(stmt, targets, list_length(stmt->rtable))))
-		return false;			/* not asked for: no skip to count */
-	if (d->skip == SKIP_NONE)
-	{
-		cachebot_plan_scan_dependencies(stmt, params, targets, d);
-		decision_finish(d, text, textlen, stmt->queryId, params, stmt->planTree->targetlist);
-	}
-	return true;
 }
 
 static bool
@@ -645,25 +559,41 @@ cachebot_query_relations(Query *query, bool *has_params)
 }
 
 bool
-cachebot_cache_decide_query(Query *query, const char *source, List *rtes,
-				   const RunContext *run, CacheDecision *d)
+cachebot_decide(const DecisionInput *in, const char *source, const RunContext *run,
+				CacheDecision *d)
 {
+	PlannedStmt *plan = in->plan;
+	Query	   *query = in->query;
 	const char *text;
 	int			textlen;
-	ScanTarget *targets;
+	ScanTarget *targets = NULL;
+	List	   *targetlist = plan ? plan->planTree->targetlist : query->targetList;
+	uint64		query_id = plan ? plan->queryId : query->queryId;
 
-	if (!decision_begin(source, query->stmt_location, query->stmt_len, d, &text, &textlen) ||
-		d->implicit)
-		return false;			/* unhinted statements are decided on their plan */
+	Assert((plan == NULL) != (query == NULL));
+	if (!decision_begin(source, plan ? plan->stmt_location : query->stmt_location,
+						plan ? plan->stmt_len : query->stmt_len, d, &text, &textlen))
+		return false;
+	/* Unhinted statements are decided on their plan. */
+	if (query != NULL && d->implicit)
+		return false;
+
 	if (d->skip == SKIP_NONE)
-		d->skip = check_statement(query->commandType, query->utilityStmt, query->hasModifyingCTE,
-								  query->rowMarks != NIL || query->hasForUpdate,
-								  query->queryId, run);
-	if (d->skip == SKIP_NONE && query->hasRowSecurity)
+		d->skip = plan ?
+			check_statement(plan->commandType, plan->utilityStmt, plan->hasModifyingCTE,
+							plan->rowMarks != NIL, query_id, run) :
+			check_statement(query->commandType, query->utilityStmt, query->hasModifyingCTE,
+							query->rowMarks != NIL || query->hasForUpdate, query_id, run);
+	/* (A plan's tables with row level security are found by check_relations.) */
+	if (d->skip == SKIP_NONE && query != NULL && query->hasRowSecurity)
 		d->skip = SKIP_ROW_SECURITY;
 	if (d->skip == SKIP_NONE)
-		d->skip = check_relations(rtes, true, d, &targets);
-	if (d->skip == SKIP_NONE)
+		d->skip = check_relations(in->rtable, query != NULL, d, &targets);
+	if (d->skip == SKIP_NONE && plan != NULL)
+		d->skip = check_plan_dependencies(plan->relationOids);
+	if (d->skip == SKIP_NONE && plan != NULL && !run->replay)
+		d->skip = check_statement_plans(plan, cacheable_exprs, d);
+	if (d->skip == SKIP_NONE && query != NULL)
 	{
 		bool		inlinable;
 
@@ -673,9 +603,18 @@ cachebot_cache_decide_query(Query *query, const char *source, List *rtes,
 			d->skip = SKIP_UNSUPPORTED;
 	}
 	if (d->skip == SKIP_NONE)
-		d->skip = cachebot_exprcheck_result_types(query->targetList);
+		d->skip = cachebot_exprcheck_result_types(targetlist);
 	if (d->skip == SKIP_NONE)
-		decision_finish(d, text, textlen, query->queryId, NULL, query->targetList);
+		d->skip = resolve_hint_columns(in->rtable, targets, d);
+	if (d->implicit && (d->skip != SKIP_NONE ||
+						!implicitly_cached(plan, targets, list_length(in->rtable))))
+		return false;			/* not asked for: no skip to count */
+	if (d->skip == SKIP_NONE)
+	{
+		if (plan != NULL)
+			cachebot_plan_scan_dependencies(plan, in->params, targets, &d->deps);
+		decision_finish(d, text, textlen, query_id, in->params, targetlist);
+	}
 	return true;
 }
 

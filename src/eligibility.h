@@ -13,8 +13,9 @@
 #include "nodes/plannodes.h"
 #include "tcop/dest.h"
 
-#include "keys.h"
+#include "deps.h"
 #include "hint.h"
+#include "keys.h"
 #include "stats.h"
 
 typedef struct CacheDecision
@@ -28,18 +29,8 @@ typedef struct CacheDecision
 	int			natts;			/* result columns */
 	struct ColumnLayout *columns;	/* their storage, to check entries */
 	List	   *functions;		/* OIDs of the functions the plan calls */
-	int			ndeps;
-	int			maxdeps;
-	DepKey	   *depkeys;
-	bool		describe;		/* set by the caller: fill descriptions */
-	char	  **descriptions;	/* of depkeys, for explain() */
-	Hash128    *deps;			/* depkey hashes, epoch and catalog first */
+	DepSet		deps;			/* set deps.describe to have them described */
 } CacheDecision;
-
-/* Where the epoch and the catalog generation are in deps[]; then the rest. */
-#define DECISION_EPOCH_DEP 0
-#define DECISION_CATALOG_DEP 1
-#define DECISION_FIRST_ROW_DEP 2
 
 /* How the statement is being run. */
 typedef struct RunContext
@@ -48,35 +39,46 @@ typedef struct RunContext
 	CommandDest dest;
 	int			instrument_options;
 	bool		nested;			/* inside another statement's execution */
+	bool		replay;			/* the plan is the planner's placeholder for a
+								 * query whose expressions it checked */
 } RunContext;
 
 /*
- * Returns false when the statement carries no cache hint (the common case,
- * decided by a scan of its text). Otherwise fills *d; d->skip says whether
- * and why it must run normally. Allocates in CurrentMemoryContext.
+ * What is decided about: a statement's plan, or its query before planning.
+ * The decision is the same function for both; what only one of them has is
+ * NULL or empty in the other.
  */
-extern bool cachebot_cache_decide(PlannedStmt *stmt, const char *source,
-						 ParamListInfo params, const RunContext *run,
-						 CacheDecision *d);
+typedef struct DecisionInput
+{
+	PlannedStmt *plan;			/* one of plan and query */
+	Query	   *query;
+	List	   *rtable;			/* the plan's range table, or every relation
+								 * entry of the query and of its subqueries */
+	ParamListInfo params;		/* bound parameters of the plan, if any */
+} DecisionInput;
 
 /*
- * The same decision for a query about to be planned, over the relations
- * cachebot_query_relations() found in it. Used to serve hits before planning; a
- * statement it cannot decide (partitions, parameters...) is left to the
- * executor, so its skips are not counted.
+ * Returns false when the statement is not asked to be cached (no hint, and
+ * cache_all or cache_get do not apply): the common case, for an unhinted
+ * statement decided by a scan of its text. Otherwise fills *d; d->skip says
+ * whether and why it must run normally. Allocates in CurrentMemoryContext.
+ *
+ * A query is decided before planning only when it is hinted and the
+ * decision needs nothing the plan alone knows (inheritance children and
+ * partitions, parameters, inlined functions...): otherwise it is left to
+ * the decision on its plan, which then counts the skip, and d->skip is
+ * SKIP_UNSUPPORTED. A query's row dependencies are (T, *) for each table:
+ * an entry is checked against the dependencies it was stored with, which
+ * come from the plan that filled it.
  */
-extern bool cachebot_cache_decide_query(Query *query, const char *source, List *rtes,
-							   const RunContext *run, CacheDecision *d);
+extern bool cachebot_decide(const DecisionInput *in, const char *source,
+							const RunContext *run, CacheDecision *d);
 
 /*
  * The relation entries of a query and of every query nested in it;
  * *has_params tells whether it refers to external parameters.
  */
 extern List *cachebot_query_relations(Query *query, bool *has_params);
-
-/* Adds a dependency key (once). */
-extern void cachebot_decision_add_dep(CacheDecision *d, DepKind kind, Oid relid,
-							 AttrNumber attnum, uint64 valuehash, char *description);
 
 /* The checks that depend on how and where a statement runs. */
 extern SkipReason cachebot_cache_check_run(const RunContext *run);

@@ -234,6 +234,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	CachedQuery *cq;
 	CacheDecision *d;
 	RunContext	run;
+	DecisionInput in;
 	MemoryContext cxt;
 	MemoryContext old;
 	LookupOutcome outcome;
@@ -244,6 +245,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	run.dest = qd->dest->mydest;
 	run.instrument_options = qd->instrument_options;
 	run.nested = nesting_inside_statement();
+	run.replay = hit_only;
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "cachebot query",
 								ALLOCSET_SMALL_SIZES);
@@ -258,7 +260,11 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	cq->position = -1;
 
 	cq->decision = d = palloc0(sizeof(CacheDecision));
-	if (!cachebot_cache_decide(qd->plannedstmt, qd->sourceText, qd->params, &run, d))
+	in.plan = qd->plannedstmt;
+	in.query = NULL;
+	in.rtable = qd->plannedstmt->rtable;
+	in.params = qd->params;
+	if (!cachebot_decide(&in, qd->sourceText, &run, d))
 		goto run_normally;
 	if (d->skip != SKIP_NONE)
 	{
@@ -270,7 +276,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 		goto run_normally;
 	}
 
-	cq->gens = read.gens = palloc(d->ndeps * sizeof(uint64));
+	cq->gens = read.gens = palloc(d->deps.n * sizeof(uint64));
 	/* A replay plan made just now comes with the entry the planner read. */
 	if (hit_only && cachebot_planner_take_hit(qd->plannedstmt, qd->sourceText, cxt, &view))
 		outcome = LOOKUP_HIT;
@@ -323,7 +329,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	cq->snapshot = RegisterSnapshot(GetTransactionSnapshot());
 	cq->filling = true;
 	cachebot_entry_begin(&cq->builder, d->fingerprint.data, d->fingerprint.len,
-				d->ndeps, d->deps, cq->gens, qd->plannedstmt->rtable, d->natts,
+				d->deps.n, d->deps.hashes, cq->gens, qd->plannedstmt->rtable, d->natts,
 				(Size) cachebot_max_entry_size * 1024, cachebot_store_incarnation());
 	MemoryContextSwitchTo(old);
 	return cq;

@@ -309,6 +309,7 @@ decide_text(const char *query, CacheDecision *d, const char **why)
 	List	   *rewritten;
 	PlannedStmt *stmt;
 	RunContext	run = {.eflags = 0,.dest = DestRemote};
+	DecisionInput in = {0};
 
 	raw = pg_parse_query(query);
 	if (list_length(raw) != 1)
@@ -330,7 +331,9 @@ decide_text(const char *query, CacheDecision *d, const char **why)
 		return false;
 	}
 	stmt = pg_plan_query(linitial_node(Query, rewritten), query, CURSOR_OPT_PARALLEL_OK, NULL);
-	if (!cachebot_cache_decide(stmt, query, NULL, &run, d))
+	in.plan = stmt;
+	in.rtable = stmt->rtable;
+	if (!cachebot_decide(&in, query, &run, d))
 	{
 		*why = d->hint.kind == HINT_NOCACHE ? "nocache hint" : "no hint";
 		return false;
@@ -359,21 +362,21 @@ cachebot_explain(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	memset(&d, 0, sizeof(d));
-	d.describe = true;
+	d.deps.describe = true;
 	values[0] = BoolGetDatum(decide_text(query, &d, &why) && d.skip == SKIP_NONE);
 	values[1] = CStringGetTextDatum(why);
 	nulls[1] = false;
 	if (DatumGetBool(values[0]))
 	{
-		Datum	   *deps = palloc(d.ndeps * sizeof(Datum));
+		Datum	   *deps = palloc(d.deps.n * sizeof(Datum));
 		EntryView	view;
 
 		values[2] = CStringGetTextDatum(psprintf("%016llx%016llx",
 												 (unsigned long long) d.key.hi,
 												 (unsigned long long) d.key.lo));
-		for (int i = 0; i < d.ndeps; i++)
-			deps[i] = CStringGetTextDatum(d.descriptions[i]);
-		values[3] = PointerGetDatum(construct_array(deps, d.ndeps, TEXTOID, -1, false, TYPALIGN_INT));
+		for (int i = 0; i < d.deps.n; i++)
+			deps[i] = CStringGetTextDatum(d.deps.descriptions[i]);
+		values[3] = PointerGetDatum(construct_array(deps, d.deps.n, TEXTOID, -1, false, TYPALIGN_INT));
 		nulls[2] = nulls[3] = false;
 		cached = cachebot_cache_lookup(&d, &view, NULL) == LOOKUP_HIT;
 	}
@@ -416,27 +419,69 @@ cachebot_corrupt_entry(PG_FUNCTION_ARGS)
 
 PG_FUNCTION_INFO_V1(cachebot_install_triggers);
 
+/* A boolean argument that may be NULL: -1, else 0 or 1. */
+static int8
+optional_flag(FunctionCallInfo fcinfo, int argno)
+{
+	return PG_ARGISNULL(argno) ? -1 : PG_GETARG_BOOL(argno) ? 1 : 0;
+}
+
 /*
- * _install_triggers(rel, options, columns): track()'s last step, creating
- * the triggers (see tracking.h for why only this function can).
+ * _install_triggers(rel, cache_all, cache_get, columns): track()'s last
+ * step, creating the triggers (see tracking.h for why only this function
+ * can). NULL options follow the settings.
  */
 Datum
 cachebot_install_triggers(PG_FUNCTION_ARGS)
 {
-	Oid			relid = PG_GETARG_OID(0);
-	char	   *options = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	ArrayType  *columns = PG_GETARG_ARRAYTYPE_P(2);
+	Oid			relid;
+	ArrayType  *columns;
 	Datum	   *names;
 	bool	   *nulls;
 	int			nnames;
 	List	   *keyed = NIL;
 
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("cachebot._install_triggers() needs a table and its keyed columns")));
+	relid = PG_GETARG_OID(0);
+	columns = PG_GETARG_ARRAYTYPE_P(3);
 	deconstruct_array(columns, TEXTOID, -1, false, TYPALIGN_INT, &names, &nulls, &nnames);
 	for (int i = 0; i < nnames; i++)
 		if (!nulls[i])
 			keyed = lappend(keyed, TextDatumGetCString(names[i]));
-	cachebot_tracking_install(relid, options, keyed);
+	cachebot_tracking_install(relid, optional_flag(fcinfo, 1), optional_flag(fcinfo, 2), keyed);
 	PG_RETURN_VOID();
+}
+
+PG_FUNCTION_INFO_V1(cachebot_trigger_keyed_columns);
+
+/*
+ * _trigger_keyed_columns(tgargs): the keyed columns a trigger's arguments
+ * name, or NULL if they are not track()'s (for the tracked_tables view).
+ */
+Datum
+cachebot_trigger_keyed_columns(PG_FUNCTION_ARGS)
+{
+	List	   *keyed;
+	int8		cache_all;
+	int8		cache_get;
+	Datum	   *names;
+	ListCell   *lc;
+
+	if (!cachebot_tracking_decode_tgargs(PG_GETARG_BYTEA_PP(0), &keyed, &cache_all, &cache_get))
+		PG_RETURN_NULL();
+	names = palloc(Max(list_length(keyed), 1) * sizeof(Datum));
+	foreach(lc, keyed)
+	{
+		Name		name = palloc0(NAMEDATALEN);
+
+		namestrcpy(name, lfirst(lc));
+		names[foreach_current_index(lc)] = NameGetDatum(name);
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_array(names, list_length(keyed), NAMEOID, NAMEDATALEN,
+										  false, TYPALIGN_CHAR));
 }
 
 PG_FUNCTION_INFO_V1(cachebot_key_settings);

@@ -16,9 +16,9 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 	const CacheStore *store = cachebot_cache_store();
 	char	   *entry = NULL;
 	Size		len = 0;
-	VersionRead *versions = palloc(d->ndeps * sizeof(VersionRead));
-	Hash128    *store_deps = palloc(d->ndeps * sizeof(Hash128));
-	VersionRead *store_versions = palloc(d->ndeps * sizeof(VersionRead));
+	VersionRead *versions = palloc(d->deps.n * sizeof(VersionRead));
+	Hash128    *store_deps = palloc(d->deps.n * sizeof(Hash128));
+	VersionRead *store_versions = palloc(d->deps.n * sizeof(VersionRead));
 	int			nstore = 0;
 	uint64		ddl_sequence;
 	Hash128    *missing;
@@ -30,25 +30,25 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 	 * One round trip: the entry, and the records this plan depends on, but
 	 * for the catalog generation, which this server keeps itself.
 	 */
-	for (int i = 0; i < d->ndeps; i++)
-		if (i != DECISION_CATALOG_DEP)
-			store_deps[nstore++] = d->deps[i];
+	for (int i = 0; i < d->deps.n; i++)
+		if (i != DEPSET_CATALOG)
+			store_deps[nstore++] = d->deps.hashes[i];
 	if (store == NULL ||
 		!store->lookup(&d->key, nstore, store_deps, &entry, &len, store_versions))
 		return LOOKUP_FAILED;
-	if (!cachebot_catalog_gen_read(MyDatabaseId, &versions[DECISION_CATALOG_DEP], &ddl_sequence))
+	if (!cachebot_catalog_gen_read(MyDatabaseId, &versions[DEPSET_CATALOG], &ddl_sequence))
 	{
-		versions[DECISION_CATALOG_DEP].gen = 0;
-		versions[DECISION_CATALOG_DEP].pending = true;
+		versions[DEPSET_CATALOG].gen = 0;
+		versions[DEPSET_CATALOG].pending = true;
 	}
-	for (int i = 0, j = 0; i < d->ndeps; i++)
-		if (i != DECISION_CATALOG_DEP)
+	for (int i = 0, j = 0; i < d->deps.n; i++)
+		if (i != DEPSET_CATALOG)
 			versions[i] = store_versions[j++];
 
 	if (read != NULL)
 	{
 		read->pending = false;
-		for (int i = 0; i < d->ndeps; i++)
+		for (int i = 0; i < d->deps.n; i++)
 		{
 			read->gens[i] = versions[i].gen;
 			read->pending |= versions[i].pending;
@@ -71,8 +71,8 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 	{
 		bool		known = false;
 
-		for (int j = 0; j < d->ndeps && !known; j++)
-			if (hash128_equal(&view->deps[i].key, &d->deps[j]))
+		for (int j = 0; j < d->deps.n && !known; j++)
+			if (hash128_equal(&view->deps[i].key, &d->deps.hashes[j]))
 			{
 				if (versions[j].pending || versions[j].gen != view->deps[i].gen)
 					return LOOKUP_MISS;

@@ -223,13 +223,16 @@ lookup_query(Query *query, const char *query_string, List **rtes, List **functio
 			 EntryView *view)
 {
 	RunContext	run = {.eflags = 0,.dest = DestRemote};
+	DecisionInput in = {0};
 	CacheDecision d = {0};
 	bool		has_params;
 
 	*rtes = cachebot_query_relations(query, &has_params);
 	if (has_params || cachebot_cache_store() == NULL)
 		return LOOKUP_FAILED;
-	if (!cachebot_cache_decide_query(query, query_string, *rtes, &run, &d) || d.skip != SKIP_NONE)
+	in.query = query;
+	in.rtable = *rtes;
+	if (!cachebot_decide(&in, query_string, &run, &d) || d.skip != SKIP_NONE)
 		return LOOKUP_FAILED;
 	*functions = d.functions;
 	return cachebot_cache_lookup(&d, view, NULL);

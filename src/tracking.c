@@ -133,8 +133,19 @@ cachebot_tracking_trigger_function(void)
 	return trigger_fn_oid;
 }
 
+/* ---- the trigger arguments: this is the one place that reads or writes them ---- */
+
+/* The options argument: "cache_all=<t|f|>;cache_get=<t|f|>". */
+#define OPTIONS_FORMAT "cache_all=%s;cache_get=%s"
+
+static const char *
+encode_flag(int8 flag)
+{
+	return flag < 0 ? "" : flag ? "t" : "f";
+}
+
 static int8
-parse_flag(const char *options, const char *name)
+decode_flag(const char *options, const char *name)
 {
 	const char *p = strstr(options, name);
 
@@ -148,25 +159,95 @@ parse_flag(const char *options, const char *name)
 	return -1;
 }
 
-static bool
-args_are_ours(int nargs, char **args)
+/* The arguments of a trigger track() made, decoded (pointing into args). */
+typedef struct TrackArgs
 {
-	return nargs >= 2 && strcmp(args[0], TRACK_ARGS_FORMAT) == 0;
+	int8		cache_all;
+	int8		cache_get;
+	int			nkeyed;
+	char	  **keyed;			/* column names */
+} TrackArgs;
+
+/* False if args are not in the format track() writes. */
+static bool
+decode_args(int nargs, char **args, TrackArgs *out)
+{
+	if (nargs < 2 || strcmp(args[0], TRACK_ARGS_FORMAT) != 0)
+		return false;
+	out->cache_all = decode_flag(args[1], "cache_all=");
+	out->cache_get = decode_flag(args[1], "cache_get=");
+	out->nkeyed = Min(nargs - 2, TRACK_MAX_KEYED);
+	out->keyed = args + 2;
+	return true;
+}
+
+/* The arguments of CREATE TRIGGER, as SQL literals separated by commas. */
+static char *
+encode_args(int8 cache_all, int8 cache_get, List *keyed_names)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s, %s", quote_literal_cstr(TRACK_ARGS_FORMAT),
+					 quote_literal_cstr(psprintf(OPTIONS_FORMAT, encode_flag(cache_all),
+												 encode_flag(cache_get))));
+	foreach(lc, keyed_names)
+		appendStringInfo(&buf, ", %s", quote_literal_cstr(lfirst(lc)));
+	return buf.data;
+}
+
+/* pg_trigger.tgargs (its arguments, each ended by a zero byte), split. */
+static int
+split_tgargs(bytea *tgargs, char ***args)
+{
+	char	   *p = VARDATA_ANY(tgargs);
+	char	   *end = p + VARSIZE_ANY_EXHDR(tgargs);
+	int			n = 0;
+
+	*args = palloc((VARSIZE_ANY_EXHDR(tgargs) + 1) * sizeof(char *));
+	while (p < end)
+	{
+		Size		len = strnlen(p, end - p);
+
+		(*args)[n++] = pnstrdup(p, len);
+		p += len + 1;
+	}
+	return n;
+}
+
+bool
+cachebot_tracking_decode_tgargs(bytea *tgargs, List **keyed_names, int8 *cache_all,
+								int8 *cache_get)
+{
+	char	  **args;
+	int			nargs = split_tgargs(tgargs, &args);
+	TrackArgs	decoded;
+
+	if (!decode_args(nargs, args, &decoded))
+		return false;
+	*keyed_names = NIL;
+	for (int i = 0; i < decoded.nkeyed; i++)
+		if (decoded.keyed[i][0] != '\0')
+			*keyed_names = lappend(*keyed_names, decoded.keyed[i]);
+	*cache_all = decoded.cache_all;
+	*cache_get = decoded.cache_get;
+	return true;
 }
 
 /* Keyed columns named in args, as numbered in rel. */
 static void
-resolve_keyed(Relation rel, int nargs, char **args, TrackInfo *info)
+resolve_keyed(Relation rel, const TrackArgs *args, TrackInfo *info)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 
 	info->nkeyed = 0;
-	for (int i = 2; i < nargs && info->nkeyed < TRACK_MAX_KEYED; i++)
+	for (int i = 0; i < args->nkeyed; i++)
 		for (int a = 0; a < desc->natts; a++)
 		{
 			Form_pg_attribute att = TupleDescAttr(desc, a);
 
-			if (!att->attisdropped && strcmp(NameStr(att->attname), args[i]) == 0)
+			if (!att->attisdropped && strcmp(NameStr(att->attname), args->keyed[i]) == 0)
 			{
 				info->keyed[info->nkeyed++] = att->attnum;
 				break;
@@ -201,8 +282,7 @@ sees_every_write(const Trigger *t)
 		TRIGGER_FOR_INSERT(t->tgtype) && TRIGGER_FOR_UPDATE(t->tgtype) &&
 		TRIGGER_FOR_DELETE(t->tgtype) &&
 		t->tgenabled == TRIGGER_FIRES_ALWAYS &&
-		t->tgqual == NULL && t->tgnattr == 0 && !OidIsValid(t->tgconstraint) &&
-		args_are_ours(t->tgnargs, t->tgargs);
+		t->tgqual == NULL && t->tgnattr == 0 && !OidIsValid(t->tgconstraint);
 }
 
 /*
@@ -238,16 +318,17 @@ static bool
 compute_tracking(Relation rel, TrackInfo *info)
 {
 	Trigger    *t = row_trigger(rel);
+	TrackArgs	args;
 
-	if (t == NULL || !sees_every_write(t))
+	if (t == NULL || !sees_every_write(t) || !decode_args(t->tgnargs, t->tgargs, &args))
 		return false;
-	info->cache_all = parse_flag(t->tgargs[1], "cache_all=");
-	info->cache_get = parse_flag(t->tgargs[1], "cache_get=");
+	info->cache_all = args.cache_all;
+	info->cache_get = args.cache_get;
 	info->nkeyed = 0;
 	if (!t->tgisclone)
 	{
 		info->root = RelationGetRelid(rel);
-		resolve_keyed(rel, t->tgnargs, t->tgargs, info);
+		resolve_keyed(rel, &args, info);
 		return true;
 	}
 
@@ -301,7 +382,9 @@ cachebot_tracking_lookup(Relation rel, TrackInfo *info)
 void
 cachebot_tracking_of_trigger(Relation rel, int nargs, char **args, TrackInfo *info)
 {
-	if (!args_are_ours(nargs, args))
+	TrackArgs	decoded;
+
+	if (!decode_args(nargs, args, &decoded))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("trigger arguments on table \"%s\" are not those of cachebot.track()",
@@ -317,7 +400,7 @@ cachebot_tracking_of_trigger(Relation rel, int nargs, char **args, TrackInfo *in
 	 */
 	memset(info, 0, sizeof(TrackInfo));
 	info->root = RelationGetRelid(rel);
-	resolve_keyed(rel, nargs, args, info);
+	resolve_keyed(rel, &decoded, info);
 }
 
 bool
@@ -341,20 +424,17 @@ cachebot_tracking_any_implicit(void)
 		Form_pg_trigger trig = (Form_pg_trigger) GETSTRUCT(tup);
 		bool		isnull;
 		Datum		args;
-		bytea	   *bytes;
-		char	   *p;
-		char	   *end;
+		List	   *keyed;
+		int8		cache_all;
+		int8		cache_get;
 
-		if (trig->tgfoid != fn || trig->tgnargs < 2)
+		CHECK_FOR_INTERRUPTS();
+		if (trig->tgfoid != fn)
 			continue;
 		args = heap_getattr(tup, Anum_pg_trigger_tgargs, RelationGetDescr(rel), &isnull);
-		if (isnull)
-			continue;
-		bytes = DatumGetByteaPP(args);
-		p = VARDATA_ANY(bytes);
-		end = p + VARSIZE_ANY_EXHDR(bytes);
-		p += strnlen(p, end - p) + 1;	/* the second argument: the options */
-		if (p < end && (strstr(p, "cache_all=t") || strstr(p, "cache_get=t")))
+		if (!isnull &&
+			cachebot_tracking_decode_tgargs(DatumGetByteaPP(args), &keyed, &cache_all, &cache_get) &&
+			(cache_all > 0 || cache_get > 0))
 		{
 			any_implicit = 1;
 			break;
@@ -610,11 +690,10 @@ cachebot_tracking_after_utility(Node *parsetree, bool lent)
 }
 
 void
-cachebot_tracking_install(Oid relid, const char *options, List *keyed_names)
+cachebot_tracking_install(Oid relid, int8 cache_all, int8 cache_get, List *keyed_names)
 {
 	char	   *rel;
-	StringInfoData args;
-	ListCell   *lc;
+	char	   *args;
 
 	if (!pg_class_ownercheck(relid, GetUserId()))
 		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(get_rel_relkind(relid)),
@@ -622,11 +701,7 @@ cachebot_tracking_install(Oid relid, const char *options, List *keyed_names)
 
 	rel = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									 get_rel_name(relid));
-	initStringInfo(&args);
-	appendStringInfo(&args, "%s, %s", quote_literal_cstr(TRACK_ARGS_FORMAT),
-					 quote_literal_cstr(options));
-	foreach(lc, keyed_names)
-		appendStringInfo(&args, ", %s", quote_literal_cstr(lfirst(lc)));
+	args = encode_args(cache_all, cache_get, keyed_names);
 
 	/*
 	 * Only the trigger function's owner may attach it to a table (EXECUTE
@@ -638,10 +713,10 @@ cachebot_tracking_install(Oid relid, const char *options, List *keyed_names)
 		psprintf("DROP TRIGGER IF EXISTS %s ON %s", TRUNCATE_TRIGGER_NAME, rel),
 		psprintf("CREATE TRIGGER %s AFTER INSERT OR UPDATE OR DELETE ON %s "
 				 "FOR EACH ROW EXECUTE FUNCTION cachebot._invalidate_trigger(%s)",
-				 ROW_TRIGGER_NAME, rel, args.data),
+				 ROW_TRIGGER_NAME, rel, args),
 		psprintf("CREATE TRIGGER %s AFTER TRUNCATE ON %s "
 				 "FOR EACH STATEMENT EXECUTE FUNCTION cachebot._invalidate_trigger(%s)",
-				 TRUNCATE_TRIGGER_NAME, rel, args.data),
+				 TRUNCATE_TRIGGER_NAME, rel, args),
 	/* Writes in replica mode (logical replication apply, restores) too. */
 		psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER %s, ENABLE ALWAYS TRIGGER %s",
 				 rel, ROW_TRIGGER_NAME, TRUNCATE_TRIGGER_NAME)));

@@ -10,8 +10,9 @@
  *	'cachebot:2', 'cache_all=<t|f|>;cache_get=<t|f|>', keyed column, ...
  *
  * Columns are named, not numbered, and no OID appears, so the arguments stay
- * right through pg_dump and restore and through dropped columns; this file
- * owns the format. Partitions carry PostgreSQL's clones of the row trigger:
+ * right through pg_dump and restore and through dropped columns. tracking.c
+ * is the only code that writes or reads this format (the tracked_tables
+ * view reads it through cachebot_tracking_decode_tgargs). Partitions carry PostgreSQL's clones of the row trigger:
  * the tracked table whose keys their writes bump (their root) is the
  * ancestor that holds the original.
  *
@@ -64,9 +65,17 @@ extern bool cachebot_tracking_any_implicit(void);
 
 /*
  * Installs (or replaces) the triggers of a table the current user owns,
- * with these options and keyed columns.
+ * with these options (-1: as the setting says) and keyed columns.
  */
-extern void cachebot_tracking_install(Oid relid, const char *options, List *keyed_names);
+extern void cachebot_tracking_install(Oid relid, int8 cache_all, int8 cache_get,
+									  List *keyed_names);
+
+/*
+ * Decodes a trigger's arguments as stored in pg_trigger.tgargs; false if
+ * they are not in the format track() writes.
+ */
+extern bool cachebot_tracking_decode_tgargs(bytea *tgargs, List **keyed_names,
+											int8 *cache_all, int8 *cache_get);
 
 /* The OID of cachebot._invalidate_trigger(), or InvalidOid. */
 extern Oid	cachebot_tracking_trigger_function(void);

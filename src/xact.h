@@ -40,6 +40,9 @@ extern void cachebot_xact_collect_row(const struct TrackInfo *info, TupleDesc de
 /* Collects the generation key of relid, and marks it written. */
 extern void cachebot_xact_collect_generation(Oid relid);
 
+/* Notes that the current transaction wrote relid (its keys go elsewhere). */
+extern void cachebot_xact_mark_written(Oid relid);
+
 /* Has the current transaction written relid (as far as cachebot saw)? */
 extern bool cachebot_xact_wrote(Oid relid);
 

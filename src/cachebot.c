@@ -16,6 +16,7 @@
 #include "eligibility.h"
 #include "executor.h"
 #include "planner.h"
+#include "replay.h"
 #include "stats.h"
 #include "store.h"
 #include "store_memcached.h"
@@ -90,6 +91,7 @@ _PG_init(void)
 
 	cachebot_executor_install_hooks();
 	cachebot_planner_install_hook();
+	cachebot_replay_register();
 	cachebot_utility_install_hooks();
 	cachebot_xact_register_callbacks();
 	cachebot_eligibility_init();

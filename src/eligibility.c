@@ -435,7 +435,12 @@ cachebot_cache_check_run(const RunContext *run)
 	if (run->dest == DestIntoRel || run->dest == DestTransientRel ||
 		run->dest == DestCopyOut)
 		return SKIP_NOT_SELECT;
-	if (run->instrument_options != 0 || (run->eflags & EXEC_FLAG_EXPLAIN_ONLY))
+	/*
+	 * EXPLAIN without ANALYZE shows the plan and runs nothing. (Instrumented
+	 * runs, EXPLAIN ANALYZE's and auto_explain's, are cached like any other:
+	 * a hit shows its replay node.)
+	 */
+	if (run->eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return SKIP_NOT_SELECT;
 	if (run->eflags & (EXEC_FLAG_BACKWARD | EXEC_FLAG_REWIND | EXEC_FLAG_MARK))
 		return SKIP_CURSOR;
@@ -604,7 +609,8 @@ cachebot_decide(const DecisionInput *in, const char *source, const RunContext *r
 	}
 	if (d->skip == SKIP_NONE)
 		d->skip = cachebot_exprcheck_result_types(targetlist);
-	if (d->skip == SKIP_NONE)
+	/* (The query of a replay plan had its hint resolved when it was planned.) */
+	if (d->skip == SKIP_NONE && !run->replay)
 		d->skip = resolve_hint_columns(in->rtable, targets, d);
 	if (d->implicit && (d->skip != SKIP_NONE ||
 						!implicitly_cached(plan, targets, list_length(in->rtable))))

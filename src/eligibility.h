@@ -37,7 +37,6 @@ typedef struct RunContext
 {
 	int			eflags;
 	CommandDest dest;
-	int			instrument_options;
 	bool		nested;			/* inside another statement's execution */
 	bool		replay;			/* the plan is the planner's placeholder for a
 								 * query whose expressions it checked */

@@ -9,10 +9,13 @@
  * snapshot taken after that read. Either way the standard ExecutorStart
  * still runs: permission checks and locks are not skipped.
  *
- * ExecutorRun: a hit replays the cached tuples into the destination (in
- * either direction, in as many fetches as the caller asks); a fill wraps the
- * destination to copy what it receives, and stores the entry once the plan
- * has run to its end.
+ * A hit runs a replay plan (replay.h) in place of the statement's plan: the
+ * planner's, or one made here. The executor then runs it like any plan, so
+ * every hook in the chain (pg_stat_statements, auto_explain...) sees the
+ * statement whatever the order the libraries were loaded in.
+ *
+ * ExecutorRun of a fill wraps the destination to copy what it receives, and
+ * stores the entry once the plan has run to its end.
  */
 #include "postgres.h"
 
@@ -34,6 +37,7 @@
 #include "executor.h"
 #include "nesting.h"
 #include "planner.h"
+#include "replay.h"
 #include "stats.h"
 #include "store.h"
 #include "settings.h"
@@ -63,11 +67,10 @@ typedef struct CachedQuery
 	CacheDecision *decision;
 
 	/* hit */
-	bool		unplanned;		/* served for a replay plan: never planned */
+	bool		unplanned;		/* served for the planner's replay plan */
 	MinimalTuple *tuples;
 	uint32		ntuples;
-	int64		position;		/* last tuple sent; -1 before the first */
-	TupleTableSlot *slot;
+	PlannedStmt *original;		/* the plan a replay plan replaced, if any */
 
 	/* fill */
 	Snapshot	snapshot;		/* fresh, taken after the version read; the
@@ -243,7 +246,6 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 
 	run.eflags = eflags;
 	run.dest = qd->dest->mydest;
-	run.instrument_options = qd->instrument_options;
 	run.nested = nesting_inside_statement();
 	run.replay = hit_only;
 
@@ -257,7 +259,6 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	MemoryContextRegisterResetCallback(cxt, &cq->unlink);
 	cq->qd = qd;
 	cq->nest_level = GetCurrentTransactionNestLevel();
-	cq->position = -1;
 
 	cq->decision = d = palloc0(sizeof(CacheDecision));
 	in.plan = qd->plannedstmt;
@@ -393,12 +394,19 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 		UnregisterSnapshot(portal_snapshot);
 	}
 
-	/*
-	 * A hit runs no plan node: initialize them as EXPLAIN does. Permission
-	 * checks and the result descriptor are unaffected.
-	 */
+	/* A hit runs a replay plan, with the same range table and result columns. */
 	if (cq != NULL && cq->mode == CACHED_HIT)
-		eflags |= EXEC_FLAG_EXPLAIN_ONLY;
+	{
+		if (!cq->unplanned)
+		{
+			MemoryContext old = MemoryContextSwitchTo(cq->cxt);
+
+			cq->original = queryDesc->plannedstmt;
+			queryDesc->plannedstmt = cachebot_replay_plan_for_plan(cq->original);
+			MemoryContextSwitchTo(old);
+		}
+		cachebot_replay_stage(queryDesc->plannedstmt, cq->tuples, cq->ntuples);
+	}
 
 	/*
 	 * What runs while the plan starts (a function evaluated for initial
@@ -412,11 +420,17 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 		else
 			standard_ExecutorStart(queryDesc, eflags);
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
 		nesting_leave();
+		cachebot_replay_unstage();
+		if (cq != NULL && cq->original != NULL)
+			queryDesc->plannedstmt = cq->original;
+		PG_RE_THROW();
 	}
 	PG_END_TRY();
+	nesting_leave();
+	cachebot_replay_unstage();
 
 	if (cq != NULL)
 	{
@@ -432,50 +446,6 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	}
 }
 
-/* Sends up to count cached tuples (0: all) in direction, from the position. */
-static void
-replay(QueryDesc *qd, CachedQuery *cq, ScanDirection direction, uint64 count)
-{
-	EState	   *estate = qd->estate;
-	DestReceiver *dest = qd->dest;
-	uint64		sent = 0;
-	MemoryContext old = MemoryContextSwitchTo(estate->es_query_cxt);
-
-	if (cq->slot == NULL)
-		cq->slot = MakeSingleTupleTableSlot(qd->tupDesc, &TTSOpsMinimalTuple);
-	estate->es_processed = 0;
-	dest->rStartup(dest, CMD_SELECT, qd->tupDesc);
-	while (!ScanDirectionIsNoMovement(direction) && (count == 0 || sent < count))
-	{
-		if (ScanDirectionIsForward(direction))
-		{
-			if (cq->position + 1 >= (int64) cq->ntuples)
-			{
-				cq->position = cq->ntuples;
-				break;
-			}
-			cq->position++;
-		}
-		else
-		{
-			if (cq->position - 1 < 0)
-			{
-				cq->position = -1;
-				break;
-			}
-			cq->position--;
-		}
-		ExecStoreMinimalTuple(cq->tuples[cq->position], cq->slot, false);
-		if (!dest->receiveSlot(cq->slot, dest))
-			break;
-		sent++;
-	}
-	ExecClearTuple(cq->slot);
-	dest->rShutdown(dest);
-	estate->es_processed = sent;
-	MemoryContextSwitchTo(old);
-}
-
 static void
 cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count,
 					 bool execute_once)
@@ -483,12 +453,6 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 	CachedQuery *cq = cached_queries ? find_cached(queryDesc) : NULL;
 	DestReceiver *dest = queryDesc->dest;
 	CaptureReceiver capture;
-
-	if (cq != NULL && cq->mode == CACHED_HIT)
-	{
-		replay(queryDesc, cq, direction, count);
-		return;
-	}
 
 	if (cq != NULL && cq->filling)
 	{
@@ -593,10 +557,6 @@ cachebot_ExecutorFinish(QueryDesc *queryDesc)
 {
 	CachedQuery *cq = cached_queries ? find_cached(queryDesc) : NULL;
 
-	/* Started as EXPLAIN-only: nothing ran, no after-trigger query is open. */
-	if (cq != NULL && cq->mode == CACHED_HIT)
-		return;
-
 	nesting_enter();
 	PG_TRY();
 	{
@@ -635,6 +595,9 @@ cachebot_ExecutorEnd(QueryDesc *queryDesc)
 
 	if (cq != NULL)
 	{
+		/* The replay plan goes away with cq's memory: hand the original back. */
+		if (cq->original != NULL)
+			queryDesc->plannedstmt = cq->original;
 		MemoryContextDelete(cq->cxt);
 	}
 }

@@ -26,105 +26,11 @@
 #include "lookup.h"
 #include "nesting.h"
 #include "planner.h"
+#include "replay.h"
 #include "store.h"
 #include "settings.h"
 
 static planner_hook_type prev_planner_hook = NULL;
-
-/* ---- the placeholder node: never asked for a row ---- */
-
-static void
-replay_begin(CustomScanState *node, EState *estate, int eflags)
-{
-}
-
-static TupleTableSlot *
-replay_exec(CustomScanState *node)
-{
-	elog(ERROR, "cachebot replay plan executed without its cached result");
-	return NULL;
-}
-
-static void
-replay_end(CustomScanState *node)
-{
-}
-
-static void
-replay_rescan(CustomScanState *node)
-{
-}
-
-static const CustomExecMethods replay_exec_methods = {
-	.CustomName = "CachebotReplay",
-	.BeginCustomScan = replay_begin,
-	.ExecCustomScan = replay_exec,
-	.EndCustomScan = replay_end,
-	.ReScanCustomScan = replay_rescan,
-};
-
-static Node *
-replay_create_state(CustomScan *cscan)
-{
-	CustomScanState *css = (CustomScanState *) newNode(sizeof(CustomScanState),
-													   T_CustomScanState);
-
-	css->methods = &replay_exec_methods;
-	return (Node *) css;
-}
-
-static const CustomScanMethods replay_scan_methods = {
-	.CustomName = "CachebotReplay",
-	.CreateCustomScanState = replay_create_state,
-};
-
-bool
-cachebot_is_replay_plan(PlannedStmt *stmt)
-{
-	return stmt->planTree != NULL && IsA(stmt->planTree, CustomScan) &&
-		((CustomScan *) stmt->planTree)->methods == &replay_scan_methods;
-}
-
-/* The plan that stands for query until the executor replays its entry. */
-static PlannedStmt *
-make_replay_plan(Query *query, List *rtes, List *functions, int cursorOptions)
-{
-	CustomScan *cscan = makeNode(CustomScan);
-	PlannedStmt *stmt = makeNode(PlannedStmt);
-	List	   *tlist = NIL;
-	ListCell   *lc;
-	bool		has_row_security;
-
-	foreach(lc, query->targetList)
-	{
-		TargetEntry *tle = lfirst_node(TargetEntry, lc);
-		Node	   *expr = (Node *) tle->expr;
-
-		if (tle->resjunk)
-			continue;
-		tlist = lappend(tlist,
-						makeTargetEntry((Expr *) makeNullConst(exprType(expr),
-															   exprTypmod(expr),
-															   exprCollation(expr)),
-										list_length(tlist) + 1, tle->resname, false));
-	}
-	cscan->scan.plan.targetlist = tlist;
-	cscan->scan.scanrelid = 0;
-	cscan->custom_private = list_make3(query, makeInteger(cursorOptions), functions);
-	cscan->methods = &replay_scan_methods;
-
-	stmt->commandType = CMD_SELECT;
-	stmt->queryId = query->queryId;
-	stmt->canSetTag = query->canSetTag;
-	stmt->planTree = (Plan *) cscan;
-	stmt->rtable = rtes;
-	stmt->stmt_location = query->stmt_location;
-	stmt->stmt_len = query->stmt_len;
-	/* So that a cached copy is invalidated like the plan it stands for. */
-	extract_query_dependencies((Node *) query, &stmt->relationOids,
-							   &stmt->invalItems, &has_row_security);
-	return stmt;
-}
 
 /*
  * Plans for real. Whatever the planner runs meanwhile (a function it
@@ -158,19 +64,12 @@ plan_normally(Query *parse, const char *query_string, int cursorOptions,
 	return result;
 }
 
-List *
-cachebot_replay_plan_functions(PlannedStmt *replay)
-{
-	return lthird(((CustomScan *) replay->planTree)->custom_private);
-}
-
 PlannedStmt *
 cachebot_plan_replayed_query(PlannedStmt *replay, const char *source, ParamListInfo params,
 					int eflags)
 {
-	CustomScan *cscan = (CustomScan *) replay->planTree;
-	Query	   *query = copyObject(linitial_node(Query, cscan->custom_private));
-	int			cursorOptions = intVal(lsecond(cscan->custom_private));
+	Query	   *query = copyObject(cachebot_replay_plan_query(replay));
+	int			cursorOptions = cachebot_replay_plan_cursor_options(replay);
 
 	if (eflags & EXEC_FLAG_BACKWARD)
 		cursorOptions |= CURSOR_OPT_SCROLL;
@@ -285,8 +184,10 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 		if (outcome == LOOKUP_HIT)
 		{
 			/* Its range table: what the plan that filled the entry checked. */
-			PlannedStmt *stmt = make_replay_plan(parse, copyObject(view->permissions),
-												 list_copy(functions), cursorOptions);
+			PlannedStmt *stmt = cachebot_replay_plan_for_query(parse,
+															   copyObject(view->permissions),
+															   list_copy(functions),
+															   cursorOptions);
 
 			found_hit.stmt = stmt;
 			found_hit.source = query_string;
@@ -304,5 +205,4 @@ cachebot_planner_install_hook(void)
 {
 	prev_planner_hook = planner_hook;
 	planner_hook = cachebot_planner;
-	RegisterCustomScanMethods(&replay_scan_methods);
 }

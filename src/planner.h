@@ -3,9 +3,9 @@
  *		Serving hits before planning.
  *
  * For a hinted top-level SELECT whose entry is valid at planning time, the
- * planner hook returns a replay plan instead of planning: a placeholder
- * node with the statement's result types, its relations (for permission
- * checks and locks) and the query itself. The executor then serves the hit;
+ * planner hook returns a replay plan (replay.h) instead of planning: its
+ * relations (for permission checks and locks), the statement's result
+ * columns and the query itself. The executor then serves the hit;
  * if by then the entry is gone, or the plan is run in a way that cannot be
  * served (EXPLAIN, a cached plan reused later...), the executor plans the
  * saved query for real and runs that instead.
@@ -19,8 +19,6 @@
 
 extern void cachebot_planner_install_hook(void);
 
-extern bool cachebot_is_replay_plan(PlannedStmt *stmt);
-
 /*
  * The entry the planner found valid for replay plan stmt, if it was made for
  * the statement about to start: moved into owner's care, its view in *view.
@@ -28,12 +26,6 @@ extern bool cachebot_is_replay_plan(PlannedStmt *stmt);
 struct EntryView;
 extern bool cachebot_planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner,
 							 struct EntryView *view);
-
-/*
- * The functions a replay plan's query names: a hit served for it checks
- * EXECUTE on each, as planning and running the query would have.
- */
-extern List *cachebot_replay_plan_functions(PlannedStmt *replay);
 
 /* Plans a replay plan's query for real, as the executor is about to run it. */
 extern PlannedStmt *cachebot_plan_replayed_query(PlannedStmt *replay, const char *source,

@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/sysattr.h"
 #include "access/stratnum.h"
 #include "miscadmin.h"
@@ -304,9 +305,14 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 		cachebot_depset_add(cx->set, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
 		return;
 	}
-	rel = RelationIdGetRelation(target->info.root);
+	/*
+	 * The table is the plan's, locked already. The executor has not locked
+	 * the index of a reused plan yet: a concurrent DROP INDEX CONCURRENTLY
+	 * may have removed it, and then its quals are simply not read.
+	 */
+	rel = relation_open(target->info.root, NoLock);
 	if (OidIsValid(indexid))
-		index = RelationIdGetRelation(indexid);
+		index = try_relation_open(indexid, AccessShareLock);
 	foreach(lc, list_concat_copy(quals, index_quals))
 	{
 		ColumnValues cv;
@@ -329,8 +335,8 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 		}
 	}
 	if (index)
-		RelationClose(index);
-	RelationClose(rel);
+		relation_close(index, NoLock);
+	relation_close(rel, NoLock);
 
 	if (!found)
 		cachebot_depset_add(cx->set, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
@@ -416,6 +422,7 @@ walk_plan(ScanContext *cx, Plan *plan)
 
 	if (plan == NULL)
 		return;
+	check_stack_depth();
 	if (scan_quals(plan, &quals, &index_quals, &indexid))
 		scan_keys(cx, ((Scan *) plan)->scanrelid, quals, index_quals, indexid);
 	foreach(lc, cachebot_plan_children(plan))
@@ -489,12 +496,17 @@ cachebot_plan_is_unique_lookup(PlannedStmt *stmt)
 		return false;
 	scanrelid = ((Scan *) plan)->scanrelid;
 	rte = rt_fetch(scanrelid, stmt->rtable);
-	rel = RelationIdGetRelation(rte->relid);
+	rel = relation_open(rte->relid, NoLock);	/* the plan's: locked */
 	indexes = RelationGetIndexList(rel);
 	foreach(lc, indexes)
 	{
-		Relation	index = RelationIdGetRelation(lfirst_oid(lc));
-		bool		all = index->rd_index->indisunique && index->rd_index->indimmediate &&
+		/* Not locked by the plan: one may be going away concurrently. */
+		Relation	index = try_relation_open(lfirst_oid(lc), AccessShareLock);
+		bool		all;
+
+		if (index == NULL)
+			continue;
+		all = index->rd_index->indisunique && index->rd_index->indimmediate &&
 			RelationGetIndexPredicate(index) == NIL;
 
 		for (int col = 0; all && col < index->rd_index->indnkeyatts; col++)
@@ -502,13 +514,13 @@ cachebot_plan_is_unique_lookup(PlannedStmt *stmt)
 				(index_column_fixed(index, col, quals, scanrelid, false) ||
 				 (RelationGetRelid(index) == scanned_index &&
 				  index_column_fixed(index, col, index_quals, scanrelid, true)));
-		RelationClose(index);
+		relation_close(index, NoLock);
 		if (all)
 		{
 			unique = true;
 			break;
 		}
 	}
-	RelationClose(rel);
+	relation_close(rel, NoLock);
 	return unique;
 }

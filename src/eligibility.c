@@ -540,6 +540,7 @@ collect_relations_walker(Node *node, List **rtes)
 {
 	if (node == NULL)
 		return false;
+	check_stack_depth();
 	if (IsA(node, RangeTblEntry))
 	{
 		if (((RangeTblEntry *) node)->rtekind == RTE_RELATION)

@@ -189,11 +189,12 @@ cachebot_catalog_gen_bump(Oid dbid, BumpPhase phase, bool changed_here)
 					slot->pending--;
 				break;
 			case BUMP_NOW:
+			case BUMP_NOW_AFTER_COMMIT:
 				break;
 		}
 	}
 	/* A new catalog is visible: plans made before it must not fill. */
-	if (phase == BUMP_COMMIT || phase == BUMP_NOW)
+	if (phase == BUMP_COMMIT || phase == BUMP_NOW || phase == BUMP_NOW_AFTER_COMMIT)
 	{
 		uint64		before = pg_atomic_fetch_add_u64(&gens->ddl_sequence, 1);
 

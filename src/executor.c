@@ -125,14 +125,20 @@ unlink_cached(void *arg)
 	forget_cached((CachedQuery *) arg);
 }
 
-/* Statements started in an aborted subtransaction are gone: forget them. */
+/*
+ * Statements started in an aborted subtransaction are gone: forget them.
+ * Those of a committed one now belong to its parent (a cursor opened in a
+ * released savepoint lives on, and a later sibling's rollback must not take
+ * it along).
+ */
 static void
 executor_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 						  SubTransactionId parentSubid, void *arg)
 {
+	int			level = GetCurrentTransactionNestLevel();
+
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
-		int			level = GetCurrentTransactionNestLevel();
 		CachedQuery **p = &cached_queries;
 
 		while (*p)
@@ -142,6 +148,12 @@ executor_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 			else
 				p = &(*p)->next;
 		}
+	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		for (CachedQuery *cq = cached_queries; cq; cq = cq->next)
+			if (cq->nest_level >= level)
+				cq->nest_level = level - 1;
 	}
 }
 

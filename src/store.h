@@ -19,7 +19,8 @@ typedef enum BumpPhase
 	BUMP_PRE_COMMIT,			/* pending++, new gen: readers stop filling */
 	BUMP_COMMIT,				/* new gen, pending--: the write is visible */
 	BUMP_ABORT,					/* pending--: failed after pre-commit */
-	BUMP_NOW					/* new gen, outside any transaction protocol */
+	BUMP_NOW,					/* new gen, outside any transaction protocol */
+	BUMP_NOW_AFTER_COMMIT		/* the same, once the transaction committed */
 } BumpPhase;
 
 /* The result of reading one version record. */
@@ -41,6 +42,14 @@ typedef struct CacheStore
 	bool		(*ready) (void);
 
 	/*
+	 * Called at pre-commit, where an ERROR is still allowed, before the
+	 * bumps that follow the commit (BUMP_COMMIT, BUMP_ABORT and
+	 * BUMP_NOW_AFTER_COMMIT, of up to nkeys records): sets up whatever they
+	 * need (memory, a connection), since they may not. NULL: nothing.
+	 */
+	void		(*prepare_finish) (int nkeys);
+
+	/*
 	 * Reads, in one round trip, the entry named key (if key and entry are
 	 * not NULL: copied into CurrentMemoryContext, *entry NULL when absent)
 	 * and the version records of deps[0..ndeps), creating absent records
@@ -53,9 +62,10 @@ typedef struct CacheStore
 	bool		(*put) (const Hash128 *key, const char *entry, Size len);
 
 	/*
-	 * Applies phase to the records of keys[0..nkeys). Never raises an ERROR
-	 * (it runs after commit). Returns false if a record could not be
-	 * written; the caller then falls back to bumping the epoch.
+	 * Applies phase to the records of keys[0..nkeys). Never raises an ERROR;
+	 * in the phases after the commit it also allocates nothing and opens no
+	 * connection (see prepare_finish). Returns false if a record could not
+	 * be written; the caller then falls back to bumping the epoch.
 	 */
 	bool		(*bump) (int nkeys, const Hash128 *keys, BumpPhase phase);
 

@@ -26,6 +26,17 @@
  * not be delivered sets a cluster-wide "bypass" flag: nothing is served or
  * filled until the epoch has been bumped on the servers, so no entry that
  * the lost bump should have invalidated is reachable again.
+ *
+ * After the commit nothing may fail (an ERROR there is a PANIC). The bumps
+ * made then (BUMP_COMMIT, BUMP_ABORT, BUMP_NOW_AFTER_COMMIT) use only what
+ * prepare_finish() set up at pre-commit: the connection (never opened after
+ * the commit), the buffers for the keys, and the table of undelivered
+ * increments. They allocate nothing and raise nothing; a failure is
+ * remembered, and the bypass flag is set.
+ *
+ * Every wait on the network is bounded by cachebot.memcached_timeout (at
+ * most a few seconds); interrupts are checked between round trips, and a
+ * connection left with unread replies by an ERROR is dropped.
  */
 #include "postgres.h"
 
@@ -46,7 +57,7 @@
 #include "store_memcached.h"
 #include "settings.h"
 
-#define KEY_LEN			34		/* "cb" + kind + 32 hex digits; */
+#define KEY_LEN			35		/* "cb" + kind + 32 hex digits */
 #define PENDING_SHIFT	32
 #define BACKOFF_MS		1000
 #define MAX_TTL			(30 * 24 * 3600)	/* larger is an absolute time */
@@ -84,9 +95,26 @@ static TimestampTz down_until = 0;
 /*
  * Commit-phase increments this backend could not deliver: applied when the
  * pool answers again, so that the pending marks they close do not linger.
+ * A fixed table, allocated before it is first needed after a commit; past
+ * its size they are dropped (the bypass flag makes every entry miss until
+ * the epoch moves on, and a pending mark expires on its own).
  */
-static Hash128 *undelivered = NULL;
+#define MAX_UNDELIVERED 4096
+
+typedef struct Undelivered
+{
+	Hash128		key;			/* zero: empty */
+	uint64		delta;
+} Undelivered;
+
+static Undelivered *undelivered = NULL;
 static int	nundelivered = 0;
+
+/* Keys of the records a bump increments: allocated before the commit. */
+static char *bump_keybuf = NULL;
+static char **bump_keys = NULL;
+static size_t *bump_lens = NULL;
+static int	bump_capacity = 0;
 
 static void configure(const char *servers, const char *prefix);
 
@@ -96,17 +124,17 @@ mc_shmem_request(void)
 	RequestAddinShmemSpace(MAXALIGN(sizeof(MemcachedShared)));
 }
 
+/* Allocates nothing: it runs in a setting's assign hook. */
 static uint64
 config_hash(const char *servers, const char *prefix)
 {
-	StringInfoData buf;
-	Hash128		h;
+	Hash128		parts[2];
 
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "%s%c%s", servers ? servers : "", '\0', prefix ? prefix : "");
-	h = cachebot_hash128(buf.data, buf.len);
-	pfree(buf.data);
-	return h.lo;
+	servers = servers ? servers : "";
+	prefix = prefix ? prefix : "";
+	parts[0] = cachebot_hash128(servers, strlen(servers));
+	parts[1] = cachebot_hash128(prefix, strlen(prefix));
+	return cachebot_hash128(parts, sizeof(parts)).lo;
 }
 
 static void
@@ -227,27 +255,48 @@ went_wrong(void)
 
 static bool increment(const Hash128 *dep, uint64 delta);
 
+/* Is the store in its back-off period? */
 static bool
-usable(void)
+backing_off(void)
 {
-	if (down_until != 0)
-	{
-		if (GetCurrentTimestamp() < down_until)
-			return false;
-		down_until = 0;
-	}
-	if (!connect_if_needed())
+	if (down_until == 0)
 		return false;
-	while (nundelivered > 0)
+	if (GetCurrentTimestamp() < down_until)
+		return true;
+	down_until = 0;
+	return false;
+}
+
+/*
+ * Delivers what earlier commits could not (a bounded number of round trips,
+ * interruptible between them); false if the pool fails meanwhile.
+ */
+static bool
+deliver_undelivered(void)
+{
+	for (int i = 0; i < MAX_UNDELIVERED && nundelivered > 0; i++)
 	{
-		if (!increment(&undelivered[nundelivered - 1], 1))
+		if (undelivered[i].key.hi == 0 && undelivered[i].key.lo == 0)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		if (!increment(&undelivered[i].key, undelivered[i].delta))
 		{
 			went_wrong();
 			return false;
 		}
+		memset(&undelivered[i], 0, sizeof(Undelivered));
 		nundelivered--;
 	}
 	return true;
+}
+
+/* Connects if need be; not after a commit. */
+static bool
+usable(void)
+{
+	if (backing_off() || !connect_if_needed())
+		return false;
+	return nundelivered == 0 || deliver_undelivered();
 }
 
 /* On the way out: one more try, back-off or not, to close what this backend opened. */
@@ -262,24 +311,74 @@ deliver_at_exit(int code, Datum arg)
 	disconnect();
 }
 
+/* After a commit: allocates nothing, raises nothing. */
 static void
-remember_undelivered(int nkeys, const Hash128 *keys)
+remember_undelivered(int nkeys, const Hash128 *keys, uint64 delta)
+{
+	if (undelivered == NULL)
+		return;
+	for (int i = 0; i < nkeys; i++)
+	{
+		uint32		slot = (uint32) (keys[i].lo % MAX_UNDELIVERED);
+
+		for (int probe = 0; probe < MAX_UNDELIVERED; probe++)
+		{
+			Undelivered *u = &undelivered[(slot + probe) % MAX_UNDELIVERED];
+
+			if (u->key.hi == 0 && u->key.lo == 0)
+			{
+				u->key = keys[i];
+				u->delta = delta;
+				nundelivered++;
+				break;
+			}
+			if (hash128_equal(&u->key, &keys[i]))
+			{
+				u->delta += delta;
+				break;
+			}
+		}
+	}
+}
+
+/* Room for the keys of a bump of n records (before any commit). */
+static void
+reserve_bump_keys(int n)
+{
+	if (n <= bump_capacity)
+		return;
+	n = Max(n, Max(64, bump_capacity * 2));
+	if (bump_keybuf)
+	{
+		pfree(bump_keybuf);
+		pfree(bump_keys);
+		pfree(bump_lens);
+	}
+	bump_keybuf = MemoryContextAlloc(TopMemoryContext, (Size) n * (KEY_LEN + 1));
+	bump_keys = MemoryContextAlloc(TopMemoryContext, (Size) n * sizeof(char *));
+	bump_lens = MemoryContextAlloc(TopMemoryContext, (Size) n * sizeof(size_t));
+	bump_capacity = n;
+}
+
+/*
+ * At pre-commit, where an ERROR is still allowed: what the bumps after the
+ * commit (up to nkeys records) need.
+ */
+static void
+mc_prepare_finish(int nkeys)
 {
 	static bool exit_registered = false;
-	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
 
+	if (undelivered == NULL)
+		undelivered = MemoryContextAllocZero(TopMemoryContext,
+											 MAX_UNDELIVERED * sizeof(Undelivered));
 	if (!exit_registered)
 	{
 		before_shmem_exit(deliver_at_exit, (Datum) 0);
 		exit_registered = true;
 	}
-
-	undelivered = undelivered ?
-		repalloc(undelivered, (nundelivered + nkeys) * sizeof(Hash128)) :
-		palloc((nundelivered + nkeys) * sizeof(Hash128));
-	memcpy(undelivered + nundelivered, keys, nkeys * sizeof(Hash128));
-	nundelivered += nkeys;
-	MemoryContextSwitchTo(old);
+	reserve_bump_keys(nkeys);
+	(void) usable();
 }
 
 static void
@@ -403,44 +502,61 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 		went_wrong();
 		return false;
 	}
-	while ((res = memcached_fetch_result(mc, NULL, &rc)) != NULL)
+	/*
+	 * An ERROR in here (a cancel, no memory) would leave replies unread on
+	 * the connection, for the next command to take as its own: drop it.
+	 */
+	PG_TRY();
 	{
-		const char *k = memcached_result_key_value(res);
-		const char *v = memcached_result_value(res);
-		size_t		vlen = memcached_result_length(res);
-
-		for (int i = 0; i < nkeys; i++)
+		while ((res = memcached_fetch_result(mc, NULL, &rc)) != NULL)
 		{
-			if (found[i] || strncmp(keys[i], k, KEY_LEN) != 0)
-				continue;
-			found[i] = true;
-			if (i < first_dep)
-			{
-				/* MAXALIGNed copy: tuples are read in place */
-				*entry = palloc(Max(vlen, 1));
-				memcpy(*entry, v, vlen);
-				*entrylen = vlen;
-			}
-			else
-			{
-				uint64		value;
+			const char *k = memcached_result_key_value(res);
+			const char *v = memcached_result_value(res);
+			size_t		vlen = memcached_result_length(res);
 
-				if (!parse_u64(v, vlen, &value))
+			for (int i = 0; i < nkeys; i++)
+			{
+				if (found[i] || strncmp(keys[i], k, KEY_LEN) != 0)
+					continue;
+				found[i] = true;
+				if (i < first_dep)
 				{
-					garbage[i] = true;	/* replaced below */
-					found[i] = false;
+					/* MAXALIGNed copy: tuples are read in place. Too big: a miss. */
+					*entry = palloc_extended(Max(vlen, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+					if (*entry != NULL)
+					{
+						memcpy(*entry, v, vlen);
+						*entrylen = vlen;
+					}
 				}
 				else
 				{
-					versions[i - first_dep].gen = value;
-					versions[i - first_dep].pending =
-						record_pending(&deps[i - first_dep], value);
+					uint64		value;
+
+					if (!parse_u64(v, vlen, &value))
+					{
+						garbage[i] = true;	/* replaced below */
+						found[i] = false;
+					}
+					else
+					{
+						versions[i - first_dep].gen = value;
+						versions[i - first_dep].pending =
+							record_pending(&deps[i - first_dep], value);
+					}
 				}
+				break;
 			}
-			break;
+			memcached_result_free(res);
+			CHECK_FOR_INTERRUPTS();
 		}
-		memcached_result_free(res);
 	}
+	PG_CATCH();
+	{
+		disconnect();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 	if (rc != MEMCACHED_END && rc != MEMCACHED_SUCCESS && rc != MEMCACHED_NOTFOUND)
 	{
 		went_wrong();
@@ -454,6 +570,7 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 
 		if (found[i])
 			continue;
+		CHECK_FOR_INTERRUPTS();
 		if (garbage[i])
 		{
 			/* Not a record of ours: a fresh one replaces it. */
@@ -515,18 +632,21 @@ increment(const Hash128 *dep, uint64 delta)
  * Sends every increment without waiting for its reply. With confirm, one
  * multi-get follows, which each server answers after applying what came
  * before it on the connection: every record must read back as a number.
- * One round trip for any number of records.
+ * One round trip for any number of records. Uses the key buffers reserved
+ * for nkeys records; allocates nothing.
  */
 static bool
 increment_all(int nkeys, const Hash128 *keys, uint64 delta, bool confirm)
 {
-	char	   *keybuf = palloc(nkeys * (KEY_LEN + 1));
-	char	  **kp = palloc(nkeys * sizeof(char *));
-	size_t	   *lens = palloc(nkeys * sizeof(size_t));
+	char	   *keybuf = bump_keybuf;
+	char	  **kp = bump_keys;
+	size_t	   *lens = bump_lens;
 	memcached_result_st *res;
 	memcached_return_t rc;
 	int			confirmed = 0;
 
+	if (nkeys > bump_capacity)
+		return false;
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NOREPLY, 1);
 	for (int i = 0; i < nkeys; i++)
 		(void) increment(&keys[i], delta);
@@ -557,23 +677,35 @@ static bool
 mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
 {
 	uint64		delta = phase == BUMP_PRE_COMMIT ? (UINT64CONST(1) << PENDING_SHIFT) : 1;
-	bool		after_commit = phase == BUMP_COMMIT || phase == BUMP_ABORT;
+	bool		after_commit = phase == BUMP_COMMIT || phase == BUMP_ABORT ||
+		phase == BUMP_NOW_AFTER_COMMIT;
 	bool		ok;
 
-	if (phase == BUMP_NOW)
+	if (phase == BUMP_NOW || phase == BUMP_NOW_AFTER_COMMIT)
 		delta = UINT64CONST(1) << PENDING_SHIFT | 1;	/* new gen, nothing pending */
 
 	/*
 	 * Confirmed in both phases: before the commit a failure must be known;
 	 * after it, the next reader must find the mark closed (a paused server
-	 * applies them when it resumes; one never delivered expires).
+	 * applies them when it resumes; one never delivered expires). After the
+	 * commit only the connection and buffers prepared before it are used.
 	 */
-	ok = usable() && increment_all(nkeys, keys, delta, true);
+	if (after_commit)
+		ok = mc != NULL && !backing_off() && increment_all(nkeys, keys, delta, true);
+	else
+	{
+		ok = usable();
+		if (ok)
+		{
+			reserve_bump_keys(nkeys);
+			ok = increment_all(nkeys, keys, delta, true);
+		}
+	}
 	if (!ok)
 	{
 		/* a pre-commit mark may have landed: close it when the pool answers */
-		if (after_commit)
-			remember_undelivered(nkeys, keys);
+		if (phase == BUMP_COMMIT || phase == BUMP_ABORT)
+			remember_undelivered(nkeys, keys, delta);
 		/* Until the epoch moves on, nothing cached may be trusted. */
 		if (shared)
 			pg_atomic_write_u32(&shared->bypass, 1);
@@ -617,6 +749,7 @@ const CacheStore cachebot_memcached_store = {
 	.shmem_request = mc_shmem_request,
 	.shmem_startup = mc_shmem_startup,
 	.ready = NULL,
+	.prepare_finish = mc_prepare_finish,
 	.lookup = mc_lookup,
 	.put = mc_put,
 	.bump = mc_bump,

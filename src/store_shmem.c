@@ -43,7 +43,7 @@ typedef struct IndexSlot
 	Hash128		key;
 	uint64		pos;			/* absolute ring position of the entry */
 	uint32		len;			/* 0: empty slot */
-	uint32		last_used;
+	pg_atomic_uint32 last_used;	/* written under a shared lock too */
 } IndexSlot;
 
 typedef struct VersionSlot
@@ -52,7 +52,7 @@ typedef struct VersionSlot
 	uint64		gen;
 	TimestampTz pending_since;
 	int32		pending;
-	uint32		last_used;
+	pg_atomic_uint32 last_used;	/* written under a shared lock too */
 } VersionSlot;
 
 /* What precedes each entry in a ring; len 0 marks a skip to the ring's start. */
@@ -67,14 +67,14 @@ typedef struct EntryPartition
 {
 	uint64		write_pos;		/* absolute bytes appended to the ring */
 	uint64		tail_pos;		/* absolute position of its oldest record */
-	uint32		clock;
+	pg_atomic_uint32 clock;
 	IndexSlot  *slots;			/* nsets * ENTRY_WAYS */
 	char	   *arena;
 } EntryPartition;
 
 typedef struct VersionPartition
 {
-	uint32		clock;
+	pg_atomic_uint32 clock;
 	VersionSlot *slots;			/* nsets * VERSION_WAYS */
 } VersionPartition;
 
@@ -153,6 +153,9 @@ shmem_startup(void)
 
 		header->entries[i].slots = (IndexSlot *) p;
 		memset(p, 0, n);
+		for (uint32 j = 0; j < esets * ENTRY_WAYS; j++)
+			pg_atomic_init_u32(&header->entries[i].slots[j].last_used, 0);
+		pg_atomic_init_u32(&header->entries[i].clock, 0);
 		p += MAXALIGN(n);
 	}
 	for (int i = 0; i < nparts; i++)
@@ -161,6 +164,9 @@ shmem_startup(void)
 
 		header->versions[i].slots = (VersionSlot *) p;
 		memset(p, 0, n);
+		for (uint32 j = 0; j < vsets * VERSION_WAYS; j++)
+			pg_atomic_init_u32(&header->versions[i].slots[j].last_used, 0);
+		pg_atomic_init_u32(&header->versions[i].clock, 0);
 		p += MAXALIGN(n);
 	}
 	for (int i = 0; i < nparts; i++)
@@ -168,7 +174,14 @@ shmem_startup(void)
 		header->entries[i].arena = p;
 		p += arena;
 	}
-	Assert(p <= (char *) header + MAXALIGN(sizeof(ShmemStoreHeader)) + total_size() + 4096);
+
+	/* Checked in every build: a wrong layout would overwrite other shared memory. */
+	if (p > (char *) header + MAXALIGN(sizeof(ShmemStoreHeader)) + total_size() + 4096)
+		ereport(FATAL,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("cachebot's shared-memory store does not fit in its allocation"),
+				 errdetail("%d partitions of %zu bytes each need more than %zu bytes.",
+						   nparts, arena, total_size())));
 }
 
 static inline LWLock *
@@ -225,19 +238,29 @@ version_victim(VersionSlot *set)
 			return &set[i];
 		if (set[i].pending > 0)
 			continue;
-		if (victim == NULL || (int32) (set[i].last_used - victim->last_used) < 0)
+		if (victim == NULL ||
+			(int32) (pg_atomic_read_u32(&set[i].last_used) -
+					 pg_atomic_read_u32(&victim->last_used)) < 0)
 			victim = &set[i];
 	}
 	return victim;
 }
 
+/* Is a writer committing? A mark older than the expiry is a dead writer's. */
 static bool
-pending_now(const VersionSlot *slot)
+pending_now(int32 pending, TimestampTz pending_since)
 {
-	if (slot->pending <= 0)
+	if (pending <= 0)
 		return false;
-	return !TimestampDifferenceExceeds(slot->pending_since, GetCurrentTimestamp(),
+	return !TimestampDifferenceExceeds(pending_since, GetCurrentTimestamp(),
 									   CACHEBOT_PENDING_EXPIRY_SECS * 1000);
+}
+
+/* Marks a slot used; a hint for eviction, written under a shared lock too. */
+static inline void
+touch(pg_atomic_uint32 *clock, pg_atomic_uint32 *last_used)
+{
+	pg_atomic_write_u32(last_used, pg_atomic_fetch_add_u32(clock, 1));
 }
 
 /*
@@ -251,6 +274,11 @@ version_read(const Hash128 *key, bool create, VersionRead *out)
 	int			part = partition_of(key);
 	VersionSlot *set;
 	VersionSlot *slot;
+	int32		pending = 0;
+	TimestampTz pending_since = 0;
+
+	/* Computed before taking the lock: nothing slow runs under it. */
+	uint64		gen = create ? cachebot_new_generation() : 0;
 
 	LWLockAcquire(version_lock(part), create ? LW_EXCLUSIVE : LW_SHARED);
 	set = version_set(part, key);
@@ -258,17 +286,20 @@ version_read(const Hash128 *key, bool create, VersionRead *out)
 	if (slot == NULL && create && (slot = version_victim(set)) != NULL)
 	{
 		slot->key = *key;
-		slot->gen = cachebot_new_generation();
+		slot->gen = gen;
 		slot->pending = 0;
 		slot->pending_since = 0;
 	}
 	if (slot != NULL)
 	{
 		out->gen = slot->gen;
-		out->pending = pending_now(slot);
-		slot->last_used = header->versions[part].clock++;	/* a hint, racy under a shared lock */
+		pending = slot->pending;
+		pending_since = slot->pending_since;
+		touch(&header->versions[part].clock, &slot->last_used);
 	}
 	LWLockRelease(version_lock(part));
+	if (slot != NULL)
+		out->pending = pending_now(pending, pending_since);
 	return slot != NULL;
 }
 
@@ -279,6 +310,10 @@ version_bump(const Hash128 *key, BumpPhase phase)
 	VersionSlot *set;
 	VersionSlot *slot;
 	bool		ok = true;
+
+	/* Computed before taking the lock: nothing slow runs under it. */
+	uint64		gen = cachebot_new_generation();
+	TimestampTz now = GetCurrentTimestamp();
 
 	LWLockAcquire(version_lock(part), LW_EXCLUSIVE);
 	set = version_set(part, key);
@@ -298,16 +333,17 @@ version_bump(const Hash128 *key, BumpPhase phase)
 				slot->key = *key;
 				slot->pending = 0;
 			}
-			slot->gen = cachebot_new_generation();
+			slot->gen = gen;
 			slot->pending++;
-			slot->pending_since = GetCurrentTimestamp();
+			slot->pending_since = now;
 			break;
 		case BUMP_COMMIT:
 		case BUMP_NOW:
+		case BUMP_NOW_AFTER_COMMIT:
 			/* An absent record cannot vouch for any entry: nothing to do. */
 			if (slot)
 			{
-				slot->gen = cachebot_new_generation();
+				slot->gen = gen;
 				if (phase == BUMP_COMMIT && slot->pending > 0)
 					slot->pending--;
 			}
@@ -315,7 +351,7 @@ version_bump(const Hash128 *key, BumpPhase phase)
 		case BUMP_ABORT:
 			if (slot)
 			{
-				slot->gen = cachebot_new_generation();
+				slot->gen = gen;
 				if (slot->pending > 0)
 					slot->pending--;
 			}
@@ -333,30 +369,59 @@ entry_set(int part, const Hash128 *key)
 	return &header->entries[part].slots[(key->lo % header->entry_sets) * ENTRY_WAYS];
 }
 
+/* The slot holding key's entry, or NULL (under the partition's lock). */
+static IndexSlot *
+entry_find(int part, const Hash128 *key)
+{
+	IndexSlot  *set = entry_set(part, key);
+
+	for (int i = 0; i < ENTRY_WAYS; i++)
+		if (set[i].len > 0 && hash128_equal(&set[i].key, key) &&
+			entry_intact(&header->entries[part], &set[i]))
+			return &set[i];
+	return NULL;
+}
+
+/*
+ * A copy of key's entry, or NULL. The copy's memory is allocated with no
+ * lock held: the entry's size is read first, then the entry is copied if it
+ * is still the one that size was read from.
+ */
 static char *
 entry_get(const Hash128 *key, Size *len)
 {
 	int			part = partition_of(key);
 	EntryPartition *ep = &header->entries[part];
-	IndexSlot  *set;
-	char	   *copy = NULL;
+	IndexSlot  *slot;
+	uint64		pos;
+	uint32		size;
+	char	   *copy;
 
 	LWLockAcquire(entry_lock(part), LW_SHARED);
-	set = entry_set(part, key);
-	for (int i = 0; i < ENTRY_WAYS; i++)
-	{
-		IndexSlot  *slot = &set[i];
-
-		if (slot->len > 0 && hash128_equal(&slot->key, key) && entry_intact(ep, slot))
-		{
-			copy = palloc(slot->len);
-			memcpy(copy, ep->arena + slot->pos % header->arena_size, slot->len);
-			*len = slot->len;
-			slot->last_used = ep->clock++;
-			break;
-		}
-	}
+	slot = entry_find(part, key);
+	pos = slot ? slot->pos : 0;
+	size = slot ? slot->len : 0;
 	LWLockRelease(entry_lock(part));
+	if (slot == NULL)
+		return NULL;
+
+	copy = palloc(size);
+	LWLockAcquire(entry_lock(part), LW_SHARED);
+	slot = entry_find(part, key);
+	if (slot != NULL && slot->pos == pos && slot->len == size)
+	{
+		memcpy(copy, ep->arena + pos % header->arena_size, size);
+		touch(&ep->clock, &slot->last_used);
+	}
+	else
+		slot = NULL;			/* replaced meanwhile: a miss */
+	LWLockRelease(entry_lock(part));
+	if (slot == NULL)
+	{
+		pfree(copy);
+		return NULL;
+	}
+	*len = size;
 	return copy;
 }
 
@@ -371,6 +436,7 @@ shmem_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 		*entry = key ? entry_get(key, entrylen) : NULL;
 	for (int i = 0; i < ndeps; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (hash128_equal(&deps[i], &cachebot_epoch_key))
 		{
 			versions[i].gen = pg_atomic_read_u64(&header->epoch);
@@ -462,7 +528,8 @@ shmem_put(const Hash128 *key, const char *data, Size len)
 	{
 		slot = &set[0];
 		for (int i = 1; i < ENTRY_WAYS; i++)
-			if ((int32) (set[i].last_used - slot->last_used) < 0)
+			if ((int32) (pg_atomic_read_u32(&set[i].last_used) -
+						 pg_atomic_read_u32(&slot->last_used)) < 0)
 				slot = &set[i];
 		evicted++;
 	}
@@ -476,7 +543,7 @@ shmem_put(const Hash128 *key, const char *data, Size len)
 	slot->key = *key;
 	slot->pos = ep->write_pos + sizeof(RingRecord);
 	slot->len = (uint32) len;
-	slot->last_used = ep->clock++;
+	touch(&ep->clock, &slot->last_used);
 	ep->write_pos += need;
 	LWLockRelease(entry_lock(part));
 
@@ -510,9 +577,12 @@ shmem_flush(void)
 	pg_atomic_write_u64(&header->epoch, cachebot_new_generation());
 	for (int part = 0; part < header->npartitions; part++)
 	{
+		IndexSlot  *slots = header->entries[part].slots;
+
+		CHECK_FOR_INTERRUPTS();
 		LWLockAcquire(entry_lock(part), LW_EXCLUSIVE);
-		memset(header->entries[part].slots, 0,
-			   (Size) header->entry_sets * ENTRY_WAYS * sizeof(IndexSlot));
+		for (uint32 i = 0; i < header->entry_sets * ENTRY_WAYS; i++)
+			slots[i].len = 0;
 		LWLockRelease(entry_lock(part));
 	}
 }
@@ -528,6 +598,7 @@ shmem_usage(uint64 *entries, uint64 *bytes)
 	{
 		EntryPartition *ep = &header->entries[part];
 
+		CHECK_FOR_INTERRUPTS();
 		LWLockAcquire(entry_lock(part), LW_SHARED);
 		for (uint32 i = 0; i < header->entry_sets * ENTRY_WAYS; i++)
 		{

@@ -259,8 +259,9 @@ resolve_keyed(Relation rel, const TrackArgs *args, TrackInfo *info)
 static Trigger *
 row_trigger(Relation rel)
 {
-	TriggerDesc *td = rel->trigdesc;
+	/* Looked up first: a catalog read may rebuild rel, and free its trigdesc. */
 	Oid			fn = cachebot_tracking_trigger_function();
+	TriggerDesc *td = rel->trigdesc;
 
 	if (td == NULL || !OidIsValid(fn))
 		return NULL;

@@ -323,6 +323,9 @@ bump_pending(void)
 		cachebot_catalog_gen_bump(MyDatabaseId, BUMP_PRE_COMMIT, !finishing_prepared);
 	if (nbumped == 0 || store == NULL)
 		return;
+	/* The bumps after the commit may not allocate: they use what this sets up. */
+	if (store->prepare_finish != NULL)
+		store->prepare_finish(nbumped + 1);
 	if (!store->bump(nbumped, bumped, BUMP_PRE_COMMIT))
 	{
 		/* A record we could not mark: make everything miss, now and after. */
@@ -370,7 +373,7 @@ bump_store_finish(BumpPhase phase)
 		{
 			Hash128		epoch = cachebot_epoch_key;
 
-			store->bump(1, &epoch, BUMP_NOW);
+			store->bump(1, &epoch, BUMP_NOW_AFTER_COMMIT);
 		}
 	}
 	nbumped = 0;

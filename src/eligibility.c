@@ -500,6 +500,29 @@ implicitly_cached(PlannedStmt *stmt, ScanTarget *targets, int ntargets)
 	return ntables == 1 && get && cachebot_plan_is_unique_lookup(stmt);
 }
 
+/* Does a statement with this hint ask to be cached, maybe? */
+static bool
+hint_asks(const CacheHint *hint)
+{
+	if (hint->kind == HINT_NOCACHE)
+		return false;
+	/* Unhinted: a candidate only where cache_all or cache_get may apply. */
+	return hint->kind != HINT_NONE || cachebot_cache_all || cachebot_cache_get ||
+		cachebot_tracking_any_implicit();
+}
+
+bool
+cachebot_may_be_cached(const char *source, int location, int length)
+{
+	const char *text;
+	int			textlen;
+	CacheHint	hint;
+
+	cachebot_hint_statement_text(source, location, length, &text, &textlen);
+	cachebot_hint_parse(text, textlen, &hint);
+	return hint_asks(&hint);
+}
+
 /* Reads the hint; false if the statement asks for nothing. */
 static bool
 decision_begin(const char *source, int location, int length, CacheDecision *d,
@@ -507,13 +530,9 @@ decision_begin(const char *source, int location, int length, CacheDecision *d,
 {
 	cachebot_hint_statement_text(source, location, length, text, textlen);
 	cachebot_hint_parse(*text, *textlen, &d->hint);
-	if (d->hint.kind == HINT_NOCACHE)
+	if (!hint_asks(&d->hint))
 		return false;
-	/* Unhinted: a candidate only where cache_all or cache_get may apply. */
 	d->implicit = d->hint.kind == HINT_NONE;
-	if (d->implicit && !cachebot_cache_all && !cachebot_cache_get &&
-		!cachebot_tracking_any_implicit())
-		return false;
 	d->skip = d->hint.kind == HINT_MALFORMED ? SKIP_BAD_HINT : SKIP_NONE;
 	d->skip_relid = InvalidOid;
 	d->functions = NIL;

@@ -74,6 +74,13 @@ extern bool cachebot_decide(const DecisionInput *in, const char *source,
 							const RunContext *run, CacheDecision *d);
 
 /*
+ * Does the statement at location (of length) in source maybe ask to be
+ * cached: a hint other than nocache, or cache_all or cache_get in force?
+ * (Only its text is read.)
+ */
+extern bool cachebot_may_be_cached(const char *source, int location, int length);
+
+/*
  * The relation entries of a query and of every query nested in it;
  * *has_params tells whether it refers to external parameters.
  */

@@ -8,8 +8,10 @@
 #include "access/heaptoast.h"
 #include "access/xact.h"
 #include "access/htup_details.h"
+#include "access/sysattr.h"
 #include "common/hashfn.h"
 #include "executor/tuptable.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "storage/lockdefs.h"
@@ -288,6 +290,7 @@ read_permissions(const char *data, Size len, Size *off, uint32 npermissions, Lis
 		*off += sizeof(perm);
 		if (perm.ncolumns > (len - *off) / sizeof(int32))
 			return false;
+		CHECK_FOR_INTERRUPTS();
 		rte = makeNode(RangeTblEntry);
 		rte->rtekind = RTE_RELATION;
 		rte->relid = perm.relid;
@@ -301,7 +304,8 @@ read_permissions(const char *data, Size len, Size *off, uint32 npermissions, Lis
 
 			memcpy(&member, data + *off, sizeof(member));
 			*off += sizeof(member);
-			if (member < 0)
+			/* A column's member: its number less FirstLowInvalidHeapAttributeNumber. */
+			if (member < 0 || member > MaxAttrNumber - FirstLowInvalidHeapAttributeNumber)
 				return false;
 			rte->selectedCols = bms_add_member(rte->selectedCols, member);
 		}
@@ -348,7 +352,8 @@ cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
 	if (hdr.natts != natts)
 		return ENTRY_CORRUPT;
 
-	if (off > len || (Size) hdr.ndeps * sizeof(EntryDep) > len - off)
+	if (hdr.ndeps > ENTRY_MAX_DEPS ||
+		off > len || (Size) hdr.ndeps * sizeof(EntryDep) > len - off)
 		return ENTRY_CORRUPT;
 	view->ndeps = hdr.ndeps;
 	view->deps = (EntryDep *) (data + off);
@@ -370,6 +375,7 @@ cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
 	{
 		MinimalTuple t = (MinimalTuple) (data + off);
 
+		CHECK_FOR_INTERRUPTS();
 		if (off > len || !tuple_is_sound(t, len - off, natts, columns))
 		{
 			pfree(tups);

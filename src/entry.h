@@ -33,6 +33,9 @@
 #define ENTRY_MAGIC		0x43424f54	/* "CBOT" */
 #define ENTRY_FORMAT	3
 
+/* An entry depends on at most this many keys (a fill with more is not stored). */
+#define ENTRY_MAX_DEPS	4096
+
 typedef struct EntryHeader
 {
 	uint32		magic;

@@ -289,6 +289,14 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 		goto run_normally;
 	}
 
+	/* Past the bound an entry would be taken for corrupt (see entry.h). */
+	if (d->deps.n > ENTRY_MAX_DEPS)
+	{
+		if (!hit_only)
+			cachebot_stats_count_skip(SKIP_TOO_LARGE);
+		goto run_normally;
+	}
+
 	cq->gens = read.gens = palloc(d->deps.n * sizeof(uint64));
 	/* A replay plan made just now comes with the entry the planner read. */
 	if (hit_only && cachebot_planner_take_hit(qd->plannedstmt, qd->sourceText, cxt, &view))
@@ -354,16 +362,16 @@ run_normally:
 }
 
 /*
- * A hit served without a plan still checks what planning and running the
- * statement would have: EXECUTE on the functions it names (the relations'
- * privileges are checked by the executor on the placeholder's range table).
+ * A hit runs no expression of the statement, so it checks what initializing
+ * them would have: EXECUTE on the functions they call (the relations'
+ * privileges are checked by ExecutorStart on the replay plan's range table).
  */
 static void
-check_function_privileges(PlannedStmt *replay)
+check_function_privileges(List *functions)
 {
 	ListCell   *lc;
 
-	foreach(lc, cachebot_replay_plan_functions(replay))
+	foreach(lc, functions)
 	{
 		AclResult	aclresult = pg_proc_aclcheck(lfirst_oid(lc), GetUserId(), ACL_EXECUTE);
 
@@ -377,7 +385,9 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 {
 	CachedQuery *cq = NULL;
 
-	if (queryDesc->operation != CMD_SELECT && queryDesc->plannedstmt != NULL)
+	/* A write to a catalog is a catalog change (a data-modifying WITH too). */
+	if (queryDesc->plannedstmt != NULL &&
+		(queryDesc->operation != CMD_SELECT || queryDesc->plannedstmt->hasModifyingCTE))
 		cachebot_ddl_note_plan(queryDesc->plannedstmt);
 
 	if (queryDesc->plannedstmt != NULL && cachebot_is_replay_plan(queryDesc->plannedstmt))
@@ -446,8 +456,10 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 
 	if (cq != NULL)
 	{
-		if (cq->unplanned)
-			check_function_privileges(queryDesc->plannedstmt);
+		if (cq->mode == CACHED_HIT)
+			check_function_privileges(cq->unplanned ?
+									  cachebot_replay_plan_functions(queryDesc->plannedstmt) :
+									  cq->decision->functions);
 		/* Counted once the permission checks have passed. */
 		if (cq->mode == CACHED_HIT)
 			cachebot_stats_count(STAT_HITS, 1);

@@ -71,6 +71,7 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 	{
 		bool		known = false;
 
+		CHECK_FOR_INTERRUPTS();
 		for (int j = 0; j < d->deps.n && !known; j++)
 			if (hash128_equal(&view->deps[i].key, &d->deps.hashes[j]))
 			{

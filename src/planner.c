@@ -84,6 +84,7 @@ cachebot_plan_replayed_query(PlannedStmt *replay, const char *source, ParamListI
 static struct
 {
 	PlannedStmt *stmt;
+	int			serial;			/* of the replay plan: pointers get reused */
 	const char *source;
 	MemoryContext cxt;			/* holds the entry and view */
 	EntryView  *view;
@@ -101,7 +102,7 @@ bool
 cachebot_planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner, EntryView *view)
 {
 	bool		match = found_hit.stmt != NULL && found_hit.stmt == stmt &&
-		found_hit.source == source;
+		found_hit.serial == cachebot_replay_plan_serial(stmt) && found_hit.source == source;
 
 	if (match)
 	{
@@ -145,10 +146,14 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 
 	/*
 	 * The query of a DECLARE CURSOR was analyzed as part of the DECLARE, so
-	 * it has no query ID of its own: give it one, which the key needs.
+	 * it has no query ID of its own: give it one, which the key needs. Only
+	 * to a statement that may be cached: pg_stat_statements counts a nested
+	 * query that has one as a statement of its own.
 	 */
 	if (parse->queryId == UINT64CONST(0) && parse->utilityStmt == NULL &&
-		parse->commandType == CMD_SELECT && query_string != NULL && IsQueryIdEnabled())
+		parse->commandType == CMD_SELECT && query_string != NULL && IsQueryIdEnabled() &&
+		cachebot_enabled &&
+		cachebot_may_be_cached(query_string, parse->stmt_location, parse->stmt_len))
 		(void) JumbleQuery(parse, query_string);
 
 	/*
@@ -183,13 +188,16 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 		MemoryContextSwitchTo(old);
 		if (outcome == LOOKUP_HIT)
 		{
+			static int	last_serial = 0;
+
 			/* Its range table: what the plan that filled the entry checked. */
 			PlannedStmt *stmt = cachebot_replay_plan_for_query(parse,
 															   copyObject(view->permissions),
 															   list_copy(functions),
-															   cursorOptions);
+															   cursorOptions, ++last_serial);
 
 			found_hit.stmt = stmt;
+			found_hit.serial = last_serial;
 			found_hit.source = query_string;
 			found_hit.cxt = cxt;
 			found_hit.view = view;

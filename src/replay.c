@@ -180,7 +180,8 @@ replay_node(List *targetlist, List *private)
 }
 
 PlannedStmt *
-cachebot_replay_plan_for_query(Query *query, List *rtable, List *functions, int cursorOptions)
+cachebot_replay_plan_for_query(Query *query, List *rtable, List *functions, int cursorOptions,
+							   int serial)
 {
 	PlannedStmt *stmt = makeNode(PlannedStmt);
 	bool		has_row_security;
@@ -189,8 +190,8 @@ cachebot_replay_plan_for_query(Query *query, List *rtable, List *functions, int 
 	stmt->queryId = query->queryId;
 	stmt->canSetTag = query->canSetTag;
 	stmt->planTree = (Plan *) replay_node(query->targetList,
-										  list_make3(query, makeInteger(cursorOptions),
-													 functions));
+										  list_make4(query, makeInteger(cursorOptions),
+													 functions, makeInteger(serial)));
 	stmt->rtable = rtable;
 	stmt->stmt_location = query->stmt_location;
 	stmt->stmt_len = query->stmt_len;
@@ -240,6 +241,14 @@ cachebot_replay_plan_functions(PlannedStmt *replay)
 	List	   *private = ((CustomScan *) replay->planTree)->custom_private;
 
 	return private != NIL ? lthird(private) : NIL;
+}
+
+int
+cachebot_replay_plan_serial(PlannedStmt *replay)
+{
+	List	   *private = ((CustomScan *) replay->planTree)->custom_private;
+
+	return private != NIL ? intVal(lfourth(private)) : 0;
 }
 
 void

@@ -40,7 +40,8 @@ extern bool cachebot_is_replay_plan(PlannedStmt *stmt);
  * checks (see cachebot_replay_plan_functions).
  */
 extern PlannedStmt *cachebot_replay_plan_for_query(Query *query, List *rtable,
-												   List *functions, int cursorOptions);
+												   List *functions, int cursorOptions,
+												   int serial);
 
 /* A replay plan replacing plan, allocated in CurrentMemoryContext. */
 extern PlannedStmt *cachebot_replay_plan_for_plan(PlannedStmt *plan);
@@ -54,6 +55,9 @@ extern PlannedStmt *cachebot_replay_plan_for_plan(PlannedStmt *plan);
 extern Query *cachebot_replay_plan_query(PlannedStmt *replay);
 extern int	cachebot_replay_plan_cursor_options(PlannedStmt *replay);
 extern List *cachebot_replay_plan_functions(PlannedStmt *replay);
+
+/* The serial number the planner gave a replay plan made for a query (or 0). */
+extern int	cachebot_replay_plan_serial(PlannedStmt *replay);
 
 /*
  * The tuples the replay node of stmt returns when stmt starts next in this

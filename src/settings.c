@@ -102,7 +102,7 @@ cachebot_define_gucs(void)
 							&cachebot_max_entry_size,
 							1024,
 							1,
-							1024 * 1024,
+							512 * 1024,	/* an entry is built in one allocation */
 							PGC_SUSET,
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);

@@ -34,6 +34,7 @@
 
 #include "store.h"
 
+/* The generations' shared memory: requested, then set up (postmaster). */
 extern void cachebot_catalog_gen_request(void);
 extern void cachebot_catalog_gen_startup(void);
 

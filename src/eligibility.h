@@ -98,6 +98,7 @@ extern void cachebot_cache_report_skip(const CacheDecision *d);
  */
 extern bool cachebot_plan_cannot_fail(PlannedStmt *stmt);
 
+/* Sets up what the decisions cache per backend (from _PG_init). */
 extern void cachebot_eligibility_init(void);
 
 #endif							/* CACHEBOT_ELIGIBILITY_H */

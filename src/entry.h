@@ -66,11 +66,24 @@ typedef struct EntryBuilder
 	bool		too_large;
 } EntryBuilder;
 
+/*
+ * Starts an entry in CurrentMemoryContext: its fingerprint, the
+ * dependencies deps[0..ndeps) with the gens read for them, the privileges
+ * the plan checks (from its range table), natts result columns. It stops
+ * growing past limit bytes (see too_large).
+ */
 struct List;
 extern void cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
-						int ndeps, const Hash128 *deps, const uint64 *gens,
-						struct List *rtable, int natts, Size limit, uint64 seed);
+								 int ndeps, const Hash128 *deps, const uint64 *gens,
+								 struct List *rtable, int natts, Size limit, uint64 seed);
+
+/*
+ * Appends the slot's tuple (out-of-line and compressed values expanded);
+ * false once the entry would pass its limit, and nothing more is added.
+ */
 extern bool cachebot_entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot);
+
+/* Completes the header (counts, checksum): b->buf is then the entry. */
 extern void cachebot_entry_finish(EntryBuilder *b);
 
 /* Why an entry read back cannot be served. */

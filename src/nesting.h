@@ -22,6 +22,7 @@
 #ifndef CACHEBOT_NESTING_H
 #define CACHEBOT_NESTING_H
 
+/* Statements and commands running in this backend (use the functions below). */
 extern int	cachebot_nesting_depth;
 
 static inline void

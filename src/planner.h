@@ -17,6 +17,7 @@
 #include "nodes/plannodes.h"
 #include "utils/palloc.h"
 
+/* Installs the planner hook (from _PG_init), after any loaded before. */
 extern void cachebot_planner_install_hook(void);
 
 /*

@@ -32,6 +32,7 @@
 /* Registers the node's methods (from _PG_init). */
 extern void cachebot_replay_register(void);
 
+/* Is stmt a replay plan (of either kind)? */
 extern bool cachebot_is_replay_plan(PlannedStmt *stmt);
 
 /*

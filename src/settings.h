@@ -19,6 +19,7 @@ typedef enum CacheBackend
 	CACHE_BACKEND_MEMCACHED = 1
 } CacheBackend;
 
+/* Each setting's value: see settings.c for what each one means. */
 extern bool cachebot_enabled;
 extern int	cachebot_backend;
 extern int	cachebot_ttl;			/* seconds */

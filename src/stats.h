@@ -34,6 +34,7 @@ typedef enum SkipReason
 	SKIP_NREASONS
 } SkipReason;
 
+/* The name of each reason, as the stats and explain() show it. */
 extern const char *const cachebot_skip_reason_names[SKIP_NREASONS];
 
 typedef enum StatCounter
@@ -49,12 +50,22 @@ typedef enum StatCounter
 	STAT_NCOUNTERS
 } StatCounter;
 
+/* The counters' shared memory: requested, then set up (postmaster). */
 extern void cachebot_stats_request(void);
 extern void cachebot_stats_startup(void);
+
+/*
+ * Adds to a counter. Lock-free (atomics), allocates nothing and cannot fail:
+ * callable after a commit, and with locks held.
+ */
 extern void cachebot_stats_count(StatCounter counter, uint64 n);
 extern void cachebot_stats_count_skip(SkipReason reason);
+
+/* A counter's value since the last reset. */
 extern uint64 cachebot_stats_get(StatCounter counter);
 extern uint64 cachebot_stats_get_skip(SkipReason reason);
+
+/* Sets every counter to zero. */
 extern void cachebot_stats_reset(void);
 
 #endif							/* CACHEBOT_STATS_H */

@@ -18,7 +18,8 @@ typedef enum BumpPhase
 {
 	BUMP_PRE_COMMIT,			/* pending++, new gen: readers stop filling */
 	BUMP_COMMIT,				/* new gen, pending--: the write is visible */
-	BUMP_ABORT,					/* pending--: failed after pre-commit */
+	BUMP_ABORT,					/* pending-- (and a new gen, which costs only
+								 * a miss): failed after pre-commit */
 	BUMP_NOW,					/* new gen, outside any transaction protocol */
 	BUMP_NOW_AFTER_COMMIT		/* the same, once the transaction committed */
 } BumpPhase;
@@ -69,7 +70,10 @@ typedef struct CacheStore
 	 */
 	bool		(*bump) (int nkeys, const Hash128 *keys, BumpPhase phase);
 
-	/* Drops every entry (the epoch is bumped by the caller). */
+	/*
+	 * Invalidates every entry at once, by moving the epoch on (the shared
+	 * memory store also drops the entries; memcached lets them age out).
+	 */
 	void		(*flush) (void);
 
 	/* Current number of entries and bytes they occupy; NULL if unknown. */

@@ -8,6 +8,7 @@
 
 #include "store.h"
 
+/* Its implementation of the store interface, registered by _PG_init. */
 extern const CacheStore cachebot_memcached_store;
 
 #endif							/* CACHEBOT_STORE_MEMCACHED_H */

@@ -8,6 +8,7 @@
 
 #include "store.h"
 
+/* Its implementation of the store interface, registered by _PG_init. */
 extern const CacheStore cachebot_shmem_store;
 
 #endif							/* CACHEBOT_STORE_SHMEM_H */

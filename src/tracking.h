@@ -91,6 +91,10 @@ extern Oid	cachebot_tracking_trigger_function(void);
 extern bool cachebot_tracking_before_utility(Node *parsetree);
 extern void cachebot_tracking_after_utility(Node *parsetree, bool lent);
 
+/*
+ * Registers the invalidation callbacks that keep this backend's knowledge of
+ * tracked tables current (from _PG_init).
+ */
 extern void cachebot_tracking_init(void);
 
 #endif							/* CACHEBOT_TRACKING_H */

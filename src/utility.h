@@ -16,6 +16,7 @@
 #ifndef CACHEBOT_UTILITY_H
 #define CACHEBOT_UTILITY_H
 
+/* Installs the two hooks (from _PG_init), after any loaded before. */
 extern void cachebot_utility_install_hooks(void);
 
 #endif							/* CACHEBOT_UTILITY_H */

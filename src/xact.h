@@ -26,7 +26,10 @@
 
 #include "keys.h"
 
+/* Registers the transaction callbacks (from _PG_init). */
 extern void cachebot_xact_register_callbacks(void);
+
+/* The prepared transactions' keys in shared memory: requested, then set up. */
 extern void cachebot_xact_shmem_request(void);
 extern void cachebot_xact_shmem_startup(void);
 

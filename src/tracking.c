@@ -674,11 +674,13 @@ cachebot_tracking_after_utility(Node *parsetree, bool lent)
 
 	/*
 	 * ENABLE TRIGGER (ALL, USER, or cachebot's) leaves cachebot's triggers
-	 * enabled ALWAYS, as track() made them: so pg_dump --disable-triggers
-	 * leaves the table tracked. Locked by the ALTER TABLE that just ran.
+	 * enabled ALWAYS, as track() made them, and so the clones a partition
+	 * carries: so pg_dump --disable-triggers, which disables and enables
+	 * them table by table, leaves the table tracked. Locked by the ALTER
+	 * TABLE that just ran.
 	 */
 	rel = relation_open(relid, NoLock);
-	foreach(lc, own_triggers(relid, false))
+	foreach(lc, own_triggers(relid, true))
 	{
 		OwnTrigger *own = lfirst(lc);
 

@@ -5,8 +5,10 @@ one way, and every symbol the library exports carries the cachebot_ prefix.
 A module is a pair src/NAME.c / src/NAME.h. Two graphs are checked for
 cycles: the include graph (NAME.c or NAME.h includes "OTHER.h") and, when
 the objects are built, the call graph read from them with nm (NAME.o uses a
-symbol OTHER.o defines). Exits non-zero, naming the cycle or the symbol,
-on any violation.
+symbol OTHER.o defines). Both must also follow the order of the module map
+in docs/design.md ("## Modules"): a module depends only on modules listed
+before it, and every module is listed. Exits non-zero, naming the cycle,
+the edge or the symbol, on any violation.
 
     python3 tools/check_layers.py [--print]
 """
@@ -60,6 +62,23 @@ def symbol_graph():
     unprefixed = sorted(f"{mod}.o: {sym}" for mod, syms in defined.items()
                         for sym in syms if not EXPORT_OK.match(sym))
     return graph, unprefixed
+
+
+def documented_order():
+    """Module name -> position in docs/design.md's module map."""
+    path = os.path.join(SRC, "..", "docs", "design.md")
+    order, in_section, pos = {}, False, 0
+    with open(path) as f:
+        for line in f:
+            if line.startswith("## "):
+                in_section = line.strip() == "## Modules"
+                continue
+            if in_section and line.startswith("- "):
+                head = line[2:].split(":", 1)[0]
+                for name in re.findall(r"`(\w+)`", head):
+                    order[name] = pos
+                pos += 1
+    return order
 
 
 def find_cycle(graph):
@@ -118,15 +137,26 @@ def main():
         for line in unprefixed:
             print("exported without the cachebot_ prefix: " + line)
             failed = True
+    order = documented_order()
+    merged = {m: includes.get(m, set()) | (calls or {}).get(m, set()) for m in includes}
+    for mod in sorted(merged):
+        if mod not in order:
+            print(f"module {mod} is missing from the module map in docs/design.md")
+            failed = True
+            continue
+        for dep in sorted(merged[mod]):
+            if order.get(dep, -1) >= order[mod]:
+                print(f"{mod} depends on {dep}, listed at or after it in docs/design.md")
+                failed = True
     if "--print" in sys.argv and not failed:
-        merged = {m: includes.get(m, set()) | (calls or {}).get(m, set()) for m in includes}
         height = layers(merged)
         for level in range(max(height.values()) + 1):
             mods = sorted(m for m in height if height[m] == level)
             print(f"{level}: " + " ".join(f"{m} -> {','.join(sorted(merged[m])) or '-'}" for m in mods))
     if failed:
         sys.exit(1)
-    print("src/ modules: no include or call cycle; every exported symbol is prefixed")
+    print("src/ modules: no include or call cycle, dependencies follow docs/design.md's "
+          "module map, every exported symbol is prefixed")
 
 
 if __name__ == "__main__":

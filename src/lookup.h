@@ -3,9 +3,13 @@
  *		Reading a statement's entry and the versions that vouch for it.
  *
  * An entry is valid while every dependency it was stored with still has the
- * gen stored beside it and no writer of it is committing. Checking the
- * entry's own dependencies (not the ones the current plan would give) lets
- * the planner serve a hit before any plan exists.
+ * gen stored beside it and no writer of it is committing. It is checked
+ * against its own dependencies, not those the current statement would
+ * compute: stored gens mean something only for the keys they were read for,
+ * which describe what the filling execution read, while the current
+ * statement may derive others (another plan, other statistics, the coarser
+ * keys known before planning). So the planner can serve a hit before any
+ * plan exists.
  */
 #ifndef CACHEBOT_LOOKUP_H
 #define CACHEBOT_LOOKUP_H

@@ -226,7 +226,14 @@ version_find(VersionSlot *set, const Hash128 *key)
 	return NULL;
 }
 
-/* An empty slot, else the least recently used record that is not pending. */
+/*
+ * An empty slot, else the least recently used record that is not pending.
+ * A pending record is never evicted: a reader would recreate it unmarked in
+ * the middle of its writer's commit, and fill from a snapshot taken before
+ * the commit an entry that validates until the writer's second bump. (Any
+ * other record may go: recreated with a fresh gen, which no entry carries,
+ * it costs a miss, never a stale hit.)
+ */
 static VersionSlot *
 version_victim(VersionSlot *set)
 {

@@ -12,6 +12,14 @@
  * invalidation messages are sent too. Keys of an aborted (sub)transaction
  * are forgotten.
  *
+ * Why gen moves at both steps: the pre-commit move fails every entry filled
+ * before the writer began committing, whatever becomes of its pending mark
+ * (a memcached record can be evicted with it); the commit move fails every
+ * entry filled while the mark was up but unseen, from a snapshot that may
+ * predate the commit. Why pending stops readers: between the commit
+ * becoming visible and the second move a reader cannot tell which side of
+ * the commit its snapshot is on. (docs/design.md argues each case.)
+ *
  * A prepared transaction keeps its keys in shared memory under its GID until
  * COMMIT PREPARED, which bumps them around the commit as above (ROLLBACK
  * PREPARED forgets them). If they are lost (a restart, which also starts a

@@ -178,10 +178,9 @@ resolve_hint_columns(List *rtable, ScanTarget *targets, CacheDecision *d)
 		}
 		if (!OidIsValid(found_rel) || ambiguous)
 		{
-			d->hint.problem = psprintf(ambiguous ? "column reference \"%s%s%s\" is ambiguous"
-									   : "column \"%s%s%s\" is not a column of a tracked table the statement reads",
-									   col->qualifier ? col->qualifier : "",
-									   col->qualifier ? "." : "", col->column);
+			d->bad_column = col->qualifier ? psprintf("%s.%s", col->qualifier, col->column)
+				: pstrdup(col->column);
+			d->bad_column_ambiguous = ambiguous;
 			return SKIP_BAD_HINT;
 		}
 		foreach(lc, rtable)
@@ -535,6 +534,8 @@ decision_begin(const char *source, int location, int length, CacheDecision *d,
 	d->implicit = d->hint.kind == HINT_NONE;
 	d->skip = d->hint.kind == HINT_MALFORMED ? SKIP_BAD_HINT : SKIP_NONE;
 	d->skip_relid = InvalidOid;
+	d->bad_column = NULL;
+	d->bad_column_ambiguous = false;
 	d->functions = NIL;
 	d->deps.n = 0;
 	d->deps.hashes = NULL;
@@ -644,27 +645,58 @@ cachebot_decide(const DecisionInput *in, const char *source, const RunContext *r
 	return true;
 }
 
+char *
+cachebot_bad_hint_reason(const CacheDecision *d)
+{
+	if (d->bad_column == NULL)
+		return pstrdup(d->hint.problem ? d->hint.problem : "");
+	if (d->bad_column_ambiguous)
+		return psprintf("column reference \"%s\" is ambiguous", d->bad_column);
+	return psprintf("column \"%s\" is not a column of a tracked table the statement reads",
+					d->bad_column);
+}
+
 void
 cachebot_cache_report_skip(const CacheDecision *d)
 {
-	if (d->skip == SKIP_BAD_HINT)
-		ereport(cachebot_strict ? ERROR : WARNING,
+	int			level = cachebot_strict ? ERROR : WARNING;
+
+	if (d->skip == SKIP_BAD_HINT && d->bad_column == NULL)
+		ereport(level,
 				(errcode(ERRCODE_SYNTAX_ERROR),
-				 errmsg("malformed cachebot hint: %s", d->hint.problem),
-				 errdetail("The statement runs without the cache."),
+				 errmsg("malformed cachebot hint"),
+				 errdetail("%s", d->hint.problem),
 				 errhint("Write /* cache */, /* cache(column, table.column, ...) */ or /* nocache */.")));
+	else if (d->skip == SKIP_BAD_HINT && d->bad_column_ambiguous)
+		ereport(level,
+				(errcode(ERRCODE_AMBIGUOUS_COLUMN),
+				 errmsg("cachebot hint column reference \"%s\" is ambiguous", d->bad_column),
+				 level == WARNING ? errdetail("The statement runs without the cache.") : 0,
+				 errhint("Qualify the column with its table's name or alias.")));
+	else if (d->skip == SKIP_BAD_HINT)
+		ereport(level,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("cachebot hint column \"%s\" is not a column of a tracked table the statement reads",
+						d->bad_column),
+				 level == WARNING ? errdetail("The statement runs without the cache.") : 0,
+				 errhint("Name a keyed column of a table in the statement's FROM clause.")));
 	else if (d->skip == SKIP_UNTRACKED_TABLE && OidIsValid(d->skip_relid) &&
 			 !list_member_oid(warned_untracked, d->skip_relid))
 	{
 		char	   *name = get_rel_name(d->skip_relid);
-		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+		char	   *nsp = get_namespace_name(get_rel_namespace(d->skip_relid));
+		MemoryContext old;
 
+		if (name == NULL || nsp == NULL)
+			return;				/* dropped meanwhile */
+		old = MemoryContextSwitchTo(TopMemoryContext);
 		warned_untracked = lappend_oid(warned_untracked, d->skip_relid);
 		MemoryContextSwitchTo(old);
 		ereport(WARNING,
 				(errcode(ERRCODE_WARNING),
-				 errmsg("cachebot does not track table \"%s\"", name ? name : "?"),
+				 errmsg("cachebot does not track table \"%s\"", name),
 				 errdetail("Statements that read it run without the cache."),
-				 errhint("Run SELECT cachebot.track('%s');", name ? name : "?")));
+				 errhint("Run SELECT cachebot.track(%s);",
+						 quote_literal_cstr(quote_qualified_identifier(nsp, name)))));
 	}
 }

@@ -24,6 +24,8 @@ typedef struct CacheDecision
 	bool		implicit;		/* no hint: asked for by cache_all/cache_get */
 	SkipReason	skip;			/* SKIP_NONE: look it up */
 	Oid			skip_relid;		/* the table behind the skip, if any */
+	char	   *bad_column;		/* a hint column that is unknown or ambiguous */
+	bool		bad_column_ambiguous;
 	StringInfoData fingerprint;
 	Hash128		key;
 	int			natts;			/* result columns */
@@ -88,6 +90,9 @@ extern List *cachebot_query_relations(Query *query, bool *has_params);
 
 /* The checks that depend on how and where a statement runs. */
 extern SkipReason cachebot_cache_check_run(const RunContext *run);
+
+/* Why the hint is bad (d->skip is SKIP_BAD_HINT), in words, palloc'd. */
+extern char *cachebot_bad_hint_reason(const CacheDecision *d);
 
 /* Raises the hint's WARNING (or ERROR under cachebot.strict), if it has one. */
 extern void cachebot_cache_report_skip(const CacheDecision *d);

@@ -22,6 +22,8 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/typcache.h"
+#include "access/stratnum.h"
 
 #include "eligibility.h"
 #include "fingerprint.h"
@@ -65,11 +67,17 @@ require_select(Oid relid)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", relid)));
+	/* Invalidating a table's cached results needs SELECT on it. */
 	if (pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for table %s", name),
-				 errhint("Invalidating a table's cached results needs SELECT on it.")));
+		aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(get_rel_relkind(relid)), name);
+}
+
+/* rel's name as SQL, qualified and quoted, as a literal: for hints. */
+static char *
+table_literal(Relation rel)
+{
+	return quote_literal_cstr(quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+														 RelationGetRelationName(rel)));
 }
 
 /*
@@ -86,8 +94,8 @@ collect_row(Oid relid, HeapTupleHeader row)
 	if (!cachebot_tracking_lookup(rel, &info))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("table %s is not tracked by cachebot", RelationGetRelationName(rel)),
-				 errhint("Run SELECT cachebot.track('%s');", RelationGetRelationName(rel))));
+				 errmsg("table \"%s\" is not tracked by cachebot", RelationGetRelationName(rel)),
+				 errhint("Run SELECT cachebot.track(%s);", table_literal(rel))));
 	k = depkey_make(DEP_ANY_ROW, MyDatabaseId, info.root, 0, 0);
 	cachebot_xact_collect(&k);
 	if (row != NULL && info.root == relid)
@@ -100,7 +108,7 @@ collect_row(Oid relid, HeapTupleHeader row)
 		tuple.t_data = row;
 		cachebot_xact_collect_row(&info, RelationGetDescr(rel), &tuple);
 	}
-	relation_close(rel, AccessShareLock);
+	relation_close(rel, NoLock);
 }
 
 /* invalidate_table(regclass): takes effect when the transaction commits. */
@@ -130,6 +138,7 @@ cachebot_invalidate_object(PG_FUNCTION_ARGS)
 	char	   *query;
 	Datum		values[1];
 	HeapTupleHeader row = NULL;
+	int			spirc;
 
 	require_store();
 	require_select(relid);
@@ -143,19 +152,21 @@ cachebot_invalidate_object(PG_FUNCTION_ARGS)
 	if (!OidIsValid(pkindex))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("table %s has no primary key", RelationGetRelationName(rel)),
+				 errmsg("table \"%s\" has no primary key", RelationGetRelationName(rel)),
 				 errhint("Pass the row instead: SELECT cachebot.invalidate_object(t) FROM %s t WHERE ...",
-						 RelationGetRelationName(rel))));
+						 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+													RelationGetRelationName(rel)))));
 	{
 		Relation	index = index_open(pkindex, AccessShareLock);
 
 		if (index->rd_index->indnkeyatts != 1)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("the primary key of table %s has more than one column",
+					 errmsg("the primary key of table \"%s\" has more than one column",
 							RelationGetRelationName(rel)),
 					 errhint("Pass the row instead: SELECT cachebot.invalidate_object(t) FROM %s t WHERE ...",
-							 RelationGetRelationName(rel))));
+							 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+														RelationGetRelationName(rel)))));
 		pkcol = get_attname(relid, index->rd_index->indkey.values[0], false);
 		index_close(index, AccessShareLock);
 	}
@@ -163,13 +174,13 @@ cachebot_invalidate_object(PG_FUNCTION_ARGS)
 					 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 												RelationGetRelationName(rel)),
 					 quote_identifier(pkcol));
-	relation_close(rel, AccessShareLock);
+	relation_close(rel, NoLock);
 
 	values[0] = PG_GETARG_DATUM(1);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args(query, 1, &pktype, values, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the row of %s", get_rel_name(relid));
+	if ((spirc = SPI_execute_with_args(query, 1, &pktype, values, NULL, true, 1)) != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(spirc));
 	if (SPI_processed == 1)
 	{
 		bool		isnull;
@@ -195,18 +206,23 @@ cachebot_invalidate_object(PG_FUNCTION_ARGS)
 			uint64		hash;
 			Form_pg_attribute att = TupleDescAttr(RelationGetDescr(r), attnum - 1);
 
-			if (cachebot_tracking_is_keyed(&info, attnum) &&
-				cachebot_compared_value_hash(att->atttypid, att->attcollation,
-									OpernameGetOprid(list_make1(makeString("=")),
-													 att->atttypid, pktype),
-									att->attcollation, pktype, PG_GETARG_DATUM(1), &hash))
+			/* The equality of the column's hash family, not whatever "=" resolves to. */
+			TypeCacheEntry *tc = lookup_type_cache(getBaseType(att->atttypid),
+												   TYPECACHE_HASH_OPFAMILY);
+			Oid			eq = OidIsValid(tc->hash_opf) ?
+				get_opfamily_member(tc->hash_opf, getBaseType(att->atttypid),
+									getBaseType(pktype), HTEqualStrategyNumber) : InvalidOid;
+
+			if (cachebot_tracking_is_keyed(&info, attnum) && OidIsValid(eq) &&
+				cachebot_compared_value_hash(att->atttypid, att->attcollation, eq,
+											 att->attcollation, pktype, PG_GETARG_DATUM(1), &hash))
 			{
 				DepKey		k = depkey_make(DEP_COLUMN_VALUE, MyDatabaseId, relid, attnum, hash);
 
 				cachebot_xact_collect(&k);
 			}
 		}
-		relation_close(r, AccessShareLock);
+		relation_close(r, NoLock);
 	}
 	PG_RETURN_VOID();
 }
@@ -315,8 +331,8 @@ decide_text(const char *query, CacheDecision *d, const char **why)
 	if (list_length(raw) != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("cachebot.explain() takes exactly one statement, got %d",
-						list_length(raw))));
+				 errmsg("cachebot.explain() takes exactly one statement"),
+				 errdetail("The text holds %d statements.", list_length(raw))));
 	rewritten = pg_analyze_and_rewrite_fixedparams(linitial_node(RawStmt, raw), query,
 												  NULL, 0, NULL);
 
@@ -339,7 +355,7 @@ decide_text(const char *query, CacheDecision *d, const char **why)
 		return false;
 	}
 	*why = d->skip == SKIP_NONE ? "cacheable" :
-		d->skip == SKIP_BAD_HINT ? psprintf("bad_hint: %s", d->hint.problem) :
+		d->skip == SKIP_BAD_HINT ? psprintf("bad_hint: %s", cachebot_bad_hint_reason(d)) :
 		cachebot_skip_reason_names[d->skip];
 	return true;
 }
@@ -407,7 +423,8 @@ cachebot_corrupt_entry(PG_FUNCTION_ARGS)
 	if (!decide_text(query, &d, &why) || d.skip != SKIP_NONE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("statement is not cached: %s", why)));
+				 errmsg("statement is not cached"),
+				 errdetail("%s", why)));
 	if (!store->lookup(&d.key, 0, NULL, &entry, &len, NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_CONNECTION_FAILURE),

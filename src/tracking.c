@@ -390,8 +390,9 @@ cachebot_tracking_of_trigger(Relation rel, int nargs, char **args, TrackInfo *in
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("trigger arguments on table \"%s\" are not those of cachebot.track()",
 						RelationGetRelationName(rel)),
-				 errhint("Run SELECT cachebot.track('%s'); again.",
-						 RelationGetRelationName(rel))));
+				 errhint("Run SELECT cachebot.track(%s); again.",
+						 quote_literal_cstr(quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+																	   RelationGetRelationName(rel))))));
 	if (cachebot_tracking_lookup(rel, info))
 		return;
 
@@ -518,7 +519,10 @@ run_as_function_owner(List *statements)
 	ListCell   *lc;
 
 	if (!OidIsValid(fn))
-		elog(ERROR, "cachebot._invalidate_trigger() is missing");
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("function cachebot._invalidate_trigger() does not exist"),
+				 errhint("Recreate the extension: DROP EXTENSION cachebot; CREATE EXTENSION cachebot;")));
 	fntup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
 	if (!HeapTupleIsValid(fntup))
 		elog(ERROR, "cache lookup failed for function %u", fn);
@@ -534,8 +538,12 @@ run_as_function_owner(List *statements)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	foreach(lc, statements)
-		if (SPI_execute((const char *) lfirst(lc), false, 0) < 0)
-			elog(ERROR, "could not run \"%s\"", (const char *) lfirst(lc));
+	{
+		int			rc = SPI_execute((const char *) lfirst(lc), false, 0);
+
+		if (rc < 0)
+			elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
+	}
 	SPI_finish();
 	AtEOXact_GUC(false, save_nestlevel);
 	SetUserIdAndSecContext(save_userid, save_sec_context);

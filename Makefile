@@ -10,12 +10,12 @@ DATA = sql/cachebot--0.1.sql
 PGFILEDESC = "cachebot - result cache with precise invalidation"
 
 REGRESS = hints hint_fuzz eligibility transactions errors store keys implicit types privileges entries catalog nesting results tracking settings
-REGRESS_OPTS = --load-extension=cachebot
+REGRESS_OPTS = --inputdir=test --load-extension=cachebot
 ISOLATION = fill_while_writer_open writer_rollback savepoint_rollback \
             two_writers commit_between_lookup_and_store truncate \
             invalidate_object_rollback repeatable_read temp_objects ddl_race \
             partition_clones
-ISOLATION_OPTS = --load-extension=cachebot
+ISOLATION_OPTS = --inputdir=test --load-extension=cachebot
 
 PG_CPPFLAGS = -I$(srcdir)/src
 SHLIB_LINK = -lmemcached

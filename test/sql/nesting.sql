@@ -7,7 +7,7 @@
 -- nothing: nobody else sees its rows yet.
 --
 SELECT cachebot.reset_stats();
-\i sql/include/stats_delta.sql
+\i test/sql/include/stats_delta.sql
 CREATE TABLE nest_c (id int PRIMARY KEY, v int);
 INSERT INTO nest_c VALUES (1, 10), (2, 20);
 SELECT cachebot.track('nest_c');

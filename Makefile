@@ -17,6 +17,8 @@ ISOLATION = fill_while_writer_open writer_rollback savepoint_rollback \
             invalidate_object_rollback repeatable_read temp_objects ddl_race \
             partition_clones
 ISOLATION_OPTS = --inputdir=test --load-extension=cachebot
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
 
 PG_CPPFLAGS = -I$(srcdir)/src
 SHLIB_LINK = -lmemcached
@@ -27,9 +29,13 @@ include $(PGXS)
 # Every object depends on every header: the modules share their structs.
 $(OBJS): $(wildcard $(srcdir)/src/*.h)
 
-.PHONY: demo test bench print-regress
+.PHONY: demo test bench print-regress prove_installcheck
 print-regress:
 	@echo $(REGRESS)
+# The TAP tests alone (make installcheck runs them after pg_regress and the
+# isolation specs): make prove_installcheck [PROVE_TESTS=test/t/001_stress.pl]
+prove_installcheck:
+	$(prove_installcheck)
 demo:
 	bash tools/run.sh demo
 test:

@@ -9,13 +9,16 @@ EXTENSION = cachebot
 DATA = sql/cachebot--0.1.sql
 PGFILEDESC = "cachebot - result cache with precise invalidation"
 
-REGRESS = hints hint_fuzz eligibility transactions errors store keys implicit types privileges entries catalog nesting results tracking settings
-REGRESS_OPTS = --load-extension=cachebot
+REGRESS = hints hint_fuzz eligibility transactions errors store keys_rows keys_in_lists keys_ranges keys_joins keys_union_exists \
+          keys_prepared keys_hints keys_outer_joins keys_overflow implicit types privileges entries catalog nesting results tracking settings robustness
+REGRESS_OPTS = --inputdir=test --load-extension=cachebot
 ISOLATION = fill_while_writer_open writer_rollback savepoint_rollback \
             two_writers commit_between_lookup_and_store truncate \
             invalidate_object_rollback repeatable_read temp_objects ddl_race \
             partition_clones
-ISOLATION_OPTS = --load-extension=cachebot
+ISOLATION_OPTS = --inputdir=test --load-extension=cachebot
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
 
 PG_CPPFLAGS = -I$(srcdir)/src
 SHLIB_LINK = -lmemcached
@@ -26,9 +29,13 @@ include $(PGXS)
 # Every object depends on every header: the modules share their structs.
 $(OBJS): $(wildcard $(srcdir)/src/*.h)
 
-.PHONY: demo test bench print-regress
+.PHONY: demo test bench print-regress prove_installcheck
 print-regress:
 	@echo $(REGRESS)
+# The TAP tests alone (make installcheck runs them after pg_regress and the
+# isolation specs): make prove_installcheck [PROVE_TESTS=test/t/001_stress.pl]
+prove_installcheck:
+	$(prove_installcheck)
 demo:
 	bash tools/run.sh demo
 test:

@@ -30,6 +30,9 @@ command -v python3 >/dev/null || need+=(python3)
 # package, fetched by test/regress_diff.sh), and the peer the benchmarks compare with:
 # installed here so that apt-get update runs once
 if [ "$mode" = test ]; then
+  # the TAP tests (test/t): prove, and PostgreSQL::Test::Cluster's IPC::Run
+  command -v prove >/dev/null || need+=(perl)
+  perl -MIPC::Run -e 1 2>/dev/null || need+=(libipc-run-perl)
   command -v sqlsmith >/dev/null || need+=(sqlsmith)
   command -v bzip2 >/dev/null || need+=(bzip2)
   command -v diff >/dev/null || need+=(diffutils)
@@ -105,15 +108,17 @@ case "$mode" in
   test)
     status=0
     run_suites() {
-      # pg_regress writes its results next to the tests, in results/ and output_iso/
-      make -s PG_CONFIG="$PG_CONFIG" installcheck "$@" || status=1
-      if [ $status -ne 0 ]; then
+      # pg_regress and the isolation specs against this server; pg_regress
+      # writes results/ and regression.diffs next to the Makefile, the specs
+      # output_iso/. TAP_TESTS= leaves the TAP tests to their own run below.
+      local rc=0
+      make -s PG_CONFIG="$PG_CONFIG" installcheck TAP_TESTS= "$@" || rc=1
+      if [ $rc -ne 0 ]; then
+        status=1
         for f in regression.diffs output_iso/regression.diffs; do
           [ -f "$f" ] && { echo "== $f"; head -300 "$f"; }
         done
       fi
-      bash test/stress.sh || status=1
-      bash test/restore.sh || status=1
     }
     echo "== backend: shmem"
     run_suites
@@ -124,23 +129,38 @@ case "$mode" in
     echo "== backend: memcached"
     mc_port=$(free_port)
     mc_user=nobody; id memcache >/dev/null 2>&1 && mc_user=memcache
-    export MC_PORT=$mc_port MC_PIDFILE=$mc_pidfile
-    export MC_START="memcached -u $mc_user -l 127.0.0.1 -p $mc_port -m 128 -I 8m -d -P $mc_pidfile"
-    if [ "$(id -u)" -ne 0 ]; then MC_START="memcached -l 127.0.0.1 -p $mc_port -m 128 -I 8m -d -P $mc_pidfile"; fi
-    eval "$MC_START"
-    sleep 0.3
+    mc_start="memcached -u $mc_user -l 127.0.0.1 -p $mc_port -m 128 -I 8m -d -P $mc_pidfile"
+    if [ "$(id -u)" -ne 0 ]; then mc_start="memcached -l 127.0.0.1 -p $mc_port -m 128 -I 8m -d -P $mc_pidfile"; fi
+    $mc_start
+    for _ in $(seq 50); do [ -s "$mc_pidfile" ] && break; sleep 0.1; done
+    [ -s "$mc_pidfile" ] || { echo "memcached did not start on 127.0.0.1:$mc_port" >&2; exit 1; }
     cat >> "$pgdata/postgresql.conf" <<CONF
 cachebot.backend = 'memcached'
 cachebot.memcached_servers = '127.0.0.1:$mc_port'
 CONF
     run_pg pg_ctl -D "$pgdata" -l "$work/postgres.log" -w restart >/dev/null
-    export PGDATA_DIR=$pgdata
     # the store test measures the embedded store's eviction: it has no memcached twin
     run_suites REGRESS="$(make -s -f Makefile print-regress | sed 's/\bstore\b//')"
-    bash test/memcached.sh || status=1
-
     if [ $status -ne 0 ]; then
       echo "== server log (tail)"; tail -50 "$work/postgres.log"
+    fi
+
+    # The TAP tests (test/t), once: each starts its own clusters (and its own
+    # memcached), so they run as postgres when we are root (initdb refuses
+    # root), from a copy the postgres user can read, with tmp_check/ there.
+    echo "== TAP tests"
+    pgxs_top=$(dirname "$("$PG_CONFIG" --pgxs)")/../..
+    tap=$work/tap
+    mkdir -p "$tap/test" && cp -r test/t test/perl "$tap/test/"
+    if [ "$(id -u)" -eq 0 ]; then chown -R postgres:postgres "$tap"; fi
+    if ! (cd "$tap" && run_pg env PATH="$PATH" TESTDIR="$tap" \
+            PG_REGRESS="$pgxs_top/src/test/regress/pg_regress" \
+            prove -I "$pgxs_top/src/test/perl" test/t/*.pl); then
+      status=1
+      echo "== TAP logs: $tap/tmp_check/log (KEEP_WORKDIR=1 keeps them)"
+    fi
+
+    if [ $status -ne 0 ]; then
       exit 1
     fi
     echo "== all tests passed"

@@ -11,7 +11,7 @@ SET extra_float_digits = 1;
 SET bytea_output = 'hex';
 \pset null '<NULL>'
 
-\i sql/include/stats_delta.sql
+\i test/sql/include/stats_delta.sql
 
 CREATE TYPE types_mood AS ENUM ('sad', 'ok', 'happy');
 CREATE TYPE types_pair AS (a int, b text);

@@ -4,7 +4,7 @@
 SELECT cachebot.reset_stats();
 \pset null '<NULL>'
 
-\i sql/include/stats_delta.sql
+\i test/sql/include/stats_delta.sql
 
 CREATE ROLE cachebot_regress_a;
 CREATE ROLE cachebot_regress_b;

@@ -9,22 +9,7 @@ CREATE TABLE ent (id int PRIMARY KEY, v text, n int);
 INSERT INTO ent SELECT g, repeat('v', g), g * 10 FROM generate_series(1, 20) g;
 UPDATE ent SET n = NULL WHERE id = 4;
 SELECT cachebot.track('ent');
-CREATE TABLE ent_seen AS SELECT hits, misses, fills, errors FROM cachebot.stats;
-CREATE FUNCTION ent_delta(OUT hits bigint, OUT misses bigint, OUT fills bigint, OUT errors bigint)
-LANGUAGE plpgsql AS $$
-DECLARE
-    cur record;
-    prev record;
-BEGIN
-    SELECT s.hits, s.misses, s.fills, s.errors INTO cur FROM cachebot.stats s;
-    SELECT * INTO prev FROM ent_seen;
-    hits := cur.hits - prev.hits;
-    misses := cur.misses - prev.misses;
-    fills := cur.fills - prev.fills;
-    errors := cur.errors - prev.errors;
-    UPDATE ent_seen SET hits = cur.hits, misses = cur.misses, fills = cur.fills, errors = cur.errors;
-END;
-$$;
+\i test/sql/include/stats_delta.sql
 
 -- short values (one-byte headers) and a NULL in the middle
 \set q1 'SELECT /* cache */ v, n, id FROM ent WHERE id IN (3, 4) ORDER BY id'
@@ -37,70 +22,70 @@ $$;
 :q2_right;
 :q2 \gset
 :q2_right;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 
 -- each damage: refused, right rows, counted; then filled and served again
 SELECT cachebot._corrupt_entry(:'q1', 'ntuples');
 :q1;
 :q1;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 SELECT cachebot._corrupt_entry(:'q1', 'tuple_length');
 :q1;
 :q1;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 SELECT cachebot._corrupt_entry(:'q1', 'natts');
 :q1;
 :q1;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 SELECT cachebot._corrupt_entry(:'q1', 'hoff');
 :q1;
 :q1;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 SELECT cachebot._corrupt_entry(:'q1', 'value_length');
 :q1;
 :q1;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 SELECT cachebot._corrupt_entry(:'q1', 'external');
 :q1;
 :q1;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 SELECT cachebot._corrupt_entry(:'q2', 'value_length');
 :q2 \gset
 :q2_right;
 :q2 \gset
 :q2_right;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 SELECT cachebot._corrupt_entry(:'q2', 'compressed');
 :q2 \gset
 :q2_right;
 :q2 \gset
 :q2_right;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 SELECT cachebot._corrupt_entry(:'q1', 'fingerprint_length');
 :q1;
 :q1;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 SELECT cachebot._corrupt_entry(:'q1', 'ndeps');
 :q1;
 :q1;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 SELECT cachebot._corrupt_entry(:'q1', 'npermissions');
 :q1;
 :q1;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 SELECT cachebot._corrupt_entry(:'q1', 'truncated');
 :q1;
 :q1;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 SELECT cachebot._corrupt_entry(:'q1', 'trailing');
 :q1;
 :q1;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 -- another key's entry (a store that swapped two values)
 SELECT cachebot._corrupt_entry(:'q1', 'fingerprint');
 :q1;
 :q1;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 
 -- a statement served before planning reads the entry the same way
 SELECT cachebot._corrupt_entry(:'q1', 'value_length');
@@ -109,7 +94,7 @@ SELECT hits_unplanned AS unplanned_before FROM cachebot.stats \gset
 SELECT hits_unplanned - :unplanned_before AS served_unplanned FROM cachebot.stats;
 :q1;
 SELECT hits_unplanned - :unplanned_before AS served_unplanned FROM cachebot.stats;
-SELECT * FROM ent_delta();
+SELECT hits, misses, fills, errors FROM stats_delta();
 
 -- only superusers may damage entries
 CREATE ROLE cachebot_regress_ent;
@@ -117,5 +102,5 @@ SET ROLE cachebot_regress_ent;
 SELECT cachebot._corrupt_entry(:'q1', 'ntuples');
 RESET ROLE;
 DROP ROLE cachebot_regress_ent;
-DROP FUNCTION ent_delta();
-DROP TABLE ent, ent_seen;
+DROP FUNCTION stats_delta();
+DROP TABLE ent, stats_seen;

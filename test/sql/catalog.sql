@@ -6,40 +6,8 @@
 -- catalog sees its own catalog and neither reads nor fills the cache.
 --
 SELECT cachebot.reset_stats();
- reset_stats 
--------------
- 
-(1 row)
+\i test/sql/include/stats_delta.sql
 
-\i sql/include/stats_delta.sql
--- stats_delta(): what cachebot's counters did since its previous call (or
--- since this file was included): hits, misses, fills and the skips by reason
--- that moved. Included by the tests that count, which drop stats_seen and
--- stats_delta() at their end; run it as a superuser.
-CREATE TABLE stats_seen AS
-  SELECT hits, misses, fills, coalesce(skips_by_reason, '{}') AS skips
-    FROM cachebot.stats;
-CREATE FUNCTION stats_delta(OUT hits bigint, OUT misses bigint,
-                            OUT fills bigint, OUT skipped jsonb)
-LANGUAGE plpgsql AS $$
-DECLARE
-    cur record;
-    prev record;
-BEGIN
-    SELECT s.hits, s.misses, s.fills, coalesce(s.skips_by_reason, '{}') AS skips
-      INTO cur FROM cachebot.stats s;
-    SELECT * INTO prev FROM stats_seen;
-    hits := cur.hits - prev.hits;
-    misses := cur.misses - prev.misses;
-    fills := cur.fills - prev.fills;
-    SELECT coalesce(jsonb_object_agg(key, value::bigint - coalesce((prev.skips ->> key)::bigint, 0)), '{}')
-      INTO skipped
-      FROM jsonb_each_text(cur.skips)
-     WHERE value::bigint <> coalesce((prev.skips ->> key)::bigint, 0);
-    UPDATE stats_seen SET hits = cur.hits, misses = cur.misses, fills = cur.fills,
-                          skips = cur.skips;
-END;
-$$;
 --
 -- (1) names resolve through search_path: a table created earlier on the path
 --
@@ -48,124 +16,40 @@ CREATE SCHEMA cat_b;
 CREATE TABLE public.cat_t (id int PRIMARY KEY, v text);
 INSERT INTO public.cat_t VALUES (1, 'public');
 SELECT cachebot.track('public.cat_t');
- track 
--------
- 
-(1 row)
-
 SET search_path = cat_a, cat_b, public;
 SELECT * FROM stats_delta() \gset
 SELECT /* cache */ v FROM cat_t;
-   v    
---------
- public
-(1 row)
-
 SELECT /* cache */ v FROM cat_t;
-   v    
---------
- public
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      1 |     1 | {}
-(1 row)
-
 CREATE TABLE cat_b.cat_t (id int PRIMARY KEY, v text);
 INSERT INTO cat_b.cat_t VALUES (1, 'cat_b');
 SELECT cachebot.track('cat_b.cat_t');
- track 
--------
- 
-(1 row)
-
 SELECT /* cache */ v FROM cat_t;
-   v   
--------
- cat_b
-(1 row)
-
 SELECT /* cache */ v FROM cat_t;
-   v   
--------
- cat_b
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      1 |     1 | {}
-(1 row)
-
 -- moved along the path by SET SCHEMA
 CREATE SCHEMA cat_x;
 CREATE TABLE cat_x.cat_t (id int PRIMARY KEY, v text);
 INSERT INTO cat_x.cat_t VALUES (1, 'moved into cat_a');
 SELECT cachebot.track('cat_x.cat_t');
- track 
--------
- 
-(1 row)
-
 SELECT /* cache */ v FROM cat_t;
-   v   
--------
- cat_b
-(1 row)
-
 ALTER TABLE cat_x.cat_t SET SCHEMA cat_a;
 SELECT /* cache */ v FROM cat_t;
-        v         
-------------------
- moved into cat_a
-(1 row)
-
 SELECT /* cache */ v FROM cat_t;
-        v         
-------------------
- moved into cat_a
-(1 row)
-
 -- two schemas swap names: the path now finds the other table first
 ALTER SCHEMA cat_a RENAME TO cat_tmp;
 ALTER SCHEMA cat_b RENAME TO cat_a;
 ALTER SCHEMA cat_tmp RENAME TO cat_b;
 SELECT /* cache */ v FROM cat_t;
-   v   
--------
- cat_b
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      3 |     3 | {}
-(1 row)
-
 -- a temporary view of the same name comes first: not cached, and its rows
 CREATE TEMP VIEW cat_t AS SELECT 1 AS id, 'temporary'::text AS v;
 SELECT /* cache */ v FROM cat_t ORDER BY id;
-     v     
------------
- temporary
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills |         skipped         
-------+--------+-------+-------------------------
-    0 |      0 |     0 | {"temporary_object": 1}
-(1 row)
-
 DROP VIEW pg_temp.cat_t;
 SELECT /* cache */ v FROM cat_t ORDER BY id;
-   v   
--------
- cat_b
-(1 row)
-
 RESET search_path;
+
 --
 -- (2) operators, functions, types: an operator created earlier on the path,
 -- an enum's labels swapped, a function replaced
@@ -173,200 +57,66 @@ RESET search_path;
 CREATE TABLE cat_w (id int PRIMARY KEY, word text, mood_text text);
 INSERT INTO cat_w VALUES (1, 'apple', 'happy'), (2, 'Apple', 'sad'), (3, 'pear', 'happy');
 SELECT cachebot.track('cat_w');
- track 
--------
- 
-(1 row)
-
 CREATE FUNCTION public.cat_same(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE
   AS 'SELECT $1 = $2';
 CREATE OPERATOR public.=== (LEFTARG = text, RIGHTARG = text, FUNCTION = public.cat_same);
 SET search_path = cat_a, public;
 SELECT /* cache */ id FROM cat_w WHERE word === 'apple' ORDER BY id;
- id 
-----
-  1
-(1 row)
-
 SELECT /* cache */ id FROM cat_w WHERE word === 'apple' ORDER BY id;
- id 
-----
-  1
-(1 row)
-
 CREATE FUNCTION cat_a.cat_same_ci(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE
   AS 'SELECT lower($1) = lower($2)';
 CREATE OPERATOR cat_a.=== (LEFTARG = text, RIGHTARG = text, FUNCTION = cat_a.cat_same_ci);
 SELECT /* cache */ id FROM cat_w WHERE word === 'apple' ORDER BY id;
- id 
-----
-  1
-  2
-(2 rows)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      3 |     3 | {}
-(1 row)
-
 RESET search_path;
 CREATE TYPE cat_mood AS ENUM ('happy', 'sad');
 ALTER TABLE cat_w ADD COLUMN mood cat_mood;
 UPDATE cat_w SET mood = mood_text::cat_mood;
 SELECT /* cache */ id FROM cat_w WHERE mood = 'happy' ORDER BY id;
- id 
-----
-  1
-  3
-(2 rows)
-
 SELECT /* cache */ id FROM cat_w WHERE mood = 'happy' ORDER BY id;
- id 
-----
-  1
-  3
-(2 rows)
-
 ALTER TYPE cat_mood RENAME VALUE 'happy' TO 'tmp';
 ALTER TYPE cat_mood RENAME VALUE 'sad' TO 'happy';
 ALTER TYPE cat_mood RENAME VALUE 'tmp' TO 'sad';
 SELECT /* cache */ id FROM cat_w WHERE mood = 'happy' ORDER BY id;
- id 
-----
-  2
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      2 |     2 | {}
-(1 row)
-
 -- a function the planner inlines, replaced
 CREATE FUNCTION cat_label(int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'first ' || $1 $$;
 SELECT /* cache */ cat_label(id) FROM cat_w WHERE id = 1;
- cat_label 
------------
- first 1
-(1 row)
-
 SELECT /* cache */ cat_label(id) FROM cat_w WHERE id = 1;
- cat_label 
------------
- first 1
-(1 row)
-
 CREATE OR REPLACE FUNCTION cat_label(int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'second ' || $1 $$;
 SELECT /* cache */ cat_label(id) FROM cat_w WHERE id = 1;
- cat_label 
------------
- second 1
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      2 |     2 | {}
-(1 row)
-
 -- made VOLATILE: not cached any more (a function the planner does not inline;
 -- one it inlines leaves in the plan what its body computes, which is cached)
 CREATE FUNCTION cat_volatile_later(int) RETURNS int LANGUAGE plpgsql IMMUTABLE
   AS $$ BEGIN RETURN $1 * 2; END $$;
 SELECT /* cache */ cat_volatile_later(id) FROM cat_w WHERE id = 1;
- cat_volatile_later 
---------------------
-                  2
-(1 row)
-
 SELECT /* cache */ cat_volatile_later(id) FROM cat_w WHERE id = 1;
- cat_volatile_later 
---------------------
-                  2
-(1 row)
-
 ALTER FUNCTION cat_volatile_later(int) VOLATILE;
 SELECT /* cache */ cat_volatile_later(id) FROM cat_w WHERE id = 1;
- cat_volatile_later 
---------------------
-                  2
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills |         skipped         
-------+--------+-------+-------------------------
-    1 |      1 |     1 | {"mutable_function": 1}
-(1 row)
-
 -- written straight into the catalog by a superuser: invalidates too
 CREATE FUNCTION cat_plain() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'plain' $$;
 SELECT /* cache */ cat_plain(), id FROM cat_w WHERE id = 1;
- cat_plain | id 
------------+----
- plain     |  1
-(1 row)
-
 SELECT /* cache */ cat_plain(), id FROM cat_w WHERE id = 1;
- cat_plain | id 
------------+----
- plain     |  1
-(1 row)
-
 UPDATE pg_proc SET prosrc = ' SELECT ''patched'' ' WHERE oid = 'cat_plain()'::regprocedure;
 SELECT /* cache */ cat_plain(), id FROM cat_w WHERE id = 1;
- cat_plain | id 
------------+----
- patched   |  1
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      2 |     2 | {}
-(1 row)
 
 --
 -- (3) domains: a constraint added makes the cached statement fail, as it must
 --
 CREATE DOMAIN cat_short AS text;
 SELECT /* cache */ word::cat_short FROM cat_w ORDER BY id;
- word  
--------
- apple
- Apple
- pear
-(3 rows)
-
 SELECT /* cache */ word::cat_short FROM cat_w ORDER BY id;
- word  
--------
- apple
- Apple
- pear
-(3 rows)
-
 ALTER DOMAIN cat_short ADD CONSTRAINT cat_short_len CHECK (length(VALUE) <= 4);
 SELECT /* cache */ word::cat_short FROM cat_w ORDER BY id;
-ERROR:  value for domain cat_short violates check constraint "cat_short_len"
 ALTER DOMAIN cat_short DROP CONSTRAINT cat_short_len;
 SELECT /* cache */ mood_text::cat_short FROM cat_w ORDER BY id;
- mood_text 
------------
- happy
- sad
- happy
-(3 rows)
-
 ALTER DOMAIN cat_short SET NOT NULL;
 UPDATE cat_w SET mood_text = NULL WHERE id = 3;
 SELECT /* cache */ mood_text::cat_short FROM cat_w ORDER BY id;
-ERROR:  domain cat_short does not allow null values
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      4 |     2 | {}
-(1 row)
 
 --
 -- (4) what the planner read from the catalog: children and partitions, and
@@ -377,112 +127,30 @@ CREATE TABLE cat_child (id int, v text);
 INSERT INTO cat_parent VALUES (1, 'parent');
 INSERT INTO cat_child VALUES (2, 'child');
 SELECT cachebot.track('cat_parent');
- track 
--------
- 
-(1 row)
-
 SELECT cachebot.track('cat_child');
- track 
--------
- 
-(1 row)
-
 SELECT /* cache */ v FROM cat_parent ORDER BY id;
-   v    
---------
- parent
-(1 row)
-
 SELECT /* cache */ v FROM cat_parent ORDER BY id;
-   v    
---------
- parent
-(1 row)
-
 ALTER TABLE cat_child INHERIT cat_parent;
 SELECT /* cache */ v FROM cat_parent ORDER BY id;
-   v    
---------
- parent
- child
-(2 rows)
-
 SELECT /* cache */ v FROM cat_parent ORDER BY id;
-   v    
---------
- parent
- child
-(2 rows)
-
 INSERT INTO cat_child VALUES (3, 'child, later');
 SELECT /* cache */ v FROM cat_parent ORDER BY id;
-      v       
---------------
- parent
- child
- child, later
-(3 rows)
-
 CREATE TABLE cat_grandchild () INHERITS (cat_parent);
 SELECT cachebot.track('cat_grandchild');
- track 
--------
- 
-(1 row)
-
 INSERT INTO cat_grandchild VALUES (4, 'grandchild');
 SELECT /* cache */ v FROM cat_parent ORDER BY id;
-      v       
---------------
- parent
- child
- child, later
- grandchild
-(4 rows)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    2 |      4 |     4 | {}
-(1 row)
-
 -- every partition pruned: a new partition, and a row in it
 CREATE TABLE cat_ev (day date, n int) PARTITION BY RANGE (day);
 CREATE TABLE cat_ev_2024 PARTITION OF cat_ev FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 INSERT INTO cat_ev VALUES ('2024-06-01', 1);
 SELECT cachebot.track('cat_ev');
- track 
--------
- 
-(1 row)
-
 SELECT /* cache */ count(*) FROM cat_ev WHERE day >= '2025-01-01';
- count 
--------
-     0
-(1 row)
-
 SELECT /* cache */ count(*) FROM cat_ev WHERE day >= '2025-01-01';
- count 
--------
-     0
-(1 row)
-
 CREATE TABLE cat_ev_2025 PARTITION OF cat_ev FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 INSERT INTO cat_ev VALUES ('2025-06-01', 1);
 SELECT /* cache */ count(*) FROM cat_ev WHERE day >= '2025-01-01';
- count 
--------
-     1
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      2 |     2 | {}
-(1 row)
-
 -- a LEFT JOIN the planner removed thanks to a unique index
 CREATE TABLE cat_a_t (id int PRIMARY KEY, bid int);
 CREATE TABLE cat_b_t (id int, note text);
@@ -490,49 +158,14 @@ CREATE UNIQUE INDEX cat_b_t_id ON cat_b_t (id);
 INSERT INTO cat_a_t VALUES (1, 10), (2, 20);
 INSERT INTO cat_b_t VALUES (10, 'x'), (20, 'y');
 SELECT cachebot.track('cat_a_t');
- track 
--------
- 
-(1 row)
-
 SELECT cachebot.track('cat_b_t');
- track 
--------
- 
-(1 row)
-
 EXPLAIN (COSTS OFF) SELECT count(*) FROM cat_a_t a LEFT JOIN cat_b_t b ON a.bid = b.id;
-         QUERY PLAN          
------------------------------
- Aggregate
-   ->  Seq Scan on cat_a_t a
-(2 rows)
-
 SELECT /* cache */ count(*) FROM cat_a_t a LEFT JOIN cat_b_t b ON a.bid = b.id;
- count 
--------
-     2
-(1 row)
-
 SELECT /* cache */ count(*) FROM cat_a_t a LEFT JOIN cat_b_t b ON a.bid = b.id;
- count 
--------
-     2
-(1 row)
-
 DROP INDEX cat_b_t_id;
 INSERT INTO cat_b_t VALUES (10, 'another x');
 SELECT /* cache */ count(*) FROM cat_a_t a LEFT JOIN cat_b_t b ON a.bid = b.id;
- count 
--------
-     3
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      2 |     2 | {}
-(1 row)
 
 --
 -- (5) inside a transaction that changed the catalog: its own definitions,
@@ -541,107 +174,28 @@ SELECT * FROM stats_delta();
 CREATE FUNCTION cat_fx(int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'old ' || $1 $$;
 CREATE VIEW cat_view AS SELECT id, 'old view' AS what FROM cat_w;
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
- cat_fx 
---------
- old 1
-(1 row)
-
 SELECT /* cache */ what FROM cat_view WHERE id = 1;
-   what   
-----------
- old view
-(1 row)
-
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
- cat_fx 
---------
- old 1
-(1 row)
-
 SELECT /* cache */ what FROM cat_view WHERE id = 1;
-   what   
-----------
- old view
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    2 |      2 |     2 | {}
-(1 row)
-
 BEGIN;
 CREATE OR REPLACE FUNCTION cat_fx(int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'rolled back ' || $1 $$;
 CREATE OR REPLACE VIEW cat_view AS SELECT id, 'rolled back view' AS what FROM cat_w;
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
-    cat_fx     
----------------
- rolled back 1
-(1 row)
-
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
-    cat_fx     
----------------
- rolled back 1
-(1 row)
-
 SELECT /* cache */ what FROM cat_view WHERE id = 1;
-       what       
-------------------
- rolled back view
-(1 row)
-
 ROLLBACK;
 SELECT * FROM stats_delta();
- hits | misses | fills |        skipped         
-------+--------+-------+------------------------
-    0 |      0 |     0 | {"written_in_xact": 3}
-(1 row)
-
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
- cat_fx 
---------
- old 1
-(1 row)
-
 SELECT /* cache */ what FROM cat_view WHERE id = 1;
-   what   
-----------
- old view
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    2 |      0 |     0 | {}
-(1 row)
-
 BEGIN;
 CREATE OR REPLACE FUNCTION cat_fx(int) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'committed ' || $1 $$;
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
-   cat_fx    
--------------
- committed 1
-(1 row)
-
 COMMIT;
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
-   cat_fx    
--------------
- committed 1
-(1 row)
-
 SELECT /* cache */ cat_fx(id) FROM cat_w WHERE id = 1;
-   cat_fx    
--------------
- committed 1
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills |        skipped         
-------+--------+-------+------------------------
-    1 |      1 |     1 | {"written_in_xact": 1}
-(1 row)
 
 --
 -- (6) what does not invalidate: temporary tables come and go (statements
@@ -649,66 +203,24 @@ SELECT * FROM stats_delta();
 -- nothing
 --
 SELECT /* cache */ v FROM public.cat_t WHERE id = 1;
-   v    
---------
- public
-(1 row)
-
 SELECT /* cache */ v FROM public.cat_t WHERE id = 1;
-   v    
---------
- public
-(1 row)
-
 CREATE TEMP TABLE cat_scratch (x serial PRIMARY KEY, y text DEFAULT 'y' CHECK (y <> ''));
 CREATE TEMP TABLE IF NOT EXISTS cat_scratch (x int);
-NOTICE:  relation "cat_scratch" already exists, skipping
 CREATE INDEX ON cat_scratch (y);
 ALTER TABLE cat_scratch ADD COLUMN z int;
 CREATE TEMP VIEW cat_scratch_v AS SELECT * FROM cat_scratch;
 DROP TABLE cat_scratch CASCADE;
-NOTICE:  drop cascades to view cat_scratch_v
 DROP TABLE IF EXISTS cat_nothing;
-NOTICE:  table "cat_nothing" does not exist, skipping
 SELECT /* cache */ v FROM public.cat_t WHERE id = 1;
-   v    
---------
- public
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    2 |      1 |     1 | {}
-(1 row)
-
 -- ... but other temporary objects do: statements may use them
 CREATE FUNCTION pg_temp.cat_tmp_f() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1';
 SELECT /* cache */ v FROM public.cat_t WHERE id = 1;
-   v    
---------
- public
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    0 |      1 |     1 | {}
-(1 row)
-
 -- ... but a GRANT does (PostgreSQL reports no object change for it)
 GRANT SELECT ON public.cat_t TO PUBLIC;
 SELECT /* cache */ v FROM public.cat_t WHERE id = 1;
-   v    
---------
- public
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    0 |      1 |     1 | {}
-(1 row)
 
 --
 -- (7) the row type of a temporary table is as private as the table: altering
@@ -717,39 +229,15 @@ SELECT * FROM stats_delta();
 --
 CREATE TEMP TABLE cat_tt (a int, b numeric(5,2));
 SELECT /* cache */ (ROW(id, 1.23456)::cat_tt).b + 0 AS b FROM cat_w WHERE id = 1;
-  b   
-------
- 1.23
-(1 row)
-
 ALTER TABLE cat_tt ALTER COLUMN b TYPE numeric(8,4);
 SELECT /* cache */ (ROW(id, 1.23456)::cat_tt).b + 0 AS b FROM cat_w WHERE id = 1;
-   b    
---------
- 1.2346
-(1 row)
-
 DROP TABLE cat_tt;
 CREATE TEMP TABLE cat_tt (a int, b numeric(3,1));
 SELECT /* cache */ (ROW(id, 1.23456)::cat_tt).b + 0 AS b FROM cat_w WHERE id = 1;
-  b  
------
- 1.2
-(1 row)
-
 SELECT /* cache */ ROW(id, 1.23456)::cat_tt AS r FROM cat_w WHERE id = 1;
-    r    
----------
- (1,1.2)
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills |         skipped         
-------+--------+-------+-------------------------
-    0 |      0 |     0 | {"temporary_object": 4}
-(1 row)
-
 DROP TABLE cat_tt;
+
 --
 -- (8) the planner reads the body of a SQL function it inlines, resolving its
 -- names then: a temporary table that takes the name of the table the body
@@ -759,121 +247,43 @@ DROP TABLE cat_tt;
 CREATE TABLE cat_items (id int PRIMARY KEY, name text);
 INSERT INTO cat_items VALUES (1, 'permanent');
 SELECT cachebot.track('cat_items');
- track 
--------
- 
-(1 row)
-
 CREATE FUNCTION cat_all_items() RETURNS SETOF cat_items LANGUAGE sql IMMUTABLE
   AS 'SELECT * FROM cat_items';
 SELECT /* cache */ * FROM cat_all_items();
- id |   name    
-----+-----------
-  1 | permanent
-(1 row)
-
 SELECT /* cache */ * FROM cat_all_items();
- id |   name    
-----+-----------
-  1 | permanent
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      1 |     1 | {}
-(1 row)
-
 CREATE TEMP TABLE cat_items (id int, name text);
 INSERT INTO cat_items VALUES (666, 'temporary');
 SELECT /* cache */ * FROM cat_all_items();
- id  |   name    
------+-----------
- 666 | temporary
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills |         skipped         
-------+--------+-------+-------------------------
-    0 |      0 |     0 | {"temporary_object": 1}
-(1 row)
-
 DROP TABLE pg_temp.cat_items;
+
 --
 -- (9) a superuser's direct write of a system catalog is a catalog change,
 -- whether by UPDATE or by COPY FROM
 --
 SELECT /* cache */ name FROM cat_items WHERE id = 1;
-   name    
------------
- permanent
-(1 row)
-
 SELECT /* cache */ name FROM cat_items WHERE id = 1;
-   name    
------------
- permanent
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      1 |     1 | {}
-(1 row)
-
 -- (the COPY names the table's OID: not echoed)
 \set ECHO none
+SELECT format('COPY pg_catalog.pg_description (objoid, classoid, objsubid, description) FROM PROGRAM %L',
+              format('printf ''%s\t%s\t0\twritten by COPY\n''',
+                     'cat_items'::regclass::oid, 'pg_class'::regclass::oid)) \gexec
+\set ECHO all
 SELECT obj_description('cat_items'::regclass, 'pg_class');
- obj_description 
------------------
- written by COPY
-(1 row)
-
 SELECT /* cache */ name FROM cat_items WHERE id = 1;
-   name    
------------
- permanent
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    0 |      1 |     1 | {}
-(1 row)
-
 UPDATE pg_catalog.pg_description SET description = 'written by UPDATE'
  WHERE objoid = 'cat_items'::regclass AND classoid = 'pg_class'::regclass;
 SELECT /* cache */ name FROM cat_items WHERE id = 1;
-   name    
------------
- permanent
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    0 |      1 |     1 | {}
-(1 row)
-
 COMMENT ON TABLE cat_items IS NULL;
+
 -- a regclass constant is a relation the plan depends on, which need not exist
 SELECT /* cache */ name, 4294967295::regclass AS nothing FROM cat_items WHERE id = 1;
-   name    |  nothing   
------------+------------
- permanent | 4294967295
-(1 row)
-
 SELECT /* cache */ name, 4294967295::regclass AS nothing FROM cat_items WHERE id = 1;
-   name    |  nothing   
------------+------------
- permanent | 4294967295
-(1 row)
-
 SELECT * FROM stats_delta();
- hits | misses | fills | skipped 
-------+--------+-------+---------
-    1 |      1 |     1 | {}
-(1 row)
 
 SET client_min_messages = warning;
 DROP VIEW cat_view;

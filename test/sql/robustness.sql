@@ -1,0 +1,61 @@
+-- Robustness: executor state across savepoints, hits seen by every hook
+-- (EXPLAIN ANALYZE shows the replay node), catalog writes inside WITH.
+\i test/sql/include/stats_delta.sql
+CREATE TABLE rb (id int PRIMARY KEY, v text);
+SELECT cachebot.track('rb');
+INSERT INTO rb SELECT g, 'v' || g FROM generate_series(1, 10) g;
+SELECT * FROM stats_delta() \gset
+
+-- A cursor opened in a savepoint that was released belongs to the
+-- transaction: a later sibling savepoint's rollback must not take its state
+-- along (a hit's FETCH crashed the server, a fill lost its capture).
+BEGIN;
+DECLARE c NO SCROLL CURSOR FOR SELECT /* cache */ v FROM rb WHERE id = 5;
+FETCH ALL c;
+CLOSE c;
+COMMIT;
+BEGIN;
+SAVEPOINT a;
+DECLARE c NO SCROLL CURSOR FOR SELECT /* cache */ v FROM rb WHERE id = 5;
+RELEASE a;
+SAVEPOINT b;
+ROLLBACK TO b;
+FETCH ALL c;
+CLOSE c;
+COMMIT;
+SELECT hits, fills FROM stats_delta();
+-- the same for a fill: still stored, then served
+BEGIN;
+SAVEPOINT a;
+DECLARE d NO SCROLL CURSOR FOR SELECT /* cache */ v FROM rb WHERE id = 6;
+RELEASE a;
+SAVEPOINT b;
+ROLLBACK TO b;
+FETCH ALL d;
+CLOSE d;
+COMMIT;
+BEGIN;
+DECLARE d NO SCROLL CURSOR FOR SELECT /* cache */ v FROM rb WHERE id = 6;
+FETCH ALL d;
+CLOSE d;
+COMMIT;
+SELECT hits, fills FROM stats_delta();
+
+-- EXPLAIN ANALYZE runs the statement: a miss fills, a hit shows the replay node
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT /* cache */ v FROM rb WHERE id = 7;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT /* cache */ v FROM rb WHERE id = 7;
+SELECT hits, fills FROM stats_delta();
+-- plain EXPLAIN shows the real plan, never the replay node
+EXPLAIN (COSTS OFF) SELECT /* cache */ v FROM rb WHERE id = 7;
+
+-- A SELECT whose data-modifying WITH writes a catalog changes the catalog
+CREATE FUNCTION rb_f(int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1 + 1';
+SELECT /* cache */ rb_f(id) FROM rb WHERE id = 1;
+SELECT /* cache */ rb_f(id) FROM rb WHERE id = 1;
+WITH u AS (UPDATE pg_proc SET prosrc = 'SELECT $1 + 100' WHERE oid = 'rb_f'::regproc RETURNING 1)
+SELECT count(*) FROM u;
+SELECT /* cache */ rb_f(id) FROM rb WHERE id = 1;
+DROP FUNCTION rb_f(int);
+DROP TABLE rb;
+DROP FUNCTION stats_delta();
+DROP TABLE stats_seen;

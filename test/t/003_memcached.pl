@@ -1,0 +1,445 @@
+# cachebot with the memcached backend: trouble with the servers, values that
+# are not cachebot's, databases and prefixes sharing one pool.
+#
+#   1. memcached killed, then hung: hinted reads return the right rows, writes
+#      commit, the cost is about one timeout per back-off period (not one per
+#      statement), errors and backend_error skips are counted; restarted empty:
+#      a miss, then hits.
+#   2. memcached paused during a writer's COMMIT (the pre-commit bump times
+#      out), resumed with its data: the old entry is still there but is never
+#      served; the bypass resolves and hits come back.
+#   3. foreign and corrupt values under cachebot's keys (garbage entries, a
+#      version record that is not a number, swapped, truncated and bit-flipped
+#      entries): right rows, misses and errors counted, no crash (the same
+#      connection keeps working), then refills and hits.
+#   4. two databases on one pool, same statement text: each gets its own rows
+#      and its own entry.
+#   5. prefixes '' (default), 'one', 'two': separate entries; flush() under
+#      'two' does not touch the others'; coming back to a prefix starts over
+#      (a write made under another one never reached it).
+#   6. the server restarted from an older copy of its data directory: memcached
+#      still holds entries newer than the data, and none of them is served.
+#
+# The test starts its own memcached (on 127.0.0.1, a free port) and its own
+# server with cachebot.backend = 'memcached' pointed at it; it is skipped when
+# the memcached binary is not installed.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+use CachebotTAP;
+use File::Path qw(rmtree);
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time usleep);
+
+plan skip_all => 'memcached is not installed (no memcached binary in PATH, /usr/bin or /usr/sbin)'
+  unless memcached_binary();
+
+my $dba = 'cachebot_mc_a';
+my $dbb = 'cachebot_mc_b';
+my $nreads = 200;
+
+my $mc = CachebotTAP::Memcached->new('pool');
+my $node = cachebot_node('memcached',
+	'cachebot.backend' => "'memcached'",
+	'cachebot.memcached_servers' => "'127.0.0.1:" . $mc->port . "'");
+
+# ---- PostgreSQL helpers ----
+
+# SQL's output in a new session on DB (default: A), undef if psql failed
+sub sq { my ($sql, $db) = @_; return query($node, $db // $dba, $sql); }
+
+# Statistics counters: snap() saves them, delta(NAME) is NAME's increase since.
+my %S0;
+my @counters = qw(hits misses fills errors skips backend_error pending_write);
+sub stat_now
+{
+	my $row = sq("SELECT hits, misses, fills, errors, skips,
+	                    coalesce((skips_by_reason->>'backend_error')::bigint, 0),
+	                    coalesce((skips_by_reason->>'pending_write')::bigint, 0)
+	               FROM cachebot.stats") // die 'cannot read cachebot.stats';
+	my %now;
+	@now{@counters} = split(/\|/, $row);
+	return %now;
+}
+sub snap  { %S0 = stat_now(); return; }
+sub delta { my %now = stat_now(); return $now{ $_[0] } - $S0{ $_[0] }; }
+
+my $Q = 'SELECT /* cache */ id, v FROM t WHERE id <= 5 ORDER BY id';
+my $Q1 = 'SELECT /* cache */ v FROM t WHERE id = 1';
+my $QU = 'SELECT /* cache */ id, name FROM u ORDER BY id';
+
+sub nocache
+{
+	my ($sql, $db) = @_;
+	$sql =~ s{/\* cache \*/}{/* nocache */};
+	return sq($sql, $db);
+}
+# a hinted read in a new session, compared with the uncached result
+sub read_ok
+{
+	my ($sql, $db) = @_;
+	my $got = sq($sql, $db);
+	return 0 unless defined $got;
+	my $want = nocache($sql, $db);
+	return defined $want && $got eq $want;
+}
+# a hinted read in a new session that is a hit (hits +1) with the right rows
+sub hit_ok { snap(); return read_ok(@_) && delta('hits') == 1; }
+# ... a miss that fills
+sub fill_ok { snap(); return read_ok(@_) && delta('hits') == 0 && delta('fills') == 1; }
+# up to N hinted reads (new sessions) until one is a hit; all must be right
+sub hit_within
+{
+	my ($n, @read) = @_;
+	for (1 .. $n)
+	{
+		snap();
+		return 0 unless read_ok(@read);
+		return 1 if delta('hits') == 1;
+	}
+	return 0;
+}
+# whether a background session's statements failed: its stderr (all of it so
+# far, which BackgroundPsql keeps) holds an error; shown with diag
+sub bg_failed
+{
+	my ($bg) = @_;
+	my $stderr = $bg->{stderr} // '';
+	return 0 unless $stderr =~ /\b(ERROR|FATAL|PANIC)\b/;
+	diag($stderr);
+	return 1;
+}
+# the number of lines of a psql output that match RE
+sub count_lines { my ($out, $re) = @_; return scalar grep { /$re/ } split(/\n/, $out // ''); }
+
+# A check that later ones cannot do without: on failure the test stops here.
+sub required
+{
+	my ($ok, $name) = @_;
+	ok($ok, $name) or die "cannot go on after: $name";
+	return;
+}
+
+# ---- setup ----
+required(sq('SHOW cachebot.backend', 'postgres') eq 'memcached',
+	'the server runs cachebot.backend = memcached');
+required($mc->up, 'memcached answers on 127.0.0.1:' . $mc->port);
+my $timeout_ms = sq("SELECT setting FROM pg_settings WHERE name = 'cachebot.memcached_timeout'", 'postgres');
+# Without the back-off every read would cost at least one timeout: 200 x 50 ms
+# = 10 s; with it, about one timeout per second.  The bound: 40% of that.
+my $max_dead_ms = int($nreads * $timeout_ms * 2 / 5);
+for my $db ($dba, $dbb)
+{
+	my ($rc, $out, $err) = $node->psql('postgres', "CREATE DATABASE $db");
+	required($rc == 0, "database $db created");
+	($rc, $out, $err) = $node->psql($db, <<SQL);
+SET client_min_messages = warning;
+CREATE EXTENSION cachebot;
+CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL);
+INSERT INTO t SELECT g, '$db-' || g FROM generate_series(1, 50) g;
+CREATE TABLE u (id int PRIMARY KEY, name text NOT NULL);
+INSERT INTO u SELECT g, 'user' || g FROM generate_series(1, 5) g;
+SELECT cachebot.track('t');
+SELECT cachebot.track('u');
+SQL
+	diag($err) if $rc != 0;
+	required($rc == 0, "setup of $db: tracked tables t and u");
+}
+$mc->flush_all;
+
+# ================================================================= part 1
+note '1. memcached killed, then hung: right rows, bounded cost, errors counted';
+ok(fill_ok($Q), "1: store works: $Q fills");
+ok(hit_ok($Q), '1: store works: then hits');
+my $want = nocache($Q);
+my $expected = join("\n", ($want) x $nreads);
+my $script = join('', map { "$Q;\n" } 1 .. $nreads);
+
+$mc->kill9;
+required(!$mc->up, '1: memcached no longer answers after kill -KILL');
+
+# (a) dead: connections refused
+snap();
+my $t0 = time;
+my ($rc, $out, $err) = $node->psql($dba, $script);
+my $el = int((time - $t0) * 1000);
+note "$nreads hinted reads, memcached dead: ${el} ms";
+diag($err) if $rc != 0;
+ok($rc == 0 && $out eq $expected, "1: dead: $nreads hinted reads succeed and return the right rows");
+cmp_ok($el, '<', $max_dead_ms, "1: dead: $nreads reads take less than ${max_dead_ms} ms (${el} ms)");
+is(delta('hits'), 0, '1: dead: no hits');
+cmp_ok(delta('errors'), '>', 0, '1: dead: errors counted');
+cmp_ok(delta('backend_error'), '>', 0, '1: dead: skip reason backend_error counted');
+is(sq("UPDATE t SET v = 'written-while-dead' WHERE id = 3 RETURNING v"), 'written-while-dead',
+	'1: dead: a write commits');
+ok(read_ok($Q), '1: dead: the hinted read shows the write');
+is(count_lines(sq($Q), qr/^3\|written-while-dead$/), 1, '1: dead: row 3 is the written value');
+
+# restart, empty
+$mc->start;
+ok(fill_ok($Q), '1: restarted (empty): a miss that fills, with the write');
+is(count_lines(sq($Q), qr/^3\|written-while-dead$/), 1, '1: restarted: row 3 is the written value');
+ok(hit_ok($Q), '1: restarted: then a hit');
+
+# (b) hung: connections accepted by the kernel, no answer.  One session: the
+# timed reads, then memcached resumes and, once the back-off is over, the same
+# session reads through the store again.
+$want = nocache($Q);
+$expected = join("\n", ($want) x $nreads);
+my $bg = $node->background_psql($dba, on_error_stop => 1);
+$mc->pause;
+snap();
+$t0 = time;
+my $reads = $bg->query($script);
+$el = int((time - $t0) * 1000);
+note "$nreads hinted reads, memcached hung: ${el} ms (${timeout_ms} ms timeout; 1 s back-off)";
+my @h;
+push @h, ($bg->query("SELECT 'hits', hits FROM cachebot.stats") =~ /^hits\|(\d+)$/m)[0];
+$mc->resume;
+$bg->query('SELECT pg_sleep(1.1)');
+$bg->query("$Q;");
+push @h, ($bg->query("SELECT 'hits', hits FROM cachebot.stats") =~ /^hits\|(\d+)$/m)[0];
+$bg->query("$Q;");
+push @h, ($bg->query("SELECT 'hits', hits FROM cachebot.stats") =~ /^hits\|(\d+)$/m)[0];
+my $failed = bg_failed($bg);
+$bg->quit;
+ok(!$failed && $reads eq $expected, "1: hung: $nreads hinted reads succeed and return the right rows");
+cmp_ok($el, '<', $max_dead_ms,
+	"1: hung: $nreads reads take less than ${max_dead_ms} ms, not one timeout per read (${el} ms)");
+is(($h[0] // 0) - $S0{hits}, 0, '1: hung: no hits');
+cmp_ok(delta('errors'), '>', 0, '1: hung: errors counted');
+cmp_ok(delta('backend_error'), '>', 0, '1: hung: skip reason backend_error counted');
+# Q's entry was filled before the pause and nothing was written: it is valid
+cmp_ok(($h[2] // 0) - ($h[0] // 0), '>=', 1, '1: resumed: the same session, after the back-off, hits again');
+ok(hit_ok($Q), '1: resumed: hits in a new session');
+
+# ================================================================= part 2
+note '2. memcached paused during COMMIT: no stale hit, the bypass resolves';
+$mc->flush_all;
+# Q depends on (t, *), Q1 on (t, id, 1): the write bumps both
+ok(fill_ok($Q), "2: $Q fills");
+ok(hit_ok($Q), "2: $Q hits");
+ok(fill_ok($Q1), "2: $Q1 fills");
+ok(hit_ok($Q1), "2: $Q1 hits");
+ok(fill_ok($QU), "2: $QU fills");
+ok(hit_ok($QU), "2: $QU hits");
+my @entries_before = $mc->list_keys('cbe', 3);
+snap();
+$bg = $node->background_psql($dba, on_error_stop => 1);
+$bg->query("BEGIN; UPDATE t SET v = 'after-pause' WHERE id = 1;");
+$mc->pause;
+$bg->query('COMMIT;');
+$mc->resume;
+my $committed = $bg->query("SELECT 'committed';");
+my $werr = bg_failed($bg);
+$bg->quit;
+ok(!$werr && $committed eq 'committed', '2: the write commits while memcached is paused');
+cmp_ok(delta('errors'), '>', 0, '2: an error is counted for the lost bump');
+ok(@entries_before == 3 && !grep({ !$mc->has($_) } @entries_before),
+	'2: memcached kept its data: the old entries are still there');
+snap();
+is(sq($Q1), 'after-pause', '2: the next read shows the new value, not the old entry');
+is(delta('hits'), 0, '2: ... and is not a hit');
+ok(hit_within(3, $QU), "2: the bypass resolves: $QU hits again within 3 reads");
+ok(hit_within(3, $Q), "2: $Q (on t) hits again within 3 reads");
+ok(hit_within(3, $Q1), "2: $Q1 (on t) hits again within 3 reads");
+is(sq($Q1), 'after-pause', "2: $Q1 still shows after-pause");
+
+# ================================================================= part 3
+note "3. foreign and corrupt values under cachebot's keys";
+$mc->flush_all;
+ok(fill_ok($Q), "3: $Q fills");
+ok(fill_ok($Q1), "3: $Q1 fills");
+ok(hit_ok($Q), "3: $Q hits");
+my @entries = $mc->list_keys('cbe', 2);
+my @records = $mc->list_keys('cbv', 3);
+is(scalar @entries, 2, '3: memcached holds the 2 entries');
+my $n = 0;
+for my $k (@entries)
+{
+	my $data = $n == 0 ? 'garbage' : 'x' x 3000;
+	ok($mc->set($k, $data), '3: entry ' . ($n + 1) . ' overwritten with ' . ($n == 0 ? 'garbage' : '3000 bytes of x'));
+	$n++;
+}
+$n = 0;
+for my $k (@records)
+{
+	$n++;
+	ok($mc->set($k, 'not-a-number'), "3: version record $n overwritten with not-a-number");
+}
+my $wq = nocache($Q);
+my $wq1 = nocache($Q1);
+snap();
+# one session: two rounds of reads, a pause longer than any back-off, two more
+($rc, $out, $err) = $node->psql($dba, <<SQL);
+$Q;
+$Q1;
+$Q;
+$Q1;
+SELECT 'errors', errors FROM cachebot.stats;
+SELECT pg_sleep(1.1);
+$Q;
+$Q1;
+SELECT 'hits', hits FROM cachebot.stats;
+$Q;
+$Q1;
+SELECT 'hits', hits FROM cachebot.stats;
+SELECT 'alive';
+SQL
+$want = join("\n", $wq, $wq1, $wq, $wq1, 'errors|X', '', $wq, $wq1, 'hits|X', $wq, $wq1, 'hits|X', 'alive');
+(my $got = $out) =~ s/^(errors|hits)\|\d+$/$1|X/mg;
+diag($err) if $rc != 0;
+ok($rc == 0 && $got eq $want, '3: the same connection returns the right rows throughout and keeps working');
+cmp_ok(delta('misses'), '>=', 2, '3: misses counted');
+my ($e1) = $out =~ /^errors\|(\d+)$/m;
+cmp_ok(($e1 // 0) - $S0{errors}, '>', 0, '3: errors counted');
+@h = $out =~ /^hits\|(\d+)$/mg;
+is(($h[1] // 0) - ($h[0] // 0), 2, '3: then refills: the last round hits (2 of 2)');
+ok(hit_within(2, $Q), "3: $Q hits (new session)");
+ok(hit_within(2, $Q1), "3: $Q1 hits (new session)");
+is(scalar(grep { ($mc->get($_) // '') eq 'not-a-number' } @records), 0,
+	'3: every version record holds a number again');
+
+# The epoch record: one per namespace, every entry depends on it.
+$mc->flush_all;
+ok(fill_ok($Q), "3: $Q fills");
+my @epoch = $mc->list_keys('cbx', 1);
+ok(@epoch && !grep({ !$mc->set($_, 'epoch?') } @epoch), '3: the epoch record overwritten with epoch?');
+ok(read_ok($Q), '3: epoch record not a number: the right rows');
+usleep(1_100_000);
+ok(hit_within(3, $Q), '3: epoch record not a number: hits come back within 3 reads');
+
+# Real entries, moved or damaged: swapped between two keys, truncated, one bit flipped.
+for my $how (qw(swap truncate flip))
+{
+	$mc->flush_all;
+	my ($k1, $k2);
+	if (fill_ok($Q))
+	{
+		($k1) = $mc->list_keys('cbe', 1);
+		if (fill_ok($Q1))
+		{
+			($k2) = grep { $_ ne ($k1 // '') } $mc->list_keys('cbe', 2);
+		}
+	}
+	ok(defined $k1 && defined $k2, "3: $how: setup fills") or next;
+	my $rewritten;
+	if ($how eq 'swap')
+	{
+		my ($d1, $d2) = ($mc->get($k1), $mc->get($k2));
+		$rewritten = defined $d1 && defined $d2 && $mc->set($k1, $d2) && $mc->set($k2, $d1);
+	}
+	else
+	{
+		$rewritten = 1;
+		for my $k ($k1, $k2)
+		{
+			my $d = $mc->get($k);
+			if (!defined $d) { $rewritten = 0; next; }
+			if ($how eq 'truncate') { $d = substr($d, 0, int(length($d) / 2)); }
+			else
+			{
+				my $i = int(length($d) * 2 / 3);
+				substr($d, $i, 1) = chr(ord(substr($d, $i, 1)) ^ 0x10);
+			}
+			$rewritten &&= $mc->set($k, $d);
+		}
+	}
+	ok($rewritten, "3: $how: the entries rewritten") or next;
+	snap();
+	ok(read_ok($Q), "3: $how: $Q returns its own rows");
+	ok(read_ok($Q1), "3: $how: $Q1 returns its own rows");
+	is(delta('hits') . ':' . delta('misses'), '0:2', "3: $how: no hits, 2 misses");
+	cmp_ok(delta('errors'), '>', 0, "3: $how: errors counted") if $how ne 'swap';
+	ok(hit_within(2, $Q), "3: $how: refilled, then hits");
+}
+
+# ================================================================= part 4
+note '4. two databases on one memcached';
+$mc->flush_all;
+required(nocache($Q, $dba) ne nocache($Q, $dbb), '4: the two databases hold different rows');
+ok(fill_ok($Q, $dba), "4: A: $Q fills");
+my @ea = $mc->list_keys('cbe', 1);
+ok(fill_ok($Q, $dbb), '4: B: the same statement is a miss that fills, with B\'s rows');
+is(count_lines(sq($Q, $dbb), qr/\Q$dba\E/), 0, '4: B does not get A\'s rows');
+my @eb = $mc->list_keys('cbe', 2);
+ok(@ea == 1 && $mc->has($ea[0]) && @eb == 2,
+	'4: B filled its own entry: A\'s is still there, one more');
+for my $r (1, 2)
+{
+	ok(hit_ok($Q, $dba), "4: A hits with A's rows ($r)");
+	ok(hit_ok($Q, $dbb), "4: B hits with B's rows ($r)");
+}
+sq("UPDATE t SET v = 'A-changed' WHERE id = 2", $dba);
+is(count_lines(sq($Q, $dba), qr/^2\|A-changed$/), 1, '4: a write in A: A\'s read is fresh');
+ok(read_ok($Q, $dbb), '4: ... B still reads B\'s rows');
+
+# ================================================================= part 5
+note '5. prefixes on one memcached';
+sub set_prefix
+{
+	my ($prefix) = @_;
+	my $sql = defined $prefix
+	  ? "ALTER SYSTEM SET cachebot.prefix = '$prefix'"
+	  : 'ALTER SYSTEM RESET cachebot.prefix';
+	sq($sql, 'postgres') // return 0;
+	sq('SELECT pg_reload_conf()', 'postgres');
+	for (1 .. 50)
+	{
+		return 1 if (sq('SHOW cachebot.prefix', 'postgres') // '-') eq ($prefix // '');
+		usleep(100_000);
+	}
+	return 0;
+}
+$mc->flush_all;
+ok(fill_ok($Q), "5: default prefix: $Q fills");
+required(set_prefix('one'), "5: cachebot.prefix set to 'one'");
+ok(fill_ok($Q), '5: prefix one: the same statement is a miss that fills');
+ok(hit_ok($Q), '5: prefix one: hits');
+required(set_prefix('two'), "5: cachebot.prefix set to 'two'");
+ok(fill_ok($Q), '5: prefix two: the same statement is a miss that fills');
+ok(hit_ok($Q), '5: prefix two: hits');
+snap();
+sq('SELECT cachebot.flush()');
+is(delta('errors'), 0, '5: prefix two: flush() counts no error');
+ok(fill_ok($Q), '5: prefix two: after flush() a miss that fills');
+sq("UPDATE t SET v = 'written-under-two' WHERE id = 1");
+required(set_prefix('one'), "5: cachebot.prefix set to 'one' again");
+# one's old entry is still in memcached, and the write above never bumped
+# one's records: only a namespace that starts over keeps it from being served
+ok(fill_ok($Q) && count_lines(sq($Q), qr/^1\|written-under-two$/) == 1,
+	'5: prefix one again: a miss that fills, with the write made under prefix two');
+ok(hit_ok($Q), '5: prefix one again: then hits');
+required(set_prefix(undef), '5: cachebot.prefix reset');
+ok(fill_ok($Q), '5: prefix reset: the default prefix starts over too: a miss that fills');
+
+# ================================================================= part 6
+note '6. the server starts again from an older copy of its data';
+my $pgdata = $node->data_dir;
+my $older = "$pgdata.older";
+sq("UPDATE t SET v = 'old' WHERE id = 1");
+ok(fill_ok($Q1), "6: before the copy: $Q1 fills");
+$node->stop('fast');
+rmtree($older);
+PostgreSQL::Test::Utils::system_or_bail('cp', '-a', $pgdata, $older);
+$node->start;
+sq("UPDATE t SET v = 'new' WHERE id = 1");
+ok(fill_ok($Q1) && (sq($Q1) // '') eq 'new', "6: after an update: a miss that fills, with 'new'");
+ok(hit_ok($Q1), '6: ... then hits');
+$node->stop('fast');
+rmtree($pgdata);
+rename($older, $pgdata) or die "cannot put the older copy back: $!";
+$node->start;
+# memcached still holds the entry with 'new' and records that vouch for it,
+# under the keys of the server's previous run
+snap();
+is(sq($Q1), 'old', "6: the older data: the read shows 'old', as the table does");
+is(delta('hits'), 0, '6: ... and is not a hit');
+ok(hit_ok($Q1), '6: ... then the entry it filled hits');
+
+done_testing();

@@ -54,6 +54,10 @@ PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 echo "== building cachebot"
 make -s PG_CONFIG="$PG_CONFIG" >/dev/null
 $sudo_cmd make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
+if [ "$mode" = test ]; then
+  # the structure of src/: no include or call cycle, the module map's order
+  python3 tools/check_layers.py
+fi
 
 # ---- throwaway PostgreSQL on a private port and socket ----
 free_port() {

@@ -533,7 +533,8 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
  * No run follows ExecutorFinish, so one more step tells: if the plan yields
  * nothing, the captured rows are the whole result. The step must not raise
  * an error the statement would not have raised, so it is only taken when
- * every function left to run is leakproof.
+ * every function left to run is leakproof. It is cachebot's own step, not a
+ * run of the statement: the ExecutorRun hooks do not see it.
  */
 static void
 probe_and_store(QueryDesc *queryDesc, CachedQuery *cq)

@@ -9,6 +9,10 @@
  * if by then the entry is gone, or the plan is run in a way that cannot be
  * served (EXPLAIN, a cached plan reused later...), the executor plans the
  * saved query for real and runs that instead.
+ *
+ * A hit found here is not planned, so the planner hooks loaded before
+ * cachebot's are not called for it (pg_stat_statements counts no planning);
+ * the executor hooks all see it (replay.h).
  */
 #ifndef CACHEBOT_PLANNER_H
 #define CACHEBOT_PLANNER_H

@@ -66,7 +66,10 @@ typedef struct CacheStore
 	 * Applies phase to the records of keys[0..nkeys). Never raises an ERROR;
 	 * in the phases after the commit it also allocates nothing and opens no
 	 * connection (see prepare_finish). Returns false if a record could not
-	 * be written; the caller then falls back to bumping the epoch.
+	 * be written: before the commit the caller then falls back to bumping
+	 * the epoch; after it, a store whose bumps can fail must itself keep
+	 * what they would have invalidated from being served (memcached's
+	 * bypass).
 	 */
 	bool		(*bump) (int nkeys, const Hash128 *keys, BumpPhase phase);
 

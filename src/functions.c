@@ -458,6 +458,13 @@ cachebot_install_triggers(PG_FUNCTION_ARGS)
 	int			nnames;
 	List	   *keyed = NIL;
 
+	/* An install script older than the library declared three arguments. */
+	if (PG_NARGS() != 4)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cachebot's SQL functions do not match its library"),
+				 errdetail("cachebot._install_triggers() takes %d arguments, not %d.", 4, PG_NARGS()),
+				 errhint("Recreate the extension: DROP EXTENSION cachebot; CREATE EXTENSION cachebot;")));
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(3))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),

@@ -87,6 +87,7 @@ check_relations(List *rtable, bool from_query, CacheDecision *d, ScanTarget **ta
 		if (rte->rtekind != RTE_RELATION)
 			continue;
 
+		/* Locked already: by the parser, or by the plan cache for a reused plan. */
 		rel = RelationIdGetRelation(rte->relid);
 		if (!RelationIsValid(rel))
 			return SKIP_UNTRACKED_TABLE;

@@ -299,6 +299,10 @@ partition_root(Relation rel)
 
 	foreach(lc, ancestors)
 	{
+		/*
+		 * Not locked: a concurrent DETACH may remove it, which the NULL check
+		 * covers, and the relcache invalidation it sends recomputes this.
+		 */
 		Relation	ancestor = RelationIdGetRelation(lfirst_oid(lc));
 		Trigger    *t;
 

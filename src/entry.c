@@ -83,9 +83,10 @@ append_permissions(StringInfo buf, List *rtable)
 void
 cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 					 int ndeps, const Hash128 *deps, const uint64 *gens,
-					 List *rtable, int natts, Size limit, uint64 seed)
+					 List *rtable, List *functions, int natts, Size limit, uint64 seed)
 {
 	EntryHeader hdr;
+	ListCell   *lc;
 
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.magic = ENTRY_MAGIC;
@@ -110,6 +111,14 @@ cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 	}
 	pad_to_maxalign(&b->buf);
 	((EntryHeader *) b->buf.data)->npermissions = append_permissions(&b->buf, rtable);
+	pad_to_maxalign(&b->buf);
+	((EntryHeader *) b->buf.data)->nfunctions = list_length(functions);
+	foreach(lc, functions)
+	{
+		Oid			fn = lfirst_oid(lc);
+
+		appendBinaryStringInfo(&b->buf, (char *) &fn, sizeof(fn));
+	}
 	pad_to_maxalign(&b->buf);
 	b->ntuples = 0;
 	b->limit = limit;
@@ -363,6 +372,19 @@ cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
 		return ENTRY_CORRUPT;
 	off = MAXALIGN(off);
 
+	if (hdr.nfunctions > ENTRY_MAX_FUNCTIONS || off > len ||
+		(Size) hdr.nfunctions * sizeof(Oid) > len - off)
+		return ENTRY_CORRUPT;
+	view->functions = NIL;
+	for (uint32 i = 0; i < hdr.nfunctions; i++)
+	{
+		Oid			fn;
+
+		memcpy(&fn, data + off + i * sizeof(Oid), sizeof(Oid));
+		view->functions = lappend_oid(view->functions, fn);
+	}
+	off = MAXALIGN(off + hdr.nfunctions * sizeof(Oid));
+
 	if (GetCurrentStatementStartTimestamp() - hdr.created >
 		(int64) ttl * USECS_PER_SEC)
 		return ENTRY_EXPIRED;
@@ -416,6 +438,7 @@ cachebot_entry_corrupt(char **data, Size *len, const char *what, uint64 seed)
 		off += sizeof(perm) + perm.ncolumns * sizeof(int32);
 	}
 	off = MAXALIGN(off);
+	off = MAXALIGN(off + hdr->nfunctions * sizeof(Oid));
 	first = hdr->ntuples > 0 ? (MinimalTuple) (*data + off) : NULL;
 
 	if (strcmp(what, "ntuples") == 0)
@@ -428,6 +451,8 @@ cachebot_entry_corrupt(char **data, Size *len, const char *what, uint64 seed)
 		(*data)[hdrlen + hdr->fingerprint_len - 1] ^= 0x01;	/* another key's entry */
 	else if (strcmp(what, "npermissions") == 0)
 		hdr->npermissions = 0x7fffffff;
+	else if (strcmp(what, "nfunctions") == 0)
+		hdr->nfunctions = 0x7fffffff;
 	else if (strcmp(what, "truncated") == 0 && *len > hdrlen + 8)
 		*len -= 8;
 	else if (strcmp(what, "trailing") == 0)

@@ -2,7 +2,8 @@
  * entry.h
  *		The stored form of a cached result, shared by every backend.
  *
- *	header | fingerprint | dependencies {hash, gen} | permissions | MinimalTuples
+ *	header | fingerprint | dependencies {hash, gen} | permissions | functions |
+ *	MinimalTuples
  *
  * The header carries a magic number, a format version and a checksum of
  * everything after it, keyed with a seed the caller passes: the store's
@@ -20,6 +21,8 @@
  * columns), no more, no fewer: a hit served without a plan checks exactly
  * those, as running the statement would have (a relation the planner
  * dropped, such as an unused CTE's, is not checked by PostgreSQL either).
+ * Likewise the functions are those the plan calls, whose EXECUTE privilege
+ * initializing its expressions checks: not those the planner folded away.
  */
 #ifndef CACHEBOT_ENTRY_H
 #define CACHEBOT_ENTRY_H
@@ -31,10 +34,13 @@
 #include "keys.h"
 
 #define ENTRY_MAGIC		0x43424f54	/* "CBOT" */
-#define ENTRY_FORMAT	3
+#define ENTRY_FORMAT	4
 
 /* An entry depends on at most this many keys (a fill with more is not stored). */
 #define ENTRY_MAX_DEPS	4096
+
+/* An entry names at most this many functions (a fill with more is not stored). */
+#define ENTRY_MAX_FUNCTIONS 4096
 
 typedef struct EntryHeader
 {
@@ -45,6 +51,7 @@ typedef struct EntryHeader
 	uint32		fingerprint_len;
 	uint32		ndeps;
 	uint32		npermissions;
+	uint32		nfunctions;
 	uint32		ntuples;
 	int64		created;		/* TimestampTz */
 	uint64		checksum;
@@ -69,13 +76,15 @@ typedef struct EntryBuilder
 /*
  * Starts an entry in CurrentMemoryContext: its fingerprint, the
  * dependencies deps[0..ndeps) with the gens read for them, the privileges
- * the plan checks (from its range table), natts result columns. It stops
+ * the plan checks (from its range table, and the OIDs of the functions it
+ * calls), natts result columns. It stops
  * growing past limit bytes (see too_large).
  */
 struct List;
 extern void cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 								 int ndeps, const Hash128 *deps, const uint64 *gens,
-								 struct List *rtable, int natts, Size limit, uint64 seed);
+								 struct List *rtable, struct List *functions, int natts,
+								 Size limit, uint64 seed);
 
 /*
  * Appends the slot's tuple (out-of-line and compressed values expanded);
@@ -101,6 +110,7 @@ typedef struct EntryView
 	uint32		ndeps;
 	EntryDep   *deps;			/* the dependencies it was stored with */
 	struct List *permissions;	/* RangeTblEntry: what the plan checked */
+	struct List *functions;		/* OIDs: whose EXECUTE the plan checked */
 	uint32		ntuples;
 	MinimalTuple *tuples;		/* pointing into the entry's bytes */
 } EntryView;

@@ -42,6 +42,9 @@
 #include "store.h"
 #include "settings.h"
 
+/* The probe of probe_and_store() runs only on plans estimated this cheap. */
+#define PROBE_MAX_COST 1000.0
+
 typedef enum CachedMode
 {
 	CACHED_HIT,
@@ -290,7 +293,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	}
 
 	/* Past the bound an entry would be taken for corrupt (see entry.h). */
-	if (d->deps.n > ENTRY_MAX_DEPS)
+	if (d->deps.n > ENTRY_MAX_DEPS || list_length(d->functions) > ENTRY_MAX_FUNCTIONS)
 	{
 		if (!hit_only)
 			cachebot_stats_count_skip(SKIP_TOO_LARGE);
@@ -350,7 +353,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	cq->snapshot = RegisterSnapshot(GetTransactionSnapshot());
 	cq->filling = true;
 	cachebot_entry_begin(&cq->builder, d->fingerprint.data, d->fingerprint.len,
-				d->deps.n, d->deps.hashes, cq->gens, qd->plannedstmt->rtable, d->natts,
+				d->deps.n, d->deps.hashes, cq->gens, qd->plannedstmt->rtable, d->functions, d->natts,
 				(Size) cachebot_max_entry_size * 1024, cachebot_store_incarnation());
 	MemoryContextSwitchTo(old);
 	return cq;
@@ -533,8 +536,10 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
  * No run follows ExecutorFinish, so one more step tells: if the plan yields
  * nothing, the captured rows are the whole result. The step must not raise
  * an error the statement would not have raised, so it is only taken when
- * every function left to run is leakproof. It is cachebot's own step, not a
- * run of the statement: the ExecutorRun hooks do not see it.
+ * every function left to run is leakproof. Nor may it cost much where the
+ * statement itself costs little (a CLOSE, a COMMIT): it is only taken when
+ * the whole plan is estimated cheap (PROBE_MAX_COST). It is cachebot's own
+ * step, not a run of the statement: the ExecutorRun hooks do not see it.
  */
 static void
 probe_and_store(QueryDesc *queryDesc, CachedQuery *cq)
@@ -587,6 +592,7 @@ cachebot_ExecutorFinish(QueryDesc *queryDesc)
 	{
 		if (cq != NULL && cq->filling && cq->runs &&
 			!queryDesc->plannedstmt->parallelModeNeeded &&
+			queryDesc->plannedstmt->planTree->total_cost <= PROBE_MAX_COST &&
 			cachebot_plan_cannot_fail(queryDesc->plannedstmt))
 			probe_and_store(queryDesc, cq);
 		if (prev_ExecutorFinish)

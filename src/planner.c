@@ -114,12 +114,9 @@ cachebot_planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext o
 	return match;
 }
 
-/*
- * Decides and looks a query up as the executor would, before planning it;
- * *functions gets the functions it names.
- */
+/* Decides and looks a query up as the executor would, before planning it. */
 static LookupOutcome
-lookup_query(Query *query, const char *query_string, List **rtes, List **functions,
+lookup_query(Query *query, const char *query_string, List **rtes,
 			 EntryView *view)
 {
 	RunContext	run = {.eflags = 0,.dest = DestRemote};
@@ -134,7 +131,6 @@ lookup_query(Query *query, const char *query_string, List **rtes, List **functio
 	in.rtable = *rtes;
 	if (!cachebot_decide(&in, query_string, &run, &d) || d.skip != SKIP_NONE)
 		return LOOKUP_FAILED;
-	*functions = d.functions;
 	return cachebot_cache_lookup(&d, view, NULL);
 }
 
@@ -170,13 +166,12 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 												  ALLOCSET_SMALL_SIZES);
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		List	   *rtes;
-		List	   *functions = NIL;
 		EntryView  *view = palloc(sizeof(EntryView));
 		LookupOutcome outcome;
 
 		PG_TRY();
 		{
-			outcome = lookup_query(parse, query_string, &rtes, &functions, view);
+			outcome = lookup_query(parse, query_string, &rtes, view);
 		}
 		PG_CATCH();
 		{
@@ -193,7 +188,7 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 			/* Its range table: what the plan that filled the entry checked. */
 			PlannedStmt *stmt = cachebot_replay_plan_for_query(parse,
 															   copyObject(view->permissions),
-															   list_copy(functions),
+															   list_copy(view->functions),
 															   cursorOptions, ++last_serial);
 
 			found_hit.stmt = stmt;

@@ -4,6 +4,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_class.h"
 #include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -44,6 +45,20 @@ replay_begin(CustomScanState *node, EState *estate, int eflags)
 		state->ntuples = staged_ntuples;
 		cachebot_replay_unstage();
 	}
+	/*
+	 * Hold the statement's tables open as its own plan would: then a cursor
+	 * over them keeps this session's DDL and TRUNCATE off them while it is
+	 * open ("being used by active queries"), as it does uncached. They are
+	 * locked already; the executor closes them at the end.
+	 */
+	for (Index rti = 1; rti <= estate->es_range_table_size; rti++)
+	{
+		RangeTblEntry *rte = exec_rt_fetch(rti, estate);
+
+		if (rte->rtekind == RTE_RELATION && rte->relkind != RELKIND_VIEW)
+			(void) ExecGetRangeTableRelation(estate, rti);
+	}
+
 	state->position = -1;
 	state->slot = ExecInitExtraTupleSlot(estate, ExecGetResultType(&node->ss.ps),
 										 &TTSOpsMinimalTuple);

@@ -38,7 +38,8 @@ extern bool cachebot_is_replay_plan(PlannedStmt *stmt);
 /*
  * A replay plan standing for query (the planner's): rtable is the range
  * table to check, functions the functions whose EXECUTE privilege a hit
- * checks (see cachebot_replay_plan_functions).
+ * checks (see cachebot_replay_plan_functions): both as the entry recorded
+ * them from the plan that filled it.
  */
 extern PlannedStmt *cachebot_replay_plan_for_query(Query *query, List *rtable,
 												   List *functions, int cursorOptions,
@@ -49,8 +50,8 @@ extern PlannedStmt *cachebot_replay_plan_for_plan(PlannedStmt *plan);
 
 /*
  * Of a replay plan made for a query: the query, its cursor options, and the
- * functions it names (a hit served without planning checks EXECUTE on each,
- * as planning and running the query would have). NULL, 0 and NIL for one
+ * functions its plan calls (a hit served without planning checks EXECUTE
+ * on each, as running the query would have). NULL, 0 and NIL for one
  * made for a plan.
  */
 extern Query *cachebot_replay_plan_query(PlannedStmt *replay);

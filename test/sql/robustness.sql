@@ -56,6 +56,44 @@ WITH u AS (UPDATE pg_proc SET prosrc = 'SELECT $1 + 100' WHERE oid = 'rb_f'::reg
 SELECT count(*) FROM u;
 SELECT /* cache */ rb_f(id) FROM rb WHERE id = 1;
 DROP FUNCTION rb_f(int);
+
+-- A hit checks EXECUTE on the functions the filling plan called, not on
+-- those the query names and the planner folded away: uncached, a role
+-- without EXECUTE on rb_secret runs this, and so does a hit before planning
+CREATE FUNCTION rb_secret(int) RETURNS bool IMMUTABLE LANGUAGE plpgsql
+  AS $$BEGIN RETURN $1 > 0; END$$;
+REVOKE EXECUTE ON FUNCTION rb_secret(int) FROM PUBLIC;
+CREATE ROLE rb_reader;
+GRANT SELECT ON rb TO rb_reader;
+GRANT USAGE ON SCHEMA cachebot TO rb_reader;
+SELECT * FROM stats_delta() \gset
+SELECT hits_unplanned AS unplanned_before FROM cachebot.stats \gset
+SET ROLE rb_reader;
+SELECT /* cache */ id FROM rb WHERE id < 3 OR (false AND rb_secret(id)) ORDER BY id;
+SELECT /* cache */ id FROM rb WHERE id < 3 OR (false AND rb_secret(id)) ORDER BY id;
+SELECT /* cache */ id FROM rb WHERE id < 3 OR (true AND rb_secret(id)) ORDER BY id;
+RESET ROLE;
+SELECT hits, fills FROM stats_delta();
+SELECT hits_unplanned - :unplanned_before AS served_before_planning FROM cachebot.stats;
+
+-- An open cursor over a hit holds its tables as its plan would: this
+-- session's DDL on them is refused while it is open
+BEGIN;
+DECLARE c NO SCROLL CURSOR FOR SELECT /* cache */ v FROM rb WHERE id = 5;
+FETCH ALL c;
+CLOSE c;
+COMMIT;
+SELECT * FROM stats_delta() \gset
+BEGIN;
+DECLARE c NO SCROLL CURSOR FOR SELECT /* cache */ v FROM rb WHERE id = 5;
+SELECT hits FROM stats_delta();
+TRUNCATE rb;
+ROLLBACK;
+SELECT count(*) FROM rb;
+DROP FUNCTION rb_secret(int);
+REVOKE ALL ON rb FROM rb_reader;
+REVOKE USAGE ON SCHEMA cachebot FROM rb_reader;
+DROP ROLE rb_reader;
 DROP TABLE rb;
 DROP FUNCTION stats_delta();
 DROP TABLE stats_seen;

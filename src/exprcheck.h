@@ -11,8 +11,9 @@
  *	- a value of the row type of a temporary table or view (a cast to it, a
  *	  function returning it): altering the table alters the type, and
  *	  invalidates nothing (temporary_object, see ddl.h).
- * It also lists the functions the expressions call, whose EXECUTE privilege
- * a hit served without a plan checks again, and notes a SQL function, which
+ * It also lists the functions the expressions call (a plan's: those whose
+ * EXECUTE privilege a hit checks, as initializing them would have, and which
+ * its entry records), and notes a SQL function, which
  * the planner may inline: what its body's names resolve to shows only in
  * the plan.
  *

@@ -421,9 +421,6 @@ leakproof_exprs(Node *exprs, void *arg)
 bool
 cachebot_plan_cannot_fail(PlannedStmt *stmt)
 {
-	/* A plain aggregate has computed its one row: asking again computes nothing. */
-	if (IsA(stmt->planTree, Agg) && ((Agg *) stmt->planTree)->aggstrategy == AGG_PLAIN)
-		return true;
 	return check_statement_plans(stmt, leakproof_exprs, NULL) == SKIP_NONE;
 }
 

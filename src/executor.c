@@ -535,12 +535,22 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
  * last row, PL/pgSQL's SELECT INTO) does not know whether the plan had more.
  * No run follows ExecutorFinish, so one more step tells: if the plan yields
  * nothing, the captured rows are the whole result. The step must not raise
- * an error the statement would not have raised, so it is only taken when
- * every function left to run is leakproof. Nor may it cost much where the
+ * an error the statement would not have raised, nor cost much where the
  * statement itself costs little (a CLOSE, a COMMIT): it is only taken when
- * the whole plan is estimated cheap (PROBE_MAX_COST). It is cachebot's own
- * step, not a run of the statement: the ExecutorRun hooks do not see it.
+ * every function left to run is leakproof and the whole plan is estimated
+ * cheap (PROBE_MAX_COST), or when the plan is a plain aggregate, which has
+ * computed its one row. It is cachebot's own step, not a run of the
+ * statement: the ExecutorRun hooks do not see it.
  */
+static bool
+probe_is_harmless(PlannedStmt *stmt)
+{
+	/* A plain aggregate has computed its one row: asking again computes nothing. */
+	if (IsA(stmt->planTree, Agg) && ((Agg *) stmt->planTree)->aggstrategy == AGG_PLAIN)
+		return true;
+	return stmt->planTree->total_cost <= PROBE_MAX_COST && cachebot_plan_cannot_fail(stmt);
+}
+
 static void
 probe_and_store(QueryDesc *queryDesc, CachedQuery *cq)
 {
@@ -592,8 +602,7 @@ cachebot_ExecutorFinish(QueryDesc *queryDesc)
 	{
 		if (cq != NULL && cq->filling && cq->runs &&
 			!queryDesc->plannedstmt->parallelModeNeeded &&
-			queryDesc->plannedstmt->planTree->total_cost <= PROBE_MAX_COST &&
-			cachebot_plan_cannot_fail(queryDesc->plannedstmt))
+			probe_is_harmless(queryDesc->plannedstmt))
 			probe_and_store(queryDesc, cq);
 		if (prev_ExecutorFinish)
 			prev_ExecutorFinish(queryDesc);

@@ -75,6 +75,18 @@ SELECT /* cache */ id FROM rb WHERE id < 3 OR (true AND rb_secret(id)) ORDER BY 
 RESET ROLE;
 SELECT hits, fills FROM stats_delta();
 SELECT hits_unplanned - :unplanned_before AS served_before_planning FROM cachebot.stats;
+-- a function the plan does call: its EXECUTE, granted then revoked, is
+-- checked on the hit as it would be uncached
+GRANT EXECUTE ON FUNCTION rb_secret(int) TO rb_reader;
+SET ROLE rb_reader;
+SELECT /* cache */ id FROM rb WHERE id < 3 AND rb_secret(id) ORDER BY id;
+SELECT /* cache */ id FROM rb WHERE id < 3 AND rb_secret(id) ORDER BY id;
+RESET ROLE;
+REVOKE EXECUTE ON FUNCTION rb_secret(int) FROM rb_reader;
+SET ROLE rb_reader;
+SELECT /* cache */ id FROM rb WHERE id < 3 AND rb_secret(id) ORDER BY id;
+RESET ROLE;
+SELECT hits, fills FROM stats_delta();
 
 -- An open cursor over a hit holds its tables as its plan would: this
 -- session's DDL on them is refused while it is open
@@ -87,9 +99,49 @@ SELECT * FROM stats_delta() \gset
 BEGIN;
 DECLARE c NO SCROLL CURSOR FOR SELECT /* cache */ v FROM rb WHERE id = 5;
 SELECT hits FROM stats_delta();
+SAVEPOINT s;
 TRUNCATE rb;
+ROLLBACK TO s;
+ALTER TABLE rb ADD COLUMN extra int;
+ROLLBACK TO s;
+DROP TABLE rb;
+ROLLBACK TO s;
+FETCH ALL c;
 ROLLBACK;
 SELECT count(*) FROM rb;
+
+-- A statement run by COPY is not the client's SELECT: it runs uncached
+SELECT * FROM stats_delta() \gset
+COPY (SELECT /* cache */ v FROM rb WHERE id = 5) TO STDOUT;
+COPY (SELECT /* cache */ v FROM rb WHERE id = 5) TO STDOUT;
+SELECT hits, fills, skipped FROM stats_delta();
+
+-- The extra-row probe of a cursor fetched exactly to its last row runs only
+-- on a plan estimated cheap, or a plain aggregate (whose row is computed):
+-- closing a cursor over a long scan costs what it costs uncached
+CREATE TABLE rb_big (id int PRIMARY KEY, x int);
+INSERT INTO rb_big SELECT g, (g = 1)::int FROM generate_series(1, 100000) g;
+ANALYZE rb_big;
+SELECT cachebot.track('rb_big');
+SELECT * FROM stats_delta() \gset
+BEGIN;
+DECLARE big NO SCROLL CURSOR FOR SELECT /* cache */ id FROM rb_big WHERE x = 1;
+FETCH 1 big;
+CLOSE big;
+COMMIT;
+SELECT hits, fills, skipped FROM stats_delta();
+BEGIN;
+DECLARE agg NO SCROLL CURSOR FOR SELECT /* cache */ sum(x) FROM rb_big;
+FETCH 1 agg;
+CLOSE agg;
+COMMIT;
+BEGIN;
+DECLARE agg NO SCROLL CURSOR FOR SELECT /* cache */ sum(x) FROM rb_big;
+FETCH 1 agg;
+CLOSE agg;
+COMMIT;
+SELECT hits, fills, skipped FROM stats_delta();
+DROP TABLE rb_big;
 DROP FUNCTION rb_secret(int);
 REVOKE ALL ON rb FROM rb_reader;
 REVOKE USAGE ON SCHEMA cachebot FROM rb_reader;

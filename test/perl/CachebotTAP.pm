@@ -18,7 +18,7 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-our @EXPORT = qw(cachebot_node query memcached_binary);
+our @EXPORT = qw(cachebot_node query memcached_binary on_memcached);
 
 # cachebot_node(NAME, SETTING => VALUE, ...): a started cluster with cachebot
 # preloaded, the embedded store at 64MB, and the settings given (values are
@@ -56,6 +56,29 @@ sub query
 		return undef;
 	}
 	return $out;
+}
+
+# on_memcached(NODE, NAME, CODE): restarts NODE on a memcached of its own
+# (cachebot.backend = memcached) and runs CODE; skipped, and said so, where
+# memcached is not installed (one skipped check stands for the whole run).
+sub on_memcached
+{
+	my ($node, $name, $code) = @_;
+  SKIP:
+	{
+		skip "memcached is not installed: the run against memcached is skipped", 1
+		  unless memcached_binary();
+		my $mc = CachebotTAP::Memcached->new($name);
+		$node->append_conf('postgresql.conf',
+			"cachebot.backend = 'memcached'\n"
+			  . "cachebot.memcached_servers = '127.0.0.1:" . $mc->port . "'\n");
+		$node->restart;
+		is(query($node, 'postgres', 'SHOW cachebot.backend'), 'memcached',
+			'the server runs cachebot.backend = memcached');
+		$code->();
+		$mc->stop;
+	}
+	return;
 }
 
 # The memcached binary, or undef when there is none.

@@ -43,20 +43,7 @@ my $nprepared = $nreaders - $nsimple;
 my $node = cachebot_node('stress');
 stress('shmem');
 
-SKIP:
-{
-	skip 'memcached is not installed: the run against memcached is skipped', 1
-	  unless memcached_binary();
-	my $mc = CachebotTAP::Memcached->new('stress');
-	$node->append_conf('postgresql.conf',
-		"cachebot.backend = 'memcached'\n"
-		  . "cachebot.memcached_servers = '127.0.0.1:" . $mc->port . "'\n");
-	$node->restart;
-	is(query($node, 'postgres', 'SHOW cachebot.backend'), 'memcached',
-		'the server runs cachebot.backend = memcached');
-	stress('memcached');
-	$mc->stop;
-}
+on_memcached($node, 'stress', sub { stress('memcached') });
 
 done_testing();
 

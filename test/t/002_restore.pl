@@ -21,20 +21,7 @@ use Test::More;
 my $node = cachebot_node('restore');
 restore('shmem');
 
-SKIP:
-{
-	skip 'memcached is not installed: the run against memcached is skipped', 1
-	  unless memcached_binary();
-	my $mc = CachebotTAP::Memcached->new('restore');
-	$node->append_conf('postgresql.conf',
-		"cachebot.backend = 'memcached'\n"
-		  . "cachebot.memcached_servers = '127.0.0.1:" . $mc->port . "'\n");
-	$node->restart;
-	is(query($node, 'postgres', 'SHOW cachebot.backend'), 'memcached',
-		'the server runs cachebot.backend = memcached');
-	restore('memcached');
-	$mc->stop;
-}
+on_memcached($node, 'restore', sub { restore('memcached') });
 
 done_testing();
 

@@ -682,10 +682,10 @@ cachebot_cache_report_skip(const CacheDecision *d)
 			 !list_member_oid(warned_untracked, d->skip_relid))
 	{
 		char	   *name = get_rel_name(d->skip_relid);
-		char	   *nsp = get_namespace_name(get_rel_namespace(d->skip_relid));
+		char	   *literal = cachebot_tracking_name_literal(d->skip_relid);
 		MemoryContext old;
 
-		if (name == NULL || nsp == NULL)
+		if (name == NULL || literal == NULL)
 			return;				/* dropped meanwhile */
 		old = MemoryContextSwitchTo(TopMemoryContext);
 		warned_untracked = lappend_oid(warned_untracked, d->skip_relid);
@@ -694,7 +694,6 @@ cachebot_cache_report_skip(const CacheDecision *d)
 				(errcode(ERRCODE_WARNING),
 				 errmsg("cachebot does not track table \"%s\"", name),
 				 errdetail("Statements that read it run without the cache."),
-				 errhint("Run SELECT cachebot.track(%s);",
-						 quote_literal_cstr(quote_qualified_identifier(nsp, name)))));
+				 errhint("Run SELECT cachebot.track(%s);", literal)));
 	}
 }

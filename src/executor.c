@@ -217,6 +217,20 @@ capture_destroy(DestReceiver *self)
 {
 }
 
+/* A receiver that copies what it passes on to inner into cq's entry. */
+static void
+capture_init(CaptureReceiver *r, DestReceiver *inner, CachedQuery *cq)
+{
+	memset(r, 0, sizeof(*r));
+	r->pub.receiveSlot = capture_receive;
+	r->pub.rStartup = capture_startup;
+	r->pub.rShutdown = capture_shutdown;
+	r->pub.rDestroy = capture_destroy;
+	r->pub.mydest = inner->mydest;
+	r->inner = inner;
+	r->cq = cq;
+}
+
 static void
 store_fill(CachedQuery *cq)
 {
@@ -491,14 +505,7 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 		}
 		else
 		{
-			memset(&capture, 0, sizeof(capture));
-			capture.pub.receiveSlot = capture_receive;
-			capture.pub.rStartup = capture_startup;
-			capture.pub.rShutdown = capture_shutdown;
-			capture.pub.rDestroy = capture_destroy;
-			capture.pub.mydest = dest->mydest;
-			capture.inner = dest;
-			capture.cq = cq;
+			capture_init(&capture, dest, cq);
 			queryDesc->dest = (DestReceiver *) &capture;
 		}
 	}
@@ -558,14 +565,7 @@ probe_and_store(QueryDesc *queryDesc, CachedQuery *cq)
 	uint64		processed = queryDesc->estate->es_processed;
 	CaptureReceiver probe;
 
-	memset(&probe, 0, sizeof(probe));
-	probe.pub.receiveSlot = capture_receive;
-	probe.pub.rStartup = capture_startup;
-	probe.pub.rShutdown = capture_shutdown;
-	probe.pub.rDestroy = capture_destroy;
-	probe.pub.mydest = DestNone;
-	probe.inner = None_Receiver;
-	probe.cq = cq;
+	capture_init(&probe, None_Receiver, cq);
 
 	cq->probing = true;
 	queryDesc->dest = (DestReceiver *) &probe;

@@ -72,14 +72,6 @@ require_select(Oid relid)
 		aclcheck_error(ACLCHECK_NO_PRIV, get_relkind_objtype(get_rel_relkind(relid)), name);
 }
 
-/* rel's name as SQL, qualified and quoted, as a literal: for hints. */
-static char *
-table_literal(Relation rel)
-{
-	return quote_literal_cstr(quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-														 RelationGetRelationName(rel)));
-}
-
 /*
  * Collects what a change of this row would: (T, *) and, for a tracked table
  * that is its own root, the keys of the row's keyed columns.
@@ -95,7 +87,7 @@ collect_row(Oid relid, HeapTupleHeader row)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("table \"%s\" is not tracked by cachebot", RelationGetRelationName(rel)),
-				 errhint("Run SELECT cachebot.track(%s);", table_literal(rel))));
+				 errhint("Run SELECT cachebot.track(%s);", cachebot_tracking_name_literal(relid))));
 	k = depkey_make(DEP_ANY_ROW, MyDatabaseId, info.root, 0, 0);
 	cachebot_xact_collect(&k);
 	if (row != NULL && info.root == relid)

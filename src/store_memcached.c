@@ -110,11 +110,15 @@ typedef struct Undelivered
 static Undelivered *undelivered = NULL;
 static int	nundelivered = 0;
 
-/* Keys of the records a bump increments: allocated before the commit. */
-static char *bump_keybuf = NULL;
-static char **bump_keys = NULL;
-static size_t *bump_lens = NULL;
-static int	bump_capacity = 0;
+/*
+ * The keys of one multi-key request (a lookup, a bump's confirmation): kept
+ * from one request to the next, and reserved before a commit for the bumps
+ * that follow it, which may not allocate.
+ */
+static char *req_keybuf = NULL;
+static char **req_keys = NULL;
+static size_t *req_lens = NULL;
+static int	req_capacity = 0;
 
 static void configure(const char *servers, const char *prefix);
 
@@ -341,23 +345,23 @@ remember_undelivered(int nkeys, const Hash128 *keys, uint64 delta)
 	}
 }
 
-/* Room for the keys of a bump of n records (before any commit). */
+/* Room for the keys of a request of n keys (not after a commit). */
 static void
-reserve_bump_keys(int n)
+reserve_request_keys(int n)
 {
-	if (n <= bump_capacity)
+	if (n <= req_capacity)
 		return;
-	n = Max(n, Max(64, bump_capacity * 2));
-	if (bump_keybuf)
+	n = Max(n, Max(64, req_capacity * 2));
+	if (req_keybuf)
 	{
-		pfree(bump_keybuf);
-		pfree(bump_keys);
-		pfree(bump_lens);
+		pfree(req_keybuf);
+		pfree(req_keys);
+		pfree(req_lens);
 	}
-	bump_keybuf = MemoryContextAlloc(TopMemoryContext, (Size) n * (KEY_LEN + 1));
-	bump_keys = MemoryContextAlloc(TopMemoryContext, (Size) n * sizeof(char *));
-	bump_lens = MemoryContextAlloc(TopMemoryContext, (Size) n * sizeof(size_t));
-	bump_capacity = n;
+	req_keybuf = MemoryContextAlloc(TopMemoryContext, (Size) n * (KEY_LEN + 1));
+	req_keys = MemoryContextAlloc(TopMemoryContext, (Size) n * sizeof(char *));
+	req_lens = MemoryContextAlloc(TopMemoryContext, (Size) n * sizeof(size_t));
+	req_capacity = n;
 }
 
 /*
@@ -377,7 +381,7 @@ mc_prepare_finish(int nkeys)
 		before_shmem_exit(deliver_at_exit, (Datum) 0);
 		exit_registered = true;
 	}
-	reserve_bump_keys(nkeys);
+	reserve_request_keys(nkeys);
 	(void) usable();
 }
 
@@ -396,6 +400,27 @@ version_key(char *out, const Hash128 *dep)
 {
 	/* The epoch belongs to the namespace, not to one database. */
 	make_key(out, hash128_equal(dep, &cachebot_epoch_key) ? 'x' : 'v', dep);
+}
+
+/*
+ * The request keys: entry_key's entry first, if given, then the records of
+ * deps[0..ndeps); room for them must be reserved. Returns how many.
+ */
+static int
+request_keys(const Hash128 *entry_key, int ndeps, const Hash128 *deps)
+{
+	int			n = (entry_key != NULL ? 1 : 0) + ndeps;
+
+	for (int i = 0; i < n; i++)
+	{
+		req_keys[i] = req_keybuf + i * (KEY_LEN + 1);
+		req_lens[i] = KEY_LEN;
+	}
+	if (entry_key != NULL)
+		make_key(req_keys[0], 'e', entry_key);
+	for (int i = 0; i < ndeps; i++)
+		version_key(req_keys[n - ndeps + i], &deps[i]);
+	return n;
 }
 
 /* A fresh record: no writer pending (A == B), a random start. */
@@ -466,7 +491,6 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	int			nkeys = ndeps + (key && entry ? 1 : 0);
 	char	  **keys;
 	size_t	   *lens;
-	char	   *keybuf;
 	bool	   *found;
 	bool	   *garbage;
 	memcached_result_st *res;
@@ -480,20 +504,12 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	if (nkeys == 0)
 		return true;
 
-	keys = palloc(nkeys * sizeof(char *));
-	lens = palloc(nkeys * sizeof(size_t));
-	keybuf = palloc(nkeys * (KEY_LEN + 1));
+	reserve_request_keys(nkeys);
+	(void) request_keys(first_dep > 0 ? key : NULL, ndeps, deps);
+	keys = req_keys;
+	lens = req_lens;
 	found = palloc0(nkeys * sizeof(bool));
 	garbage = palloc0(nkeys * sizeof(bool));
-	for (int i = 0; i < nkeys; i++)
-	{
-		keys[i] = keybuf + i * (KEY_LEN + 1);
-		if (i < first_dep)
-			make_key(keys[i], 'e', key);
-		else
-			version_key(keys[i], &deps[i - first_dep]);
-		lens[i] = KEY_LEN;
-	}
 
 	/* One round trip for the entry and every record. */
 	rc = memcached_mget(mc, (const char *const *) keys, lens, nkeys);
@@ -638,14 +654,11 @@ increment(const Hash128 *dep, uint64 delta)
 static bool
 increment_all(int nkeys, const Hash128 *keys, uint64 delta, bool confirm)
 {
-	char	   *keybuf = bump_keybuf;
-	char	  **kp = bump_keys;
-	size_t	   *lens = bump_lens;
 	memcached_result_st *res;
 	memcached_return_t rc;
 	int			confirmed = 0;
 
-	if (nkeys > bump_capacity)
+	if (nkeys > req_capacity)
 		return false;
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NOREPLY, 1);
 	for (int i = 0; i < nkeys; i++)
@@ -654,13 +667,8 @@ increment_all(int nkeys, const Hash128 *keys, uint64 delta, bool confirm)
 	if (!confirm)
 		return memcached_flush_buffers(mc) == MEMCACHED_SUCCESS;
 
-	for (int i = 0; i < nkeys; i++)
-	{
-		kp[i] = keybuf + i * (KEY_LEN + 1);
-		version_key(kp[i], &keys[i]);
-		lens[i] = KEY_LEN;
-	}
-	if (memcached_mget(mc, (const char *const *) kp, lens, nkeys) != MEMCACHED_SUCCESS)
+	(void) request_keys(NULL, nkeys, keys);
+	if (memcached_mget(mc, (const char *const *) req_keys, req_lens, nkeys) != MEMCACHED_SUCCESS)
 		return false;
 	while ((res = memcached_fetch_result(mc, NULL, &rc)) != NULL)
 	{
@@ -697,7 +705,7 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
 		ok = usable();
 		if (ok)
 		{
-			reserve_bump_keys(nkeys);
+			reserve_request_keys(nkeys);
 			ok = increment_all(nkeys, keys, delta, true);
 		}
 	}

@@ -133,6 +133,15 @@ cachebot_tracking_trigger_function(void)
 	return trigger_fn_oid;
 }
 
+char *
+cachebot_tracking_name_literal(Oid relid)
+{
+	char	   *name = get_rel_name(relid);
+	char	   *nsp = name ? get_namespace_name(get_rel_namespace(relid)) : NULL;
+
+	return nsp ? quote_literal_cstr(quote_qualified_identifier(nsp, name)) : NULL;
+}
+
 /* ---- the trigger arguments: this is the one place that reads or writes them ---- */
 
 /* The options argument: "cache_all=<t|f|>;cache_get=<t|f|>". */
@@ -395,8 +404,7 @@ cachebot_tracking_of_trigger(Relation rel, int nargs, char **args, TrackInfo *in
 				 errmsg("trigger arguments on table \"%s\" are not those of cachebot.track()",
 						RelationGetRelationName(rel)),
 				 errhint("Run SELECT cachebot.track(%s); again.",
-						 quote_literal_cstr(quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-																	   RelationGetRelationName(rel))))));
+						 cachebot_tracking_name_literal(RelationGetRelid(rel)))));
 	if (cachebot_tracking_lookup(rel, info))
 		return;
 

@@ -77,6 +77,12 @@ extern void cachebot_tracking_install(Oid relid, int8 cache_all, int8 cache_get,
 extern bool cachebot_tracking_decode_tgargs(bytea *tgargs, List **keyed_names,
 											int8 *cache_all, int8 *cache_get);
 
+/*
+ * The argument of a track() call for relid, for hints: its qualified, quoted
+ * name as a literal (palloc'd); NULL if it no longer exists.
+ */
+extern char *cachebot_tracking_name_literal(Oid relid);
+
 /* The OID of cachebot._invalidate_trigger(), or InvalidOid. */
 extern Oid	cachebot_tracking_trigger_function(void);
 

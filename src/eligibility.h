@@ -88,8 +88,6 @@ extern bool cachebot_may_be_cached(const char *source, int location, int length)
  */
 extern List *cachebot_query_relations(Query *query, bool *has_params);
 
-/* The checks that depend on how and where a statement runs. */
-extern SkipReason cachebot_cache_check_run(const RunContext *run);
 
 /* Why the hint is bad (d->skip is SKIP_BAD_HINT), in words, palloc'd. */
 extern char *cachebot_bad_hint_reason(const CacheDecision *d);

@@ -113,8 +113,8 @@ is_our_trigger_function(Oid fn)
 	return ours;
 }
 
-Oid
-cachebot_tracking_trigger_function(void)
+static Oid
+trigger_function(void)
 {
 	if (!trigger_fn_known)
 	{
@@ -269,7 +269,7 @@ static Trigger *
 row_trigger(Relation rel)
 {
 	/* Looked up first: a catalog read may rebuild rel, and free its trigdesc. */
-	Oid			fn = cachebot_tracking_trigger_function();
+	Oid			fn = trigger_function();
 	TriggerDesc *td = rel->trigdesc;
 
 	if (td == NULL || !OidIsValid(fn))
@@ -428,7 +428,7 @@ cachebot_tracking_any_implicit(void)
 	if (any_implicit >= 0)
 		return any_implicit > 0;
 	any_implicit = 0;
-	fn = cachebot_tracking_trigger_function();
+	fn = trigger_function();
 	if (!OidIsValid(fn))
 		return false;
 	rel = table_open(TriggerRelationId, AccessShareLock);
@@ -484,7 +484,7 @@ typedef struct OwnTrigger
 static List *
 own_triggers(Oid relid, bool clones)
 {
-	Oid			fn = cachebot_tracking_trigger_function();
+	Oid			fn = trigger_function();
 	Relation	trigrel;
 	ScanKeyData key;
 	SysScanDesc scan;
@@ -522,7 +522,7 @@ own_triggers(Oid relid, bool clones)
 static void
 run_as_function_owner(List *statements)
 {
-	Oid			fn = cachebot_tracking_trigger_function();
+	Oid			fn = trigger_function();
 	HeapTuple	fntup;
 	Oid			fn_owner;
 	Oid			save_userid;
@@ -575,7 +575,7 @@ run_as_function_owner(List *statements)
 static bool
 lend_execute_for_clones(Oid parent)
 {
-	Oid			fn = cachebot_tracking_trigger_function();
+	Oid			fn = trigger_function();
 
 	if (!OidIsValid(fn) || !OidIsValid(parent) || own_triggers(parent, true) == NIL ||
 		pg_proc_aclcheck(fn, GetUserId(), ACL_EXECUTE) == ACLCHECK_OK)

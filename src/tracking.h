@@ -83,8 +83,6 @@ extern bool cachebot_tracking_decode_tgargs(bytea *tgargs, List **keyed_names,
  */
 extern char *cachebot_tracking_name_literal(Oid relid);
 
-/* The OID of cachebot._invalidate_trigger(), or InvalidOid. */
-extern Oid	cachebot_tracking_trigger_function(void);
 
 /*
  * Around a utility command: a partition created in or attached to a

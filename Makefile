@@ -2,17 +2,17 @@
 MODULE_big = cachebot
 OBJS = src/cachebot.o src/settings.o src/hint.o src/fingerprint.o src/entry.o \
        src/eligibility.o src/exprcheck.o src/tracking.o src/deps.o src/keys.o \
-       src/lookup.o src/nesting.o src/executor.o src/replay.o src/planner.o src/ddl.o src/utility.o src/catalog_gen.o \
+       src/lookup.o src/capture.o src/nesting.o src/executor.o src/replay.o src/planner.o src/ddl.o src/utility.o src/catalog_gen.o \
        src/xact.o src/trigger.o src/store.o src/store_shmem.o src/store_memcached.o \
        src/stats.o src/functions.o
 EXTENSION = cachebot
 DATA = sql/cachebot--0.1.sql
 PGFILEDESC = "cachebot - result cache with precise invalidation"
 
-REGRESS = hints hint_fuzz eligibility transactions errors store keys_rows keys_in_lists keys_ranges keys_joins keys_union_exists \
+REGRESS = hints hint_fuzz eligibility transactions errors store keys_rows keys_in_lists keys_ranges keys_joins keys_derived keys_union_exists \
           keys_prepared keys_hints keys_outer_joins keys_overflow implicit types privileges entries catalog nesting results tracking settings robustness
 REGRESS_OPTS = --inputdir=test --load-extension=cachebot
-ISOLATION = fill_while_writer_open writer_rollback savepoint_rollback \
+ISOLATION = derived_keys fill_while_writer_open writer_rollback savepoint_rollback \
             two_writers commit_between_lookup_and_store truncate \
             invalidate_object_rollback repeatable_read temp_objects ddl_race \
             partition_clones

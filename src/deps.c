@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "lib/stringinfo.h"
 #include "access/relation.h"
 #include "access/sysattr.h"
 #include "access/stratnum.h"
@@ -47,11 +48,15 @@ typedef struct ScanContext
 	DepSet	   *set;
 } ScanContext;
 
+static void add_values(ScanContext *cx, ScanTarget *target, ColumnValues *values);
+static char *param_source(ScanContext *cx, int paramid);
+
 void
 cachebot_depset_start(DepSet *set)
 {
 	set->n = 0;
 	set->hashes = NULL;
+	set->derived = NIL;
 	cachebot_depset_add(set, DEP_EPOCH, InvalidOid, 0, 0, NULL);
 	cachebot_depset_add(set, DEP_CATALOG, InvalidOid, 0, 0, NULL);
 }
@@ -64,12 +69,17 @@ cachebot_depset_add(DepSet *set, DepKind kind, Oid relid, AttrNumber attnum,
 
 	for (int i = 0; i < set->n; i++)
 		if (depkey_equal(&set->keys[i], &k))
+		{
+			set->refs[i]++;
 			return;
+		}
 	if (set->n == set->max)
 	{
 		set->max = Max(16, set->max * 2);
 		set->keys = set->keys ? repalloc(set->keys, set->max * sizeof(DepKey))
 			: palloc(set->max * sizeof(DepKey));
+		set->refs = set->refs ? repalloc(set->refs, set->max * sizeof(int))
+			: palloc(set->max * sizeof(int));
 		if (set->describe)
 			set->descriptions = set->descriptions ?
 				repalloc(set->descriptions, set->max * sizeof(char *)) :
@@ -77,7 +87,53 @@ cachebot_depset_add(DepSet *set, DepKind kind, Oid relid, AttrNumber attnum,
 	}
 	if (set->describe)
 		set->descriptions[set->n] = description ? description : cachebot_depkey_describe(&k);
+	set->refs[set->n] = 1;
 	set->keys[set->n++] = k;
+}
+
+List *
+cachebot_depset_descriptions(const DepSet *set)
+{
+	int		   *left = palloc(set->n * sizeof(int));
+	List	   *out = NIL;
+	ListCell   *lc;
+
+	Assert(set->describe);
+	memcpy(left, set->refs, set->n * sizeof(int));
+	foreach(lc, set->derived)
+	{
+		DerivedScan *ds = lfirst(lc);
+
+		for (int k = 0; k < ds->nfallback; k++)
+			for (int i = DEPSET_FIRST_ROW; i < set->n; i++)
+				if (depkey_equal(&set->keys[i], &ds->fallback[k]))
+					left[i]--;
+	}
+	for (int i = 0; i < set->n; i++)
+		if (left[i] > 0)
+			out = lappend(out, set->descriptions[i]);
+	foreach(lc, set->derived)
+	{
+		DerivedScan *ds = lfirst(lc);
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		appendStringInfoString(&buf, ds->description);
+		appendStringInfoString(&buf, " (else ");
+		for (int k = 0; k < ds->nfallback; k++)
+		{
+			char	   *desc = NULL;
+
+			for (int i = 0; i < set->n && desc == NULL; i++)
+				if (depkey_equal(&set->keys[i], &ds->fallback[k]))
+					desc = set->descriptions[i];
+			appendStringInfo(&buf, "%s%s", k > 0 ? ", " : "",
+							 desc ? desc : cachebot_depkey_describe(&ds->fallback[k]));
+		}
+		appendStringInfoChar(&buf, ')');
+		out = lappend(out, buf.data);
+	}
+	return out;
 }
 
 static int
@@ -175,8 +231,8 @@ scan_column(Node *node, Index scanrelid, Relation index)
 
 /* Reads col = value, value = col and col = ANY(array) from one qual. */
 static bool
-qual_column_values(Node *qual, Index scanrelid, Relation index, Relation rel,
-				   const ScanTarget *target, ParamListInfo params, ColumnValues *out)
+qual_equality_values(Node *qual, Index scanrelid, Relation index, Relation rel,
+					 const ScanTarget *target, ParamListInfo params, ColumnValues *out)
 {
 	Oid			coltype;
 	Oid			colcoll;
@@ -248,6 +304,83 @@ qual_column_values(Node *qual, Index scanrelid, Relation index, Relation rel,
 	return false;
 }
 
+/*
+ * Reads one qual: an equality as above, or an OR of such equalities on one
+ * column (`id = 1 OR id = 2`, as ORMs write an IN list), which fixes the
+ * column to the union of their values.
+ */
+static bool
+qual_column_values(Node *qual, Index scanrelid, Relation index, Relation rel,
+				   const ScanTarget *target, ParamListInfo params, ColumnValues *out)
+{
+	ListCell   *lc;
+
+	if (!is_orclause(qual))
+		return qual_equality_values(qual, scanrelid, index, rel, target, params, out);
+	check_stack_depth();
+	out->nvalues = 0;
+	out->attnum = InvalidAttrNumber;
+	foreach(lc, ((BoolExpr *) qual)->args)
+	{
+		ColumnValues arm;
+
+		if (!qual_column_values(lfirst(lc), scanrelid, index, rel, target, params, &arm) ||
+			(out->attnum != InvalidAttrNumber && arm.attnum != out->attnum) ||
+			(out->nvalues > 0 && arm.nvalues > 0 && arm.valtype != out->valtype) ||
+			out->nvalues + arm.nvalues > MAX_VALUES_PER_SCAN)
+			return false;
+		out->attnum = arm.attnum;
+		if (arm.nvalues > 0)
+			out->valtype = arm.valtype;
+		memcpy(&out->hashes[out->nvalues], arm.hashes, arm.nvalues * sizeof(uint64));
+		memcpy(&out->values[out->nvalues], arm.values, arm.nvalues * sizeof(Datum));
+		out->nvalues += arm.nvalues;
+	}
+	return out->attnum != InvalidAttrNumber;
+}
+
+/*
+ * Reads col = $n, $n = col where $n is a parameter the plan computes: the
+ * candidate of a derived scan (see DerivedScan), filled but for its keys.
+ */
+static bool
+qual_column_param(Node *qual, Index scanrelid, Relation index, Relation rel,
+				  const ScanTarget *target, DerivedScan *out)
+{
+	OpExpr	   *op = (OpExpr *) qual;
+	Node	   *left;
+	Node	   *right;
+	AttrNumber	attnum;
+	Param	   *param;
+
+	if (!IsA(qual, OpExpr) || list_length(op->args) != 2)
+		return false;
+	left = linitial(op->args);
+	right = lsecond(op->args);
+	attnum = scan_column(left, scanrelid, index);
+	if (attnum == InvalidAttrNumber)
+	{
+		attnum = scan_column(right, scanrelid, index);
+		right = left;
+	}
+	right = strip_relabel(right);
+	if (attnum <= 0 || !cachebot_tracking_is_keyed(&target->info, attnum) ||
+		right == NULL || !IsA(right, Param) || ((Param *) right)->paramkind != PARAM_EXEC)
+		return false;
+	param = (Param *) right;
+	memset(out, 0, sizeof(*out));
+	get_atttypetypmodcoll(RelationGetRelid(rel), attnum, &out->coltype, &(int32){0},
+						  &out->colcoll);
+	out->relid = RelationGetRelid(rel);
+	out->attnum = attnum;
+	out->paramid = param->paramid;
+	out->paramtype = param->paramtype;
+	out->opno = op->opno;
+	out->inputcollid = op->inputcollid;
+	return cachebot_compared_value_hashable(out->coltype, out->colcoll, out->opno,
+											out->inputcollid, out->paramtype, NULL, NULL);
+}
+
 /* How selective a column is: a one-column primary key first, then n_distinct. */
 static double
 column_selectivity_rank(Relation rel, AttrNumber attnum)
@@ -288,7 +421,8 @@ column_allowed(const ScanTarget *target, AttrNumber attnum)
  * (of an index-only scan) the columns of index indexid.
  */
 static void
-scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid indexid)
+scan_keys(ScanContext *cx, Plan *plan, Index rtindex, List *quals, List *index_quals,
+		  Oid indexid)
 {
 	ScanTarget *target = &cx->targets[rtindex];
 	Relation	rel;
@@ -296,6 +430,9 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 	ColumnValues best = {0};
 	double		best_rank = -1;
 	bool		found = false;
+	DerivedScan derived;
+	double		derived_rank = -1;
+	bool		derived_found = false;
 	ListCell   *lc;
 
 	if (!target->tracked)
@@ -316,9 +453,29 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 	foreach(lc, list_concat_copy(quals, index_quals))
 	{
 		ColumnValues cv;
+		DerivedScan candidate;
 		double		rank;
 		bool		on_index = foreach_current_index(lc) >= list_length(quals);
 
+		/*
+		 * A parallel plan's scans run in workers too, whose parameters the
+		 * leader never sees: there, only values known before it runs count.
+		 */
+		if (!cx->stmt->parallelModeNeeded &&
+			qual_column_param((Node *) lfirst(lc), rtindex, on_index ? index : NULL,
+							  rel, target, &candidate) &&
+			column_allowed(target, candidate.attnum))
+		{
+			rank = target->nhinted > 0 ? -target->nhinted :
+				column_selectivity_rank(rel, candidate.attnum);
+			if (!derived_found || rank > derived_rank)
+			{
+				derived = candidate;
+				derived_rank = rank;
+				derived_found = true;
+			}
+			continue;
+		}
 		if (!qual_column_values((Node *) lfirst(lc), rtindex, on_index ? index : NULL,
 								rel, target, cx->params, &cv) ||
 			!column_allowed(target, cv.attnum))
@@ -338,10 +495,45 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 		relation_close(index, NoLock);
 	relation_close(rel, NoLock);
 
-	if (!found)
+	/*
+	 * Values known now are exact, and preferred where they name as
+	 * selective a column; otherwise the parameter's values will be, and the
+	 * keys chosen here stand for them until then (its fallback keys).
+	 */
+	if (derived_found && (!found || derived_rank > best_rank))
+	{
+		DerivedScan *ds = palloc(sizeof(DerivedScan));
+
+		*ds = derived;
+		ds->plan_node_id = plan->plan_node_id;
+		if (cx->set->describe)
+			ds->description = psprintf("%s.%s = {values from %s}",
+									   get_rel_name(ds->relid),
+									   get_attname(ds->relid, ds->attnum, false),
+									   param_source(cx, ds->paramid));
+		add_values(cx, target, found ? &best : NULL);
+		/* The keys just added, or found already there, are its fallback. */
+		ds->nfallback = found ? best.nvalues : 1;
+		ds->fallback = palloc(ds->nfallback * sizeof(DepKey));
+		for (int i = 0; i < ds->nfallback; i++)
+			ds->fallback[i] = found ?
+				depkey_make(DEP_COLUMN_VALUE, MyDatabaseId, target->info.root, best.attnum,
+							best.hashes[i]) :
+				depkey_make(DEP_ANY_ROW, MyDatabaseId, target->info.root, 0, 0);
+		cx->set->derived = lappend(cx->set->derived, ds);
+		return;
+	}
+	add_values(cx, target, found ? &best : NULL);
+}
+
+/* Adds (T, col, value) for the values, or (T, *) if values is NULL. */
+static void
+add_values(ScanContext *cx, ScanTarget *target, ColumnValues *values)
+{
+	if (values == NULL)
 		cachebot_depset_add(cx->set, DEP_ANY_ROW, target->info.root, 0, 0, NULL);
 	else
-		for (int i = 0; i < best.nvalues; i++)
+		for (int i = 0; i < values->nvalues; i++)
 		{
 			char	   *desc = NULL;
 
@@ -350,13 +542,13 @@ scan_keys(ScanContext *cx, Index rtindex, List *quals, List *index_quals, Oid in
 				Oid			outfunc;
 				bool		varlena;
 
-				getTypeOutputInfo(best.valtype, &outfunc, &varlena);
+				getTypeOutputInfo(values->valtype, &outfunc, &varlena);
 				desc = psprintf("%s.%s = %s", get_rel_name(target->info.root),
-								get_attname(target->info.root, best.attnum, false),
-								OidOutputFunctionCall(outfunc, best.values[i]));
+								get_attname(target->info.root, values->attnum, false),
+								OidOutputFunctionCall(outfunc, values->values[i]));
 			}
-			cachebot_depset_add(cx->set, DEP_COLUMN_VALUE, target->info.root, best.attnum,
-							 best.hashes[i], desc);
+			cachebot_depset_add(cx->set, DEP_COLUMN_VALUE, target->info.root, values->attnum,
+								values->hashes[i], desc);
 		}
 }
 
@@ -412,6 +604,80 @@ scan_quals(Plan *plan, List **quals, List **index_quals, Oid *indexid)
 	}
 }
 
+/* Appends the names of the tables scanned in plan's tree to buf. */
+static void
+scanned_names(ScanContext *cx, Plan *plan, StringInfo buf)
+{
+	ListCell   *lc;
+
+	if (plan == NULL)
+		return;
+	check_stack_depth();
+	if (IsA(plan, SeqScan) || IsA(plan, IndexScan) || IsA(plan, IndexOnlyScan) ||
+		IsA(plan, BitmapHeapScan) || IsA(plan, TidScan) || IsA(plan, TidRangeScan))
+	{
+		RangeTblEntry *rte = rt_fetch(((Scan *) plan)->scanrelid, cx->stmt->rtable);
+		char	   *name = get_rel_name(rte->relid);
+
+		if (name != NULL)
+			appendStringInfo(buf, "%s%s", buf->len > 0 ? ", " : "", name);
+	}
+	foreach(lc, cachebot_plan_children(plan))
+		scanned_names(cx, (Plan *) lfirst(lc), buf);
+	scanned_names(cx, plan->lefttree, buf);
+	scanned_names(cx, plan->righttree, buf);
+}
+
+/* The plan that computes parameter paramid: a nested loop's outer side, an InitPlan. */
+static Plan *
+param_producer(ScanContext *cx, Plan *plan, int paramid)
+{
+	ListCell   *lc;
+	Plan	   *found;
+
+	if (plan == NULL)
+		return NULL;
+	check_stack_depth();
+	if (IsA(plan, NestLoop))
+		foreach(lc, ((NestLoop *) plan)->nestParams)
+			if (lfirst_node(NestLoopParam, lc)->paramno == paramid)
+				return plan->lefttree;
+	foreach(lc, plan->initPlan)
+	{
+		SubPlan    *sp = lfirst_node(SubPlan, lc);
+
+		if (list_member_int(sp->setParam, paramid))
+			return list_nth(cx->stmt->subplans, sp->plan_id - 1);
+	}
+	foreach(lc, cachebot_plan_children(plan))
+		if ((found = param_producer(cx, (Plan *) lfirst(lc), paramid)) != NULL)
+			return found;
+	if ((found = param_producer(cx, plan->lefttree, paramid)) != NULL)
+		return found;
+	return param_producer(cx, plan->righttree, paramid);
+}
+
+/* Where a derived scan's values come from, in words (for explain()). */
+static char *
+param_source(ScanContext *cx, int paramid)
+{
+	Plan	   *producer = param_producer(cx, cx->stmt->planTree, paramid);
+	StringInfoData buf;
+	ListCell   *lc;
+
+	foreach(lc, cx->stmt->subplans)
+	{
+		if (producer != NULL)
+			break;
+		producer = param_producer(cx, (Plan *) lfirst(lc), paramid);
+	}
+	if (producer == NULL)
+		return pstrdup("the enclosing query");
+	initStringInfo(&buf);
+	scanned_names(cx, producer, &buf);
+	return buf.len > 0 ? buf.data : pstrdup("the plan");
+}
+
 static void
 walk_plan(ScanContext *cx, Plan *plan)
 {
@@ -424,7 +690,7 @@ walk_plan(ScanContext *cx, Plan *plan)
 		return;
 	check_stack_depth();
 	if (scan_quals(plan, &quals, &index_quals, &indexid))
-		scan_keys(cx, ((Scan *) plan)->scanrelid, quals, index_quals, indexid);
+		scan_keys(cx, plan, ((Scan *) plan)->scanrelid, quals, index_quals, indexid);
 	foreach(lc, cachebot_plan_children(plan))
 		walk_plan(cx, (Plan *) lfirst(lc));
 	walk_plan(cx, plan->lefttree);

@@ -20,11 +20,45 @@
 #include "keys.h"
 #include "tracking.h"
 
+/*
+ * A scan of a tracked table whose quals compare a keyed column with a
+ * parameter the plan computes (PARAM_EXEC): a nested loop's outer value, an
+ * InitPlan's result, a correlated subquery's outer value. Its row keys are
+ * the values the parameter takes while the fill runs (capture.h); until they
+ * are known, and if they cannot be (too many, never computed), the fallback
+ * keys stand for the scan: the set holds them like any other.
+ *
+ * This is sound because the scan itself restricts its output to rows whose
+ * column equals the parameter's current value: rows with any other value
+ * are never part of it, whatever the parameter's source. The source's own
+ * rows are covered by the keys of its own scans, which cannot depend on
+ * this scan's rows (a parameter is computed before the scan that reads it).
+ */
+typedef struct DerivedScan
+{
+	int			plan_node_id;	/* the scan */
+	int			paramid;		/* the PARAM_EXEC parameter */
+	Oid			relid;			/* the tracked table (its own root) */
+	AttrNumber	attnum;			/* the keyed column */
+	Oid			coltype;
+	Oid			colcoll;
+	Oid			opno;			/* the comparison, and its collation */
+	Oid			inputcollid;
+	Oid			paramtype;
+	int			nfallback;
+	DepKey	   *fallback;
+	char	   *description;	/* for explain(), if the set is described */
+} DerivedScan;
+
 typedef struct DepSet
 {
 	int			n;
 	int			max;
 	DepKey	   *keys;
+	int		   *refs;			/* how many scans (or other reasons) added
+								 * each key: a derived scan's fallback keys go
+								 * only if it was their last reason */
+	List	   *derived;		/* of DerivedScan */
 	bool		describe;		/* set by the caller: fill descriptions */
 	char	  **descriptions;	/* of keys, for explain() */
 	Hash128    *hashes;			/* of keys, once finished (past the first two,
@@ -52,6 +86,14 @@ extern void cachebot_depset_add(DepSet *set, DepKind kind, Oid relid, AttrNumber
  */
 extern void cachebot_depset_finish(DepSet *set);
 
+/*
+ * The set described (set->describe), for explain(): its keys, but for
+ * derived scans the values they will be keyed by, in place of their
+ * fallback keys ("photo.user_id = {values from app_user} (else photo:*)").
+ * A list of strings.
+ */
+extern List *cachebot_depset_descriptions(const DepSet *set);
+
 /* What the decision knows of one range table entry. */
 typedef struct ScanTarget
 {
@@ -64,7 +106,8 @@ typedef struct ScanTarget
 
 /*
  * Adds the keys of every scan in the plan to set; targets, indexed by range
- * table index, say how each relation is tracked.
+ * table index, say how each relation is tracked. Scans whose keys can only
+ * be known as the plan runs are listed in set->derived.
  */
 extern void cachebot_plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params,
 											ScanTarget *targets, DepSet *set);

@@ -126,6 +126,34 @@ cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 	b->too_large = (Size) b->buf.len > limit;
 }
 
+void
+cachebot_entry_set_deps(EntryBuilder *b, int ndeps, const Hash128 *deps, const uint64 *gens)
+{
+	EntryHeader *hdr = (EntryHeader *) b->buf.data;
+	Size		deps_start = MAXALIGN(sizeof(EntryHeader)) + MAXALIGN(hdr->fingerprint_len);
+	Size		rest_start = deps_start + MAXALIGN(hdr->ndeps * sizeof(EntryDep));
+	StringInfoData buf;
+
+	Assert(rest_start <= (Size) b->buf.len);
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, b->buf.data, deps_start);
+	for (int i = 0; i < ndeps; i++)
+	{
+		EntryDep	d;
+
+		d.key = deps[i];
+		d.gen = gens[i];
+		appendBinaryStringInfo(&buf, (char *) &d, sizeof(d));
+	}
+	pad_to_maxalign(&buf);
+	/* What follows is MAXALIGNed relative to the start, so it moves as it is. */
+	appendBinaryStringInfo(&buf, b->buf.data + rest_start, b->buf.len - rest_start);
+	((EntryHeader *) buf.data)->ndeps = ndeps;
+	pfree(b->buf.data);
+	b->buf = buf;
+	b->too_large = (Size) b->buf.len > b->limit;
+}
+
 /*
  * Appends the slot's tuple, with out-of-line values fetched and compressed
  * ones expanded, so the entry stands alone and every value in it can be

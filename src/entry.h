@@ -92,6 +92,13 @@ extern void cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int f
  */
 extern bool cachebot_entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot);
 
+/*
+ * Replaces the dependencies given to cachebot_entry_begin (a fill's row keys
+ * derived while it ran, see capture.h).
+ */
+extern void cachebot_entry_set_deps(EntryBuilder *b, int ndeps, const Hash128 *deps,
+									const uint64 *gens);
+
 /* Completes the header (counts, checksum): b->buf is then the entry. */
 extern void cachebot_entry_finish(EntryBuilder *b);
 

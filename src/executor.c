@@ -29,6 +29,7 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
+#include "capture.h"
 #include "catalog_gen.h"
 #include "ddl.h"
 #include "entry.h"
@@ -79,6 +80,7 @@ typedef struct CachedQuery
 	Snapshot	snapshot;		/* fresh, taken after the version read; the
 								 * QueryDesc owns its registration */
 	uint64	   *gens;
+	FillCapture *capture;		/* row keys derived as the plan runs */
 	EntryBuilder builder;
 	bool		filling;		/* still capturing */
 	bool		runs;			/* ExecutorRun has been called */
@@ -241,6 +243,24 @@ store_fill(CachedQuery *cq)
 	if (store == NULL)
 		return;
 	old = MemoryContextSwitchTo(cq->cxt);
+	if (cq->capture != NULL)
+	{
+		int			ndeps;
+		Hash128    *deps;
+		uint64	   *gens;
+
+		if (cachebot_capture_settle(cq->capture, &cq->decision->deps, cq->gens,
+									&ndeps, &deps, &gens))
+		{
+			cachebot_entry_set_deps(&cq->builder, ndeps, deps, gens);
+			if (cq->builder.too_large)
+			{
+				cachebot_stats_count_skip(SKIP_TOO_LARGE);
+				MemoryContextSwitchTo(old);
+				return;
+			}
+		}
+	}
 	cachebot_entry_finish(&cq->builder);
 	if (store->put(&cq->decision->key, cq->builder.buf.data, cq->builder.buf.len))
 	{
@@ -471,6 +491,8 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 	nesting_leave();
 	cachebot_replay_unstage();
 
+	if (cq != NULL && cq->mode == CACHED_FILL)
+		cq->capture = cachebot_capture_begin(queryDesc, &cq->decision->deps, cq->cxt);
 	if (cq != NULL)
 	{
 		if (cq->mode == CACHED_HIT)

@@ -376,15 +376,18 @@ cachebot_explain(PG_FUNCTION_ARGS)
 	nulls[1] = false;
 	if (DatumGetBool(values[0]))
 	{
-		Datum	   *deps = palloc(d.deps.n * sizeof(Datum));
+		List	   *descriptions = cachebot_depset_descriptions(&d.deps);
+		Datum	   *deps = palloc(list_length(descriptions) * sizeof(Datum));
 		EntryView	view;
+		ListCell   *lc;
 
 		values[2] = CStringGetTextDatum(psprintf("%016llx%016llx",
 												 (unsigned long long) d.key.hi,
 												 (unsigned long long) d.key.lo));
-		for (int i = 0; i < d.deps.n; i++)
-			deps[i] = CStringGetTextDatum(d.deps.descriptions[i]);
-		values[3] = PointerGetDatum(construct_array(deps, d.deps.n, TEXTOID, -1, false, TYPALIGN_INT));
+		foreach(lc, descriptions)
+			deps[foreach_current_index(lc)] = CStringGetTextDatum(lfirst(lc));
+		values[3] = PointerGetDatum(construct_array(deps, list_length(descriptions), TEXTOID,
+													-1, false, TYPALIGN_INT));
 		nulls[2] = nulls[3] = false;
 		cached = cachebot_cache_lookup(&d, &view, NULL) == LOOKUP_HIT;
 	}

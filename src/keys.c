@@ -79,28 +79,61 @@ cachebot_column_value_hash(Oid coltype, Oid colcollation, Datum value, uint64 *h
 	return true;
 }
 
+/*
+ * The hash function for values of valtype compared with a coltype column by
+ * opno, or InvalidOid when such comparisons give no row key.
+ */
+static Oid
+compared_value_hash_proc(Oid coltype, Oid colcollation, Oid opno, Oid inputcollid, Oid valtype)
+{
+	Oid			base = getBaseType(coltype);
+	TypeCacheEntry *tc = lookup_type_cache(base, TYPECACHE_HASH_OPFAMILY |
+										   TYPECACHE_HASH_EXTENDED_PROC);
+
+	if (!OidIsValid(tc->hash_opf) || !OidIsValid(tc->hash_extended_proc) ||
+		!op_in_opfamily(opno, tc->hash_opf))
+		return InvalidOid;
+	/* Equal under another collation need not hash equal under the column's. */
+	if (OidIsValid(colcollation) && inputcollid != colcollation)
+		return InvalidOid;
+	valtype = getBaseType(valtype);
+	if (valtype == base)
+		return tc->hash_extended_proc;
+	return get_opfamily_proc(tc->hash_opf, valtype, valtype, HASHEXTENDED_PROC);
+}
+
+bool
+cachebot_compared_value_hashable(Oid coltype, Oid colcollation, Oid opno, Oid inputcollid,
+								 Oid valtype, FmgrInfo *finfo, MemoryContext cxt)
+{
+	Oid			proc = compared_value_hash_proc(coltype, colcollation, opno, inputcollid,
+												valtype);
+
+	if (!OidIsValid(proc))
+		return false;
+	if (finfo != NULL)
+		fmgr_info_cxt(proc, finfo, cxt);
+	return true;
+}
+
+uint64
+cachebot_compared_value_hash_with(FmgrInfo *finfo, Oid colcollation, Datum value)
+{
+	return DatumGetUInt64(FunctionCall2Coll(finfo, colcollation, value,
+											Int64GetDatum(VALUE_HASH_SEED)));
+}
+
 bool
 cachebot_compared_value_hash(Oid coltype, Oid colcollation, Oid opno, Oid inputcollid,
 					Oid valtype, Datum value, uint64 *hash)
 {
-	Oid			base = getBaseType(coltype);
-	TypeCacheEntry *tc = lookup_type_cache(base, TYPECACHE_HASH_OPFAMILY |
-										   TYPECACHE_HASH_EXTENDED_PROC_FINFO);
-	Oid			proc;
+	Oid			proc = compared_value_hash_proc(coltype, colcollation, opno, inputcollid,
+												valtype);
 
-	if (!OidIsValid(tc->hash_opf) || !OidIsValid(tc->hash_extended_proc) ||
-		!op_in_opfamily(opno, tc->hash_opf))
-		return false;
-	/* Equal under another collation need not hash equal under the column's. */
-	if (OidIsValid(colcollation) && inputcollid != colcollation)
-		return false;
-
-	valtype = getBaseType(valtype);
-	if (valtype == base)
-		return cachebot_column_value_hash(base, colcollation, value, hash);
-	proc = get_opfamily_proc(tc->hash_opf, valtype, valtype, HASHEXTENDED_PROC);
 	if (!OidIsValid(proc))
 		return false;
+	if (getBaseType(valtype) == getBaseType(coltype))
+		return cachebot_column_value_hash(coltype, colcollation, value, hash);	/* cached finfo */
 	*hash = DatumGetUInt64(OidFunctionCall2Coll(proc, colcollation, value,
 												Int64GetDatum(VALUE_HASH_SEED)));
 	return true;

@@ -15,6 +15,8 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
+
 /* A 128-bit hash: cache keys and dependency keys are both named by one. */
 typedef struct Hash128
 {
@@ -110,5 +112,16 @@ extern bool cachebot_column_value_hash(Oid coltype, Oid colcollation, Datum valu
 extern bool cachebot_compared_value_hash(Oid coltype, Oid colcollation, Oid opno,
 										 Oid inputcollid, Oid valtype, Datum value,
 										 uint64 *hash);
+
+/*
+ * The same, for values known only while the plan runs (keys derived during a
+ * fill): whether such comparisons give a row key, and if so the function
+ * that hashes the values (set up in finfo, in cxt, if finfo is not NULL);
+ * cachebot_compared_value_hash_with then hashes one value with it.
+ */
+extern bool cachebot_compared_value_hashable(Oid coltype, Oid colcollation, Oid opno,
+											 Oid inputcollid, Oid valtype,
+											 FmgrInfo *finfo, MemoryContext cxt);
+extern uint64 cachebot_compared_value_hash_with(FmgrInfo *finfo, Oid colcollation, Datum value);
 
 #endif							/* CACHEBOT_KEYS_H */

@@ -1,0 +1,368 @@
+/*
+ * capture.c
+ *		Row keys a fill derives from the values its plan computes.
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "capture.h"
+#include "store.h"
+
+/* Past this many distinct values a derived scan keeps its fallback keys. */
+#define MAX_DERIVED_VALUES 64
+
+/* One wrapped scan node. */
+typedef struct ScanCapture
+{
+	const DerivedScan *scan;
+	PlanState  *node;
+	ExecProcNodeMtd wrapped;	/* the node's own function */
+	FmgrInfo	hash;
+	MemoryContext scratch;		/* for hashing, reset after each value */
+	bool		byval;
+	bool		has_last;		/* last: the value last hashed (by value only) */
+	Datum		last;
+	bool		failed;			/* too many values, or one never computed */
+	int			nvalues;
+	uint64		hashes[MAX_DERIVED_VALUES];
+} ScanCapture;
+
+struct FillCapture
+{
+	FillCapture *next;
+	int			nscans;
+	ScanCapture *scans;
+	MemoryContextCallback unlink;
+};
+
+/* The captures of the fills running in this backend (cursors interleave). */
+static FillCapture *active_captures = NULL;
+
+static void
+unlink_capture(void *arg)
+{
+	FillCapture **p = &active_captures;
+
+	while (*p)
+	{
+		if (*p == arg)
+		{
+			*p = (*p)->next;
+			return;
+		}
+		p = &(*p)->next;
+	}
+}
+
+/* Notes the parameter's value after a call of the scan's node. */
+static void
+note_value(ScanCapture *sc, EState *estate)
+{
+	ParamExecData *prm = &estate->es_param_exec_vals[sc->scan->paramid];
+	uint64		h;
+	MemoryContext old;
+
+	/*
+	 * Not computed yet (an InitPlan's parameter that the scan's quals never
+	 * needed, the table being empty): the value a row would have been
+	 * compared with is unknown.
+	 */
+	if (prm->execPlan != NULL)
+	{
+		sc->failed = true;
+		return;
+	}
+	if (prm->isnull)
+		return;					/* = NULL matches no row */
+	if (sc->byval && sc->has_last && prm->value == sc->last)
+		return;
+
+	old = MemoryContextSwitchTo(sc->scratch);
+	h = cachebot_compared_value_hash_with(&sc->hash, sc->scan->colcoll, prm->value);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(sc->scratch);
+	sc->last = prm->value;
+	sc->has_last = true;
+
+	for (int i = 0; i < sc->nvalues; i++)
+		if (sc->hashes[i] == h)
+			return;
+	if (sc->nvalues == MAX_DERIVED_VALUES)
+	{
+		sc->failed = true;
+		return;
+	}
+	sc->hashes[sc->nvalues++] = h;
+}
+
+static ScanCapture *
+find_scan(PlanState *node)
+{
+	for (FillCapture *fc = active_captures; fc; fc = fc->next)
+		for (int i = 0; i < fc->nscans; i++)
+			if (fc->scans[i].node == node)
+				return &fc->scans[i];
+	return NULL;
+}
+
+/*
+ * Runs in place of a derived scan's node function. The parameter is read
+ * after the call: an InitPlan's is computed by the scan's first use of it.
+ */
+static TupleTableSlot *
+capture_exec(PlanState *node)
+{
+	ScanCapture *sc = find_scan(node);
+	TupleTableSlot *slot;
+
+	if (sc == NULL)
+		elog(ERROR, "cachebot: no capture for plan node %d", node->plan->plan_node_id);
+	slot = sc->wrapped(node);
+	if (!sc->failed)
+		note_value(sc, node->state);
+	return slot;
+}
+
+typedef struct FindContext
+{
+	FillCapture *fc;
+	int			found;
+} FindContext;
+
+static bool
+wrap_scans(PlanState *node, FindContext *cx)
+{
+	if (node == NULL)
+		return false;
+	check_stack_depth();
+	for (int i = 0; i < cx->fc->nscans; i++)
+	{
+		ScanCapture *sc = &cx->fc->scans[i];
+
+		if (sc->node != NULL || node->plan->plan_node_id != sc->scan->plan_node_id)
+			continue;
+		sc->node = node;
+		sc->wrapped = node->ExecProcNodeReal;
+		if (node->ExecProcNode == node->ExecProcNodeReal)
+			node->ExecProcNode = capture_exec;
+		node->ExecProcNodeReal = capture_exec;
+		cx->found++;
+	}
+	return planstate_tree_walker(node, wrap_scans, cx);
+}
+
+FillCapture *
+cachebot_capture_begin(QueryDesc *qd, const DepSet *set, MemoryContext cxt)
+{
+	MemoryContext old;
+	FillCapture *fc;
+	FindContext cx;
+	ListCell   *lc;
+	MemoryContext scratch;
+	int			nparams = list_length(qd->plannedstmt->paramExecTypes);
+
+	if (set->derived == NIL || qd->planstate == NULL)
+		return NULL;
+	old = MemoryContextSwitchTo(cxt);
+	fc = palloc0(sizeof(FillCapture));
+	fc->scans = palloc0(list_length(set->derived) * sizeof(ScanCapture));
+	scratch = AllocSetContextCreate(cxt, "cachebot capture", ALLOCSET_SMALL_SIZES);
+	foreach(lc, set->derived)
+	{
+		const DerivedScan *ds = lfirst(lc);
+		ScanCapture *sc = &fc->scans[fc->nscans];
+
+		sc->scan = ds;
+		sc->scratch = scratch;
+		sc->byval = get_typbyval(ds->paramtype);
+		if (ds->paramid < 0 || ds->paramid >= nparams ||
+			!cachebot_compared_value_hashable(ds->coltype, ds->colcoll, ds->opno,
+											  ds->inputcollid, ds->paramtype,
+											  &sc->hash, cxt))
+			sc->failed = true;
+		fc->nscans++;
+	}
+	fc->unlink.func = unlink_capture;
+	fc->unlink.arg = fc;
+	MemoryContextRegisterResetCallback(cxt, &fc->unlink);
+	fc->next = active_captures;
+	active_captures = fc;
+	MemoryContextSwitchTo(old);
+
+	cx.fc = fc;
+	cx.found = 0;
+	(void) wrap_scans(qd->planstate, &cx);
+	/* A scan not found (a subplan never initialized) never runs: no values. */
+	return fc;
+}
+
+static int
+compare_deps(const void *a, const void *b)
+{
+	const Hash128 *x = a;
+	const Hash128 *y = b;
+
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return 0;
+}
+
+/* An entry dependency: a key's hash and the gen it is stored with. */
+typedef struct KeyGen
+{
+	Hash128		key;
+	uint64		gen;
+} KeyGen;
+
+static int
+index_of(const DepSet *set, const Hash128 *h)
+{
+	for (int i = 0; i < set->n; i++)
+		if (hash128_equal(&set->hashes[i], h))
+			return i;
+	return -1;
+}
+
+bool
+cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
+						int *ndeps, Hash128 **deps, uint64 **newgens)
+{
+	const CacheStore *store = cachebot_cache_store();
+	int		   *refs;
+	bool	   *dropped;
+	Hash128    *derived;
+	int			nderived = 0;
+	Hash128    *fallback;
+	int			nfallback = 0;
+	VersionRead *versions;
+	KeyGen	   *out;
+	int			nout = 0;
+	int			maxderived = 0;
+	bool		any = false;
+
+	if (fc == NULL || store == NULL)
+		return false;
+
+	/* Which keys are left once the successful scans' fallbacks go. */
+	refs = palloc(set->n * sizeof(int));
+	for (int i = 0; i < set->n; i++)
+		refs[i] = 0;
+	for (int i = 0; i < set->n; i++)
+	{
+		/* set->refs counts by key order; hashes are in another order. */
+		Hash128		h = cachebot_depkey_hash(&set->keys[i]);
+		int			j = index_of(set, &h);
+
+		if (j >= 0)
+			refs[j] += set->refs[i];
+	}
+	for (int s = 0; s < fc->nscans; s++)
+	{
+		ScanCapture *sc = &fc->scans[s];
+
+		if (sc->failed)
+			continue;
+		any = true;
+		maxderived += sc->nvalues;
+		for (int k = 0; k < sc->scan->nfallback; k++)
+		{
+			Hash128		h = cachebot_depkey_hash(&sc->scan->fallback[k]);
+			int			j = index_of(set, &h);
+
+			if (j >= DEPSET_FIRST_ROW)
+				refs[j]--;
+		}
+	}
+	if (!any)
+		return false;
+
+	dropped = palloc0(set->n * sizeof(bool));
+	fallback = palloc(set->n * sizeof(Hash128));
+	for (int i = DEPSET_FIRST_ROW; i < set->n; i++)
+		if (refs[i] <= 0)
+		{
+			dropped[i] = true;
+			fallback[nfallback++] = set->hashes[i];
+		}
+
+	/* The derived keys not in the set already. */
+	derived = palloc(Max(maxderived, 1) * sizeof(Hash128));
+	for (int s = 0; s < fc->nscans; s++)
+	{
+		ScanCapture *sc = &fc->scans[s];
+
+		if (sc->failed)
+			continue;
+		for (int v = 0; v < sc->nvalues; v++)
+		{
+			DepKey		k = depkey_make(DEP_COLUMN_VALUE, MyDatabaseId, sc->scan->relid,
+										sc->scan->attnum, sc->hashes[v]);
+			Hash128		h = cachebot_depkey_hash(&k);
+			int			j = index_of(set, &h);
+			bool		seen = false;
+
+			if (j >= 0 && !dropped[j])
+				continue;		/* read before the snapshot, and kept */
+			for (int d = 0; d < nderived && !seen; d++)
+				seen = hash128_equal(&derived[d], &h);
+			if (!seen)
+				derived[nderived++] = h;
+		}
+	}
+
+	/* First the derived keys, then the fallbacks again: see capture.h. */
+	versions = palloc(Max(Max(nderived, nfallback), 1) * sizeof(VersionRead));
+	out = palloc((set->n + nderived) * sizeof(KeyGen));
+	if (nderived > 0)
+	{
+		if (!store->lookup(NULL, nderived, derived, NULL, NULL, versions))
+			return false;
+		for (int d = 0; d < nderived; d++)
+		{
+			if (versions[d].pending)
+				return false;
+			out[set->n + d].key = derived[d];
+			out[set->n + d].gen = versions[d].gen;
+		}
+	}
+	if (nfallback > 0)
+	{
+		if (!store->lookup(NULL, nfallback, fallback, NULL, NULL, versions))
+			return false;
+		for (int f = 0; f < nfallback; f++)
+		{
+			int			j = index_of(set, &fallback[f]);
+
+			if (versions[f].pending || versions[f].gen != gens[j])
+				return false;
+		}
+	}
+
+	/* The epoch and the catalog first, then the rest in a canonical order. */
+	for (int i = 0; i < set->n; i++)
+		if (!dropped[i])
+		{
+			out[nout].key = set->hashes[i];
+			out[nout++].gen = gens[i];
+		}
+	for (int d = 0; d < nderived; d++)
+		out[nout++] = out[set->n + d];
+	if (nout > DEPSET_FIRST_ROW + 1)
+		qsort(out + DEPSET_FIRST_ROW, nout - DEPSET_FIRST_ROW, sizeof(KeyGen), compare_deps);
+
+	*ndeps = nout;
+	*deps = palloc(nout * sizeof(Hash128));
+	*newgens = palloc(nout * sizeof(uint64));
+	for (int i = 0; i < nout; i++)
+	{
+		(*deps)[i] = out[i].key;
+		(*newgens)[i] = out[i].gen;
+	}
+	return true;
+}

@@ -123,6 +123,41 @@ BEGIN
 END;
 $$;
 
+-- Tracks every table of a schema that track() takes (ordinary and
+-- partitioned permanent tables that are not partitions; not an extension's
+-- tables), with the same options; returns them. Tables the caller does not
+-- own make it fail, as track() would.
+CREATE FUNCTION cachebot.track_schema(schema regnamespace,
+                                      columns text[] DEFAULT NULL,
+                                      cache_all boolean DEFAULT NULL,
+                                      cache_get boolean DEFAULT NULL)
+RETURNS SETOF regclass
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET client_min_messages = warning
+AS $$
+DECLARE
+    t regclass;
+BEGIN
+    IF schema IS NULL THEN
+        RAISE EXCEPTION 'cachebot.track_schema() needs a schema'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    FOR t IN
+        SELECT c.oid FROM pg_class c
+         WHERE c.relnamespace = schema AND c.relkind IN ('r', 'p')
+           AND c.relpersistence = 'p' AND NOT c.relispartition
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                            WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                              AND d.deptype = 'e')
+         ORDER BY c.relname
+    LOOP
+        PERFORM cachebot.track(t, columns, cache_all, cache_get);
+        RETURN NEXT t;
+    END LOOP;
+END;
+$$;
+
 CREATE FUNCTION cachebot.untrack(rel regclass)
 RETURNS void
 LANGUAGE plpgsql

@@ -12,30 +12,255 @@
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
+#include "parser/parse_coerce.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 
 #include "ddl.h"
 #include "exprcheck.h"
+
+/*
+ * ---- STABLE built-ins that read nothing but settings of the key ----
+ *
+ * A STABLE function may read anything that does not change within a
+ * statement. These built-ins read only settings that are part of every
+ * cache key (src/fingerprint.c), so that for a given key they compute as an
+ * IMMUTABLE function would. They are named by OID: a function of the same
+ * name in another schema is not one of them. Functions of the clock
+ * (now(), the one-argument age(), timeofday(), CURRENT_DATE and its kind),
+ * of randomness, sequences, the catalog (regclass output, to_regclass(),
+ * enum output) or arbitrary settings (current_setting()) are not here, nor
+ * are the date and time input functions ('now', 'today' read the clock).
+ *
+ * A "renders" function turns values of any type into text or JSON by their
+ * types' output functions (or, for JSON, a user-defined cast to json): it
+ * counts only where it is called directly (a FuncExpr) and every argument's
+ * type renders with cacheable functions (type_renders_stably()).
+ */
+typedef struct SettingsFunction
+{
+	Oid			fn;
+	bool		renders;		/* calls its arguments' types' output functions */
+} SettingsFunction;
+
+static const SettingsFunction settings_functions[] = {
+	/* to_char(timestamptz): lc_time (TM names), TimeZone (the value, TZ, OF) */
+	{F_TO_CHAR_TIMESTAMPTZ_TEXT, false},
+	/* to_char(timestamp): lc_time (TM names) */
+	{F_TO_CHAR_TIMESTAMP_TEXT, false},
+	/* to_char(interval): lc_time (TM names) */
+	{F_TO_CHAR_INTERVAL_TEXT, false},
+	/* to_char of numbers: lc_numeric (D, G), lc_monetary (L) */
+	{F_TO_CHAR_NUMERIC_TEXT, false},
+	{F_TO_CHAR_INT4_TEXT, false},
+	{F_TO_CHAR_INT8_TEXT, false},
+	{F_TO_CHAR_FLOAT4_TEXT, false},
+	{F_TO_CHAR_FLOAT8_TEXT, false},
+	/* date_trunc(text, timestamptz): TimeZone */
+	{F_DATE_TRUNC_TEXT_TIMESTAMPTZ, false},
+	/* date_trunc(text, timestamptz, zone): the zone name, timezone_abbreviations */
+	{F_DATE_TRUNC_TEXT_TIMESTAMPTZ_TEXT, false},
+	/* date_part(text, timestamptz), EXTRACT(... FROM timestamptz): TimeZone */
+	{F_DATE_PART_TEXT_TIMESTAMPTZ, false},
+	{F_EXTRACT_TEXT_TIMESTAMPTZ, false},
+	/* casts timestamptz::date, ::timestamp and back, date::timestamptz: TimeZone */
+	{F_DATE_TIMESTAMPTZ, false},
+	{F_TIMESTAMP_TIMESTAMPTZ, false},
+	{F_TIMESTAMPTZ_TIMESTAMP, false},
+	{F_TIMESTAMPTZ_DATE, false},
+	/* timestamptz +/- interval (days across a DST change): TimeZone */
+	{F_TIMESTAMPTZ_PL_INTERVAL, false},
+	{F_TIMESTAMPTZ_MI_INTERVAL, false},
+	/* output of timestamptz: DateStyle, TimeZone */
+	{F_TIMESTAMPTZ_OUT, false},
+	/* output of timestamp and date: DateStyle */
+	{F_TIMESTAMP_OUT, false},
+	{F_DATE_OUT, false},
+	/* output of interval: IntervalStyle */
+	{F_INTERVAL_OUT, false},
+	/* output of money: lc_monetary */
+	{F_CASH_OUT, false},
+	/* output of arrays, rows, ranges, multiranges: their elements' output */
+	{F_ARRAY_OUT, true},
+	{F_RECORD_OUT, true},
+	{F_RANGE_OUT, true},
+	{F_MULTIRANGE_OUT, true},
+	/* concat(), concat_ws() (Django's Concat): their arguments' output */
+	{F_CONCAT, true},
+	{F_CONCAT_WS, true},
+	/* format(): its arguments' output */
+	{F_FORMAT_TEXT_ANY, true},
+	{F_FORMAT_TEXT, true},
+	/*
+	 * JSON builders: their arguments' output, or a user type's cast to json;
+	 * timestamptz as ISO 8601 in TimeZone; floats by extra_float_digits
+	 */
+	{F_JSONB_BUILD_OBJECT_ANY, true},
+	{F_JSONB_BUILD_OBJECT_, true},
+	{F_JSON_BUILD_OBJECT_ANY, true},
+	{F_JSON_BUILD_OBJECT_, true},
+	{F_JSONB_BUILD_ARRAY_ANY, true},
+	{F_JSONB_BUILD_ARRAY_, true},
+	{F_JSON_BUILD_ARRAY_ANY, true},
+	{F_JSON_BUILD_ARRAY_, true},
+	{F_TO_JSONB, true},
+	{F_TO_JSON, true},
+	{F_ROW_TO_JSON_RECORD, true},
+	{F_ROW_TO_JSON_RECORD_BOOL, true},
+	{F_ARRAY_TO_JSON_ANYARRAY, true},
+	{F_ARRAY_TO_JSON_ANYARRAY_BOOL, true},
+};
+
+/* fn's entry in settings_functions, or NULL. */
+static const SettingsFunction *
+settings_function(Oid fn)
+{
+	/* Built-ins only: skip the search for every user function. */
+	if (fn >= FirstGenbkiObjectId)
+		return NULL;
+	for (int i = 0; i < lengthof(settings_functions); i++)
+		if (settings_functions[i].fn == fn)
+			return &settings_functions[i];
+	return NULL;
+}
+
+/*
+ * Is fn, called on arguments of the types its signature names, cacheable?
+ * Also notes a SQL function, which the planner may inline.
+ */
+static bool
+function_is_cacheable(Oid fn, bool *inlinable)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	Form_pg_proc proc;
+	bool		ok;
+	const SettingsFunction *sf;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for function %u", fn);
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	ok = proc->provolatile == PROVOLATILE_IMMUTABLE ||
+		(proc->provolatile == PROVOLATILE_STABLE &&
+		 (sf = settings_function(fn)) != NULL && !sf->renders);
+	if (proc->prolang == SQLlanguageId && inlinable != NULL)
+		*inlinable = true;
+	ReleaseSysCache(tup);
+	return ok;
+}
+
+/*
+ * Does a value of typid become text (or JSON) through cacheable functions
+ * only? Its output function must be IMMUTABLE or a settings-only one; an
+ * array, row, range or multirange renders through its parts' types; a
+ * user-defined type with a cast to json (which the JSON builders call
+ * instead of its output function) needs that cast to be cacheable too. An
+ * anonymous record's columns are known only when it runs: no.
+ */
+static bool
+type_renders_stably(Oid typid)
+{
+	Oid			elem;
+	Oid			outfn;
+	bool		varlena;
+
+	check_stack_depth();
+	typid = getBaseType(typid);
+	if (typid == RECORDOID || typid == RECORDARRAYOID)
+		return false;
+	if (OidIsValid(elem = get_element_type(typid)))
+		return type_renders_stably(elem);
+	if (type_is_rowtype(typid))
+	{
+		TupleDesc	desc = lookup_rowtype_tupdesc(typid, -1);
+		bool		ok = true;
+
+		for (int i = 0; i < desc->natts && ok; i++)
+			if (!TupleDescAttr(desc, i)->attisdropped)
+				ok = type_renders_stably(TupleDescAttr(desc, i)->atttypid);
+		ReleaseTupleDesc(desc);
+		return ok;
+	}
+	if (type_is_range(typid))
+		return type_renders_stably(get_range_subtype(typid));
+	if (type_is_multirange(typid))
+		return type_renders_stably(get_multirange_range(typid));
+	if (typid >= FirstNormalObjectId)
+	{
+		Oid			castfn;
+
+		if (find_coercion_pathway(JSONOID, typid, COERCION_EXPLICIT, &castfn) ==
+			COERCION_PATH_FUNC && OidIsValid(castfn) &&
+			!function_is_cacheable(castfn, NULL))
+			return false;
+	}
+	getTypeOutputInfo(typid, &outfn, &varlena);
+	return function_is_cacheable(outfn, NULL);
+}
 
 static bool
 function_checker(Oid funcid, void *context)
 {
 	ExprCheck  *check = context;
-	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
-	Form_pg_proc proc;
 
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for function %u", funcid);
-	proc = (Form_pg_proc) GETSTRUCT(tup);
-	if (proc->provolatile != PROVOLATILE_IMMUTABLE)
+	if (!function_is_cacheable(funcid, &check->inlinable))
+	{
 		check->why = SKIP_MUTABLE_FUNCTION;
-	if (proc->prolang == SQLlanguageId)
-		check->inlinable = true;
-	ReleaseSysCache(tup);
-	if (check->why != SKIP_NONE)
 		return true;
+	}
 	check->functions = list_append_unique_oid(check->functions, funcid);
 	return false;
+}
+
+/*
+ * The functions node calls: true, with check->why set, if one is not
+ * cacheable. A function rendering values of any type (settings_functions)
+ * counts in a direct call whose arguments' types all render stably, and a
+ * cast through text (CoerceViaIO) when its input's type renders stably and
+ * its result type's input function is IMMUTABLE; elsewhere (an operator
+ * made of one, say) their arguments' types are not known here, and they do
+ * not count.
+ */
+static bool
+node_functions_check(Node *node, ExprCheck *check)
+{
+	if (IsA(node, FuncExpr))
+	{
+		FuncExpr   *expr = (FuncExpr *) node;
+		const SettingsFunction *sf = settings_function(expr->funcid);
+		ListCell   *lc;
+
+		if (sf == NULL || !sf->renders)
+			return check_functions_in_node(node, function_checker, check);
+		foreach(lc, expr->args)
+			if (!type_renders_stably(exprType(lfirst(lc))))
+			{
+				check->why = SKIP_MUTABLE_FUNCTION;
+				return true;
+			}
+		check->functions = list_append_unique_oid(check->functions, expr->funcid);
+		return false;
+	}
+	if (IsA(node, CoerceViaIO))
+	{
+		CoerceViaIO *io = (CoerceViaIO *) node;
+		Oid			outfn;
+		Oid			infn;
+		Oid			ioparam;
+		bool		varlena;
+
+		getTypeOutputInfo(exprType((Node *) io->arg), &outfn, &varlena);
+		getTypeInputInfo(io->resulttype, &infn, &ioparam);
+		if (!type_renders_stably(exprType((Node *) io->arg)))
+		{
+			check->why = SKIP_MUTABLE_FUNCTION;
+			return true;
+		}
+		check->functions = list_append_unique_oid(check->functions, outfn);
+		return function_checker(infn, check);
+	}
+	return check_functions_in_node(node, function_checker, check);
 }
 
 /*
@@ -81,7 +306,7 @@ exprcheck_walker(Node *node, ExprCheck *check)
 		return false;
 	check_stack_depth();
 
-	if (check_functions_in_node(node, function_checker, check))
+	if (node_functions_check(node, check))
 		return true;
 	if (OidIsValid(private_rowtype_relation(node)))
 	{

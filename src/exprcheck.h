@@ -4,8 +4,14 @@
  *
  * One walk over a plan's or a query's expressions finds, in this order of
  * appearance, the first of:
- *	- a function or operator that is not IMMUTABLE, or CURRENT_DATE and its
- *	  kind, or nextval (mutable_function);
+ *	- a function or operator that is not IMMUTABLE, unless it is one of the
+ *	  STABLE built-ins whose only hidden inputs are settings of the key
+ *	  (exprcheck.c lists them, by OID: to_char, date_trunc and date_part of
+ *	  timestamptz, concat, format, the JSON builders, ...; those rendering
+ *	  values of any type only where every argument's type renders through
+ *	  cacheable functions); a cast through text whose input's type does not
+ *	  render so or whose result type's input function is not IMMUTABLE;
+ *	  CURRENT_DATE and its kind, or nextval (mutable_function);
  *	- a system column other than tableoid: ctid moves with VACUUM FULL,
  *	  xmax with a row lock, neither firing a trigger (system_column);
  *	- a value of the row type of a temporary table or view (a cast to it, a

@@ -19,6 +19,7 @@ int			cachebot_max_entry_size = 1024;
 bool		cachebot_strict = false;
 bool		cachebot_cache_all = false;
 bool		cachebot_cache_get = false;
+bool		cachebot_auto_track = false;
 char	   *cachebot_memcached_servers = NULL;
 char	   *cachebot_prefix = NULL;
 int			cachebot_memcached_timeout = 50;
@@ -129,6 +130,15 @@ cachebot_define_gucs(void)
 							 "Caches, without a hint, single-table lookups by primary key or unique key.",
 							 "Per table: cachebot.track(t, cache_get => ...). /* nocache */ opts a statement out.",
 							 &cachebot_cache_get,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("cachebot.auto_track",
+							 "Tracks every permanent table the session creates, as cachebot.track() would.",
+							 "Ordinary and partitioned tables made by CREATE TABLE, CREATE TABLE AS and SELECT INTO, at the end of the command; not partitions (they follow their root), temporary or unlogged tables, nor tables created by CREATE EXTENSION.",
+							 &cachebot_auto_track,
 							 false,
 							 PGC_USERSET,
 							 0,

@@ -28,6 +28,7 @@ extern int	cachebot_max_entry_size;	/* kB */
 extern bool cachebot_strict;
 extern bool cachebot_cache_all;
 extern bool cachebot_cache_get;
+extern bool cachebot_auto_track;
 extern char *cachebot_memcached_servers;
 extern char *cachebot_prefix;
 extern int	cachebot_memcached_timeout;	/* ms */

@@ -14,15 +14,20 @@
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/catalog.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
+#include "commands/extension.h"
 #include "catalog/partition.h"
 #include "catalog/pg_language.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "parser/parse_func.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -35,6 +40,7 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
+#include "settings.h"
 #include "tracking.h"
 
 #define ROW_TRIGGER_NAME "cachebot_invalidate"
@@ -628,13 +634,53 @@ give_up_own_triggers(Oid parent, Oid partition)
 					get_rel_name(partition), get_rel_name(parent))));
 }
 
+/*
+ * CREATE TRIGGER cachebot_invalidate or cachebot_truncate calling cachebot's
+ * trigger function on a table that already has that trigger: a restore
+ * re-creating the triggers track() made, on a table auto_track tracked when
+ * the restore created it. The dumped definition (its keyed columns, its
+ * options) replaces the one auto_track made, rather than failing the
+ * restore. Nobody but the trigger function's owner and those granted
+ * EXECUTE can run such a command, and CREATE TRIGGER still checks that; if
+ * it fails, the transaction takes the drop back.
+ */
+static void
+replace_own_trigger(CreateTrigStmt *stmt)
+{
+	Oid			fn = trigger_function();
+	Oid			relid;
+	ListCell   *lc;
+
+	if (!OidIsValid(fn) || stmt->replace || stmt->isconstraint ||
+		(strcmp(stmt->trigname, ROW_TRIGGER_NAME) != 0 &&
+		 strcmp(stmt->trigname, TRUNCATE_TRIGGER_NAME) != 0) ||
+		LookupFuncName(stmt->funcname, 0, NULL, true) != fn)
+		return;
+	relid = RangeVarGetRelid(stmt->relation, ShareRowExclusiveLock, true);
+	if (!OidIsValid(relid))
+		return;
+	foreach(lc, own_triggers(relid, false))
+	{
+		OwnTrigger *own = lfirst(lc);
+		ObjectAddress addr;
+
+		if (strcmp(NameStr(own->name), stmt->trigname) != 0)
+			continue;
+		ObjectAddressSet(addr, TriggerRelationId, own->oid);
+		performDeletion(&addr, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
+		CommandCounterIncrement();
+	}
+}
+
 bool
 cachebot_tracking_before_utility(Node *parsetree)
 {
 	bool		lent = false;
 	ListCell   *lc;
 
-	if (IsA(parsetree, CreateStmt) && ((CreateStmt *) parsetree)->partbound != NULL)
+	if (IsA(parsetree, CreateTrigStmt))
+		replace_own_trigger((CreateTrigStmt *) parsetree);
+	else if (IsA(parsetree, CreateStmt) && ((CreateStmt *) parsetree)->partbound != NULL)
 	{
 		CreateStmt *stmt = (CreateStmt *) parsetree;
 
@@ -743,4 +789,106 @@ cachebot_tracking_install(Oid relid, int8 cache_all, int8 cache_get, List *keyed
 	/* Writes in replica mode (logical replication apply, restores) too. */
 		psprintf("ALTER TABLE %s ENABLE ALWAYS TRIGGER %s, ENABLE ALWAYS TRIGGER %s",
 				 rel, ROW_TRIGGER_NAME, TRUNCATE_TRIGGER_NAME)));
+}
+
+/* ---- auto_track: tables created under cachebot.auto_track ---- */
+
+/*
+ * The tables created during the utility command running now (innermost
+ * first: a command run by a command has its own list), in
+ * TopTransactionContext. Tracked once their command has finished: when the
+ * object access hook reports a table, it is not complete yet (no
+ * constraints, no indexes, which give track() its keyed columns).
+ */
+static List *auto_created = NIL;
+static int	auto_depth = 0;
+
+List *
+cachebot_tracking_auto_enter(void)
+{
+	List	   *outer = auto_created;
+
+	auto_created = NIL;
+	auto_depth++;
+	return outer;
+}
+
+List *
+cachebot_tracking_auto_leave(List *outer)
+{
+	List	   *created = auto_created;
+
+	auto_created = outer;
+	auto_depth--;
+	return created;
+}
+
+void
+cachebot_tracking_note_created(Oid relid)
+{
+	MemoryContext old;
+
+	/*
+	 * Not inside a CREATE EXTENSION (an extension's tables are its own,
+	 * cachebot's install script included), nor in a binary upgrade, which
+	 * restores the triggers with the tables.
+	 */
+	if (!cachebot_auto_track || auto_depth == 0 || creating_extension || IsBinaryUpgrade)
+		return;
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	auto_created = lappend_oid(auto_created, relid);
+	MemoryContextSwitchTo(old);
+}
+
+/* Would track() take relid, and may the current user track it? */
+static bool
+auto_trackable(Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Form_pg_class rel;
+	bool		ok;
+
+	if (!HeapTupleIsValid(tup))
+		return false;			/* dropped by the same command */
+	rel = (Form_pg_class) GETSTRUCT(tup);
+	ok = (rel->relkind == RELKIND_RELATION || rel->relkind == RELKIND_PARTITIONED_TABLE) &&
+		rel->relpersistence == RELPERSISTENCE_PERMANENT && !rel->relispartition &&
+		!IsCatalogNamespace(rel->relnamespace) && !IsToastNamespace(rel->relnamespace) &&
+		pg_class_ownercheck(relid, GetUserId()) &&
+		!OidIsValid(getExtensionOfObject(RelationRelationId, relid));
+	ReleaseSysCache(tup);
+	return ok;
+}
+
+void
+cachebot_tracking_auto_track(List *created)
+{
+	ListCell   *lc;
+	Oid			argtypes[1] = {REGCLASSOID};
+
+	if (created == NIL || !OidIsValid(trigger_function()))
+		return;					/* cachebot is not installed in this database */
+	CommandCounterIncrement();	/* the command's last changes */
+	foreach(lc, created)
+	{
+		Datum		values[1];
+		int			rc;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!auto_trackable(lfirst_oid(lc)))
+			continue;
+
+		/*
+		 * track() itself, as the current user (who owns the table): its
+		 * checks, its default keyed columns, its invalidation.
+		 */
+		values[0] = ObjectIdGetDatum(lfirst_oid(lc));
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		rc = SPI_execute_with_args("SELECT cachebot.track($1)", 1, argtypes, values, NULL,
+								   false, 0);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
+		SPI_finish();
+	}
 }

@@ -90,10 +90,29 @@ extern char *cachebot_tracking_name_literal(Oid relid);
  * EXECUTE on the trigger function for that command only), a tracked table
  * attached as a partition gives up its own triggers for the clones, and
  * ENABLE TRIGGER (ALL, USER or cachebot's) leaves cachebot's triggers
- * enabled ALWAYS, as track() made them. before returns what after needs.
+ * enabled ALWAYS, as track() made them, and CREATE TRIGGER of one of
+ * cachebot's triggers where the table has it already (a restore re-creating
+ * what auto_track installed when it created the table) replaces it. before
+ * returns what after needs.
  */
 extern bool cachebot_tracking_before_utility(Node *parsetree);
 extern void cachebot_tracking_after_utility(Node *parsetree, bool lent);
+
+/*
+ * cachebot.auto_track: the tables a utility command creates are tracked
+ * when it has finished, with track()'s defaults (ordinary and partitioned
+ * permanent tables the current user owns; not partitions, which follow
+ * their root, nor an extension's tables, nor during CREATE EXTENSION).
+ * Around each utility command: enter starts its list and returns the
+ * enclosing command's, leave restores that and returns the command's own
+ * (also after an error: the list is then dropped), auto_track tracks them
+ * (after a command that succeeded). The object access hook notes each
+ * relation created.
+ */
+extern List *cachebot_tracking_auto_enter(void);
+extern List *cachebot_tracking_auto_leave(List *outer);
+extern void cachebot_tracking_auto_track(List *created);
+extern void cachebot_tracking_note_created(Oid relid);
 
 /*
  * Registers the invalidation callbacks that keep this backend's knowledge of

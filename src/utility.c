@@ -6,6 +6,7 @@
 
 #include "access/xact.h"
 #include "catalog/objectaccess.h"
+#include "catalog/pg_class.h"
 #include "tcop/utility.h"
 
 #include "ddl.h"
@@ -28,6 +29,10 @@ object_access(ObjectAccessType access, Oid classId, Oid objectId, int subId, voi
 	switch (access)
 	{
 		case OAT_POST_CREATE:
+			if (classId == RelationRelationId && subId == 0)
+				cachebot_tracking_note_created(objectId);
+			cachebot_ddl_note_object(classId, objectId, false);
+			break;
 		case OAT_POST_ALTER:
 			cachebot_ddl_note_object(classId, objectId, false);
 			break;
@@ -73,6 +78,8 @@ process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 	bool		nested = !runs_client_query(parsetree);
 	uint64		reported;
 	bool		lent;
+	List	   *outer_created;
+	List	   *created = NIL;
 
 	if (IsA(parsetree, TransactionStmt))
 		cachebot_xact_before_transaction_command((TransactionStmt *) parsetree);
@@ -81,6 +88,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 
 	if (nested)
 		nesting_enter();
+	outer_created = cachebot_tracking_auto_enter();
 	PG_TRY();
 	{
 		if (prev_process_utility)
@@ -92,6 +100,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 	}
 	PG_FINALLY();
 	{
+		created = cachebot_tracking_auto_leave(outer_created);
 		if (nested)
 			nesting_leave();
 	}
@@ -99,6 +108,7 @@ process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 
 	cachebot_ddl_after_utility(parsetree, reported);
 	cachebot_tracking_after_utility(parsetree, lent);
+	cachebot_tracking_auto_track(created);
 }
 
 void

@@ -8,7 +8,8 @@
  *	- TRUNCATE: the table's generation, collected like a write (xact.h);
  *	- PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED: xact.h;
  *	- ATTACH PARTITION, CREATE TABLE ... PARTITION OF and ENABLE TRIGGER on
- *	  tracked tables: tracking.h;
+ *	  tracked tables, CREATE TRIGGER of cachebot's triggers, and the tables
+ *	  created under cachebot.auto_track: tracking.h;
  *	- the statements a utility command runs are nested in it (nesting.h),
  *	  but for the commands that only run the client's own query (EXECUTE,
  *	  DECLARE, FETCH, CLOSE, EXPLAIN, PREPARE).

@@ -3,7 +3,9 @@
 # A dump restored into another database (new OIDs, columns renumbered where
 # one was dropped) keeps its tables tracked, by column name: precise keys,
 # partitions through their root, options; its writes invalidate. A data-only
-# restore with --disable-triggers leaves them tracked and ALWAYS-enabled.
+# restore with --disable-triggers leaves them tracked and ALWAYS-enabled. A
+# restore under cachebot.auto_track installs each table's triggers once, the
+# dumped ones.
 #
 # It runs against the embedded store, then against a throwaway memcached (when
 # the memcached binary is installed).
@@ -33,7 +35,7 @@ sub restore
 	my $dump = PostgreSQL::Test::Utils::tempdir("restore_$backend") . '/dump';
 	my $q = sub { query($node, $_[0], $_[1]) // 'error' };
 
-	for my $db ($src, $dst, $dst2)
+	for my $db ($src, $dst, $dst2, 'cachebot_dump_auto')
 	{
 		$node->psql('postgres',
 			"SET client_min_messages = warning; DROP DATABASE IF EXISTS $db");
@@ -113,7 +115,26 @@ SQL
 		't', "$tag data-only restore: photo tracked");
 	is($q->($dst2, 'SELECT count(*) FROM photo'), 100, "$tag data-only restore: the rows are there");
 
-	for my $db ($src, $dst, $dst2)
+	# a full restore into a database where cachebot.auto_track is on: each
+	# table is tracked as it is created, then the dump's triggers replace
+	# those, so the source's keyed columns and options win and no restore
+	# step fails on a trigger that exists already
+	my $dst3 = 'cachebot_dump_auto';
+	$node->psql('postgres', "CREATE DATABASE $dst3");
+	$node->psql('postgres', "ALTER DATABASE $dst3 SET cachebot.auto_track = on");
+	$node->command_ok([ 'pg_restore', '--exit-on-error', '-d', $dst3, $dump ],
+		"$tag pg_restore under auto_track exits 0");
+	is($q->($dst3, "SELECT keyed_columns FROM cachebot.tracked_tables WHERE \"table\" = 'photo'::regclass"),
+		$want_keyed, "$tag restored under auto_track: photo keyed as in the source ($want_keyed)");
+	is($q->($dst3,
+			"SELECT string_agg(tgname || ':' || tgenabled::text, ',' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = 'photo'::regclass AND tgname LIKE 'cachebot%'"),
+		'cachebot_invalidate:A,cachebot_truncate:A', "$tag restored under auto_track: one trigger of each, ALWAYS");
+	is($q->($dst3, "SELECT cacheable FROM cachebot.explain('SELECT title FROM photo WHERE id = 5')"),
+		't', "$tag restored under auto_track: the source's option cache_get applies");
+	is($q->($dst3, "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'event_2025'::regclass AND tgname LIKE 'cachebot%'"),
+		1, "$tag restored under auto_track: a partition carries one clone");
+
+	for my $db ($src, $dst, $dst2, $dst3)
 	{
 		$node->psql('postgres', "DROP DATABASE IF EXISTS $db");
 	}

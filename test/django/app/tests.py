@@ -17,6 +17,7 @@ writes commit, and their commit is what invalidates.
 """
 import os
 import unittest
+from unittest import mock
 
 from django.db import connection
 from django.db.models import Q, Sum
@@ -79,11 +80,16 @@ def rows(photos):
     return sorted(row(p) for p in photos)
 
 
-def got(pk):
+def got(pk, photos=Photo.objects):
     try:
-        return row(Photo.objects.get(pk=pk))
+        return row(photos.get(pk=pk))
     except Photo.DoesNotExist:
         return None
+
+
+def client_cursor(evaluate):
+    with mock.patch.dict(connection.settings_dict, {'DISABLE_SERVER_SIDE_CURSORS': True}):
+        return evaluate()
 
 
 class Shape:
@@ -91,7 +97,8 @@ class Shape:
 
     evaluate(t): a fresh QuerySet's result, comparable; statements: how many
     statements it sends; relevant(t): the photo of the result the writes
-    change; new(t): objects whose bulk_create() changes the result;
+    change; new(t): objects whose bulk_create() changes the result (None:
+    no row bulk_create could add shows);
     reads_users: the result depends on app_user rows; hit_feature /
     precision_feature: what the hit / the precision test needs (FEATURES)."""
 
@@ -160,6 +167,15 @@ SHAPES = [
     Shape('iterator',
           lambda t: rows(Photo.objects.cache('user').filter(user=t.david, status=2).iterator()),
           new_david_photo, hit_feature='cursors', precision_feature='cursors'),
+    # the same with DATABASES' DISABLE_SERVER_SIDE_CURSORS: a plain SELECT
+    Shape('iterator_client_cursor',
+          lambda t: client_cursor(lambda: rows(Photo.objects.cache('user')
+                                               .filter(user=t.david, status=2).iterator())),
+          new_david_photo),
+    # get() with the hint: cached whatever cache_get does
+    Shape('hinted_get',
+          lambda t: got(t.d1.pk, Photo.objects.cache()),
+          None),
     # select_related: one statement, photo JOIN user
     Shape('select_related',
           lambda t: sorted((p.id, p.status, p.title, p.user.username) for p in
@@ -327,7 +343,8 @@ for _shape in SHAPES:
     add_test(FEATURE_CLASSES[_shape.precision_feature] or PrecisionTests,
              'test_other_users_photo_keeps_hit_' + _shape.name,
              lambda self, s=_shape: check_precision(self, s), _shape.precision_feature)
-    _writes = WRITES + ([('user_save', write_user_save)] if _shape.reads_users else [])
+    _writes = [w for w in WRITES if _shape.new or w[0] != 'bulk_create']
+    _writes += [('user_save', write_user_save)] if _shape.reads_users else []
     for _write_name, _write in _writes:
         add_test(FreshnessTests, 'test_fresh_after_%s_%s' % (_write_name, _shape.name),
                  lambda self, s=_shape, w=_write: check_fresh(self, s, w), None)

@@ -36,6 +36,10 @@ if [ "$mode" = test ]; then
   command -v sqlsmith >/dev/null || need+=(sqlsmith)
   command -v bzip2 >/dev/null || need+=(bzip2)
   command -v diff >/dev/null || need+=(diffutils)
+  # the Django tests (test/django): Debian's Django 3.2 and psycopg2, which
+  # install for Debian's interpreter (test/django/run.sh runs /usr/bin/python3)
+  /usr/bin/python3 -c 'import django' 2>/dev/null || need+=(python3-django)
+  /usr/bin/python3 -c 'import psycopg2' 2>/dev/null || need+=(python3-psycopg2)
 fi
 if [ "$mode" = bench ]; then
   command -v pgpool >/dev/null || [ -x /usr/sbin/pgpool ] || need+=(pgpool2)
@@ -126,6 +130,9 @@ case "$mode" in
     }
     echo "== backend: shmem"
     run_suites
+    # the Django test app: its own database, migrated, tested, dropped
+    echo "== Django tests (shmem)"
+    bash test/django/run.sh || status=1
     # PostgreSQL's own regression suite, and sqlsmith, with caching on and off
     REGRESS_DIFF_SERVER_LOG="$work/postgres.log" bash test/regress_diff.sh || status=1
     PGDATA_DIR=$pgdata SMITH_SERVER_LOG="$work/postgres.log" bash test/sqlsmith.sh || status=1
@@ -145,6 +152,8 @@ CONF
     run_pg pg_ctl -D "$pgdata" -l "$work/postgres.log" -w restart >/dev/null
     # the store test measures the embedded store's eviction: it has no memcached twin
     run_suites REGRESS="$(make -s -f Makefile print-regress | sed 's/\bstore\b//')"
+    echo "== Django tests (memcached)"
+    bash test/django/run.sh || status=1
     if [ $status -ne 0 ]; then
       echo "== server log (tail)"; tail -50 "$work/postgres.log"
     fi

@@ -294,6 +294,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	in.query = NULL;
 	in.rtable = qd->plannedstmt->rtable;
 	in.params = qd->params;
+	in.replayed = hit_only ? cachebot_replay_plan_query(qd->plannedstmt) : NULL;
 	if (!cachebot_decide(&in, qd->sourceText, &run, d))
 		goto run_normally;
 	if (d->skip != SKIP_NONE)

@@ -17,6 +17,7 @@
 #include "access/sysattr.h"
 #include "access/stratnum.h"
 #include "miscadmin.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_statistic.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parsetree.h"
@@ -709,6 +710,27 @@ cachebot_plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params, ScanTar
 		walk_plan(&cx, (Plan *) lfirst(lc));
 }
 
+/*
+ * Can an equality of this collation match rows the index holds apart? Not
+ * when it is the index's own, or deterministic (then equal means bytewise
+ * equal, the strictest equality), or none (a type without collation).
+ */
+static bool
+collation_fixes(Oid inputcollid, Oid indexcollid)
+{
+	return !OidIsValid(inputcollid) || inputcollid == indexcollid ||
+		get_collation_isdeterministic(inputcollid);
+}
+
+/* Is node a value known before the scan: a constant or an external parameter? */
+static bool
+is_value_known_before_scan(Node *node)
+{
+	node = strip_relabel(node);
+	return node != NULL &&
+		(IsA(node, Const) || (IsA(node, Param) && ((Param *) node)->paramkind == PARAM_EXTERN));
+}
+
 /* Does one of quals fix index column col to a value known before the scan? */
 static bool
 index_column_fixed(Relation index, int col, List *quals, Index scanrelid, bool index_vars)
@@ -727,13 +749,11 @@ index_column_fixed(Relation index, int col, List *quals, Index scanrelid, bool i
 		sides[1] = lsecond(op->args);
 		for (int s = 0; s < 2; s++)
 		{
-			Node	   *other = strip_relabel(sides[1 - s]);
-
 			if (scan_column(sides[s], scanrelid, index_vars ? index : NULL) !=
 				index->rd_index->indkey.values[col])
 				continue;
-			if (IsA(other, Const) ||
-				(IsA(other, Param) && ((Param *) other)->paramkind == PARAM_EXTERN))
+			if (is_value_known_before_scan(sides[1 - s]) &&
+				collation_fixes(op->inputcollid, index->rd_indcollation[col]))
 				return true;
 		}
 	}
@@ -741,29 +761,18 @@ index_column_fixed(Relation index, int col, List *quals, Index scanrelid, bool i
 }
 
 /*
- * Is the plan a lookup of at most one row by a key: a scan whose quals fix
- * every key column of a unique, non-partial index of its table?
+ * Do quals (naming the columns of relation scanrelid, or, for index_quals,
+ * those of index scanned_index) fix every key column of a unique,
+ * non-partial, immediately checked index of rel? Then the scan returns at
+ * most one row.
  */
-bool
-cachebot_plan_is_unique_lookup(PlannedStmt *stmt)
+static bool
+quals_fix_unique_index(Relation rel, Index scanrelid, List *quals, List *index_quals,
+					   Oid scanned_index)
 {
-	Plan	   *plan = stmt->planTree;
-	List	   *quals;
-	List	   *index_quals;
-	Oid			scanned_index;
-	Index		scanrelid;
-	RangeTblEntry *rte;
-	Relation	rel;
-	List	   *indexes;
+	List	   *indexes = RelationGetIndexList(rel);
 	ListCell   *lc;
-	bool		unique = false;
 
-	if (!scan_quals(plan, &quals, &index_quals, &scanned_index))
-		return false;
-	scanrelid = ((Scan *) plan)->scanrelid;
-	rte = rt_fetch(scanrelid, stmt->rtable);
-	rel = relation_open(rte->relid, NoLock);	/* the plan's: locked */
-	indexes = RelationGetIndexList(rel);
 	foreach(lc, indexes)
 	{
 		/* Not locked by the plan: one may be going away concurrently. */
@@ -782,11 +791,148 @@ cachebot_plan_is_unique_lookup(PlannedStmt *stmt)
 				  index_column_fixed(index, col, index_quals, scanrelid, true)));
 		relation_close(index, NoLock);
 		if (all)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Is the plan a lookup of at most one row by a key: a scan whose quals fix
+ * every key column of a unique, non-partial index of its table, maybe under
+ * a Limit (an ORM's get() asks for LIMIT 21, its first() for ORDER BY ...
+ * LIMIT 1), a Sort or a projecting Result, which return a subset of that
+ * row in some order?
+ */
+bool
+cachebot_plan_is_unique_lookup(PlannedStmt *stmt)
+{
+	Plan	   *plan = stmt->planTree;
+	List	   *quals;
+	List	   *index_quals;
+	Oid			scanned_index;
+	Index		scanrelid;
+	RangeTblEntry *rte;
+	Relation	rel;
+	bool		unique;
+
+	for (;;)
+	{
+		if (IsA(plan, Limit))
 		{
-			unique = true;
+			Limit	   *limit = (Limit *) plan;
+
+			/* Not a subquery's value: the key's text and parameters fix these. */
+			if ((limit->limitCount && !is_value_known_before_scan(limit->limitCount)) ||
+				(limit->limitOffset && !is_value_known_before_scan(limit->limitOffset)))
+				return false;
+		}
+		else if (!IsA(plan, Sort) && !IsA(plan, IncrementalSort) &&
+				 !(IsA(plan, Result) && plan->lefttree != NULL))
+			break;
+		if (plan->lefttree == NULL)
+			return false;
+		plan = plan->lefttree;
+	}
+	if (!scan_quals(plan, &quals, &index_quals, &scanned_index))
+		return false;
+	scanrelid = ((Scan *) plan)->scanrelid;
+	rte = rt_fetch(scanrelid, stmt->rtable);
+	rel = relation_open(rte->relid, NoLock);	/* the plan's: locked */
+	unique = quals_fix_unique_index(rel, scanrelid, quals, index_quals, scanned_index);
+	relation_close(rel, NoLock);
+	return unique;
+}
+
+/* Does an expression read anything but constants (a column, a parameter, a subquery)? */
+static bool
+reads_non_constant(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	check_stack_depth();
+	if (IsA(node, Var) || IsA(node, Param) || IsA(node, SubLink) || IsA(node, Aggref) ||
+		IsA(node, WindowFunc))
+		return true;
+	return expression_tree_walker(node, reads_non_constant, context);
+}
+
+/* Appends the conjuncts of an AND tree to *conjuncts. */
+static void
+collect_conjuncts(Node *node, List **conjuncts)
+{
+	check_stack_depth();
+	if (node == NULL)
+		return;
+	if (is_andclause(node))
+	{
+		ListCell   *lc;
+
+		foreach(lc, ((BoolExpr *) node)->args)
+			collect_conjuncts(lfirst(lc), conjuncts);
+	}
+	else
+		*conjuncts = lappend(*conjuncts, node);
+}
+
+/*
+ * Is the query, not yet planned, a lookup of at most one row by a key: a
+ * SELECT of one table, without aggregates, grouping, DISTINCT, set
+ * operations, window functions, set-returning functions or subqueries,
+ * whose WHERE clause ANDs equalities of constants to every key column of a
+ * unique, non-partial, immediately checked index, maybe ordered and limited
+ * by constants (LIMIT 21 is still int8(21) before planning folds it)? Its
+ * shape is checked first: the table's indexes are read only for a query of
+ * that shape.
+ */
+bool
+cachebot_query_is_unique_lookup(Query *query)
+{
+	RangeTblEntry *rte;
+	List	   *quals = NIL;
+	ListCell   *lc;
+	bool		candidate = false;
+	Relation	rel;
+	bool		unique;
+
+	if (query->commandType != CMD_SELECT || query->utilityStmt != NULL ||
+		list_length(query->rtable) != 1 || query->jointree == NULL ||
+		list_length(query->jointree->fromlist) != 1 ||
+		!IsA(linitial(query->jointree->fromlist), RangeTblRef) ||
+		query->hasAggs || query->hasWindowFuncs || query->hasTargetSRFs ||
+		query->hasSubLinks || query->hasRecursive || query->hasModifyingCTE ||
+		query->hasForUpdate || query->rowMarks != NIL || query->cteList != NIL ||
+		query->groupClause != NIL || query->groupingSets != NIL ||
+		query->havingQual != NULL || query->windowClause != NIL ||
+		query->distinctClause != NIL || query->setOperations != NULL ||
+		reads_non_constant(query->limitCount, NULL) ||
+		reads_non_constant(query->limitOffset, NULL))
+		return false;
+	rte = linitial_node(RangeTblEntry, query->rtable);
+	if (rte->rtekind != RTE_RELATION || rte->relkind != RELKIND_RELATION ||
+		rte->tablesample != NULL ||
+		((RangeTblRef *) linitial(query->jointree->fromlist))->rtindex != 1)
+		return false;
+
+	collect_conjuncts(query->jointree->quals, &quals);
+	foreach(lc, quals)
+	{
+		OpExpr	   *op = lfirst(lc);
+
+		if (IsA(op, OpExpr) && list_length(op->args) == 2 &&
+			((scan_column(linitial(op->args), 1, NULL) > 0 &&
+			  is_value_known_before_scan(lsecond(op->args))) ||
+			 (scan_column(lsecond(op->args), 1, NULL) > 0 &&
+			  is_value_known_before_scan(linitial(op->args)))))
+		{
+			candidate = true;
 			break;
 		}
 	}
+	if (!candidate)
+		return false;
+
+	rel = relation_open(rte->relid, NoLock);	/* locked by the parser */
+	unique = quals_fix_unique_index(rel, 1, quals, NIL, InvalidOid);
 	relation_close(rel, NoLock);
 	return unique;
 }

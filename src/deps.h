@@ -15,6 +15,7 @@
 
 #include "access/attnum.h"
 #include "nodes/params.h"
+#include "nodes/parsenodes.h"
 #include "nodes/plannodes.h"
 
 #include "keys.h"
@@ -115,7 +116,19 @@ extern void cachebot_plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo par
 /* The subplans of a plan node other than its left and right trees. */
 extern List *cachebot_plan_children(Plan *plan);
 
-/* Is the plan a lookup by primary key or unique key (for cache_get)? */
+/*
+ * Is the plan a lookup by primary key or unique key (for cache_get): a scan
+ * fixing every key column of a unique index, maybe under Limit, Sort or
+ * Result?
+ */
 extern bool cachebot_plan_is_unique_lookup(PlannedStmt *stmt);
+
+/*
+ * The same for a query not yet planned: a SELECT of one table whose WHERE
+ * ANDs equalities of constants to every key column of a unique index, maybe
+ * with ORDER BY, LIMIT and OFFSET (constants). Reads the table's indexes
+ * only for a query of that shape.
+ */
+extern bool cachebot_query_is_unique_lookup(Query *query);
 
 #endif							/* CACHEBOT_DEPS_H */

@@ -475,10 +475,12 @@ check_statement(CmdType command, Node *utility, bool modifying_cte, bool locks_r
 /*
  * Does cache_all or cache_get (the setting, or the tables' own) ask for this
  * unhinted statement? cache_all: every table it reads says so. cache_get: it
- * reads one table, which says so, by a unique key.
+ * reads one table, which says so, by a unique key: decided on the plan, or
+ * on the query before planning (a replay plan: on the query it stands for).
  */
 static bool
-implicitly_cached(PlannedStmt *stmt, ScanTarget *targets, int ntargets)
+implicitly_cached(const DecisionInput *in, const RunContext *run, ScanTarget *targets,
+				  int ntargets)
 {
 	bool		all = true;
 	bool		get = true;
@@ -494,7 +496,13 @@ implicitly_cached(PlannedStmt *stmt, ScanTarget *targets, int ntargets)
 	}
 	if (ntables > 0 && all)
 		return true;
-	return ntables == 1 && get && cachebot_plan_is_unique_lookup(stmt);
+	if (ntables != 1 || !get)
+		return false;
+	if (in->query != NULL)
+		return cachebot_query_is_unique_lookup(in->query);
+	if (run->replay)
+		return in->replayed != NULL && cachebot_query_is_unique_lookup(in->replayed);
+	return cachebot_plan_is_unique_lookup(in->plan);
 }
 
 /* Does a statement with this hint ask to be cached, maybe? */
@@ -598,9 +606,6 @@ cachebot_decide(const DecisionInput *in, const char *source, const RunContext *r
 	if (!decision_begin(source, plan ? plan->stmt_location : query->stmt_location,
 						plan ? plan->stmt_len : query->stmt_len, d, &text, &textlen))
 		return false;
-	/* Unhinted statements are decided on their plan. */
-	if (query != NULL && d->implicit)
-		return false;
 
 	if (d->skip == SKIP_NONE)
 		d->skip = plan ?
@@ -613,6 +618,17 @@ cachebot_decide(const DecisionInput *in, const char *source, const RunContext *r
 		d->skip = SKIP_ROW_SECURITY;
 	if (d->skip == SKIP_NONE)
 		d->skip = check_relations(in->rtable, query != NULL, d, &targets);
+
+	/*
+	 * An unhinted statement is not asked for unless cache_all or cache_get
+	 * applies to the tables it reads: known now, before the checks that read
+	 * the catalog (every statement comes here before planning under
+	 * cache_all). Asked for, it is still left alone, uncounted, if anything
+	 * below finds it ineligible.
+	 */
+	if (d->implicit && (d->skip != SKIP_NONE ||
+						!implicitly_cached(in, run, targets, list_length(in->rtable))))
+		return false;			/* not asked for: no skip to count */
 	if (d->skip == SKIP_NONE && plan != NULL)
 		d->skip = check_plan_dependencies(plan->relationOids);
 	if (d->skip == SKIP_NONE && plan != NULL && !run->replay)
@@ -631,8 +647,7 @@ cachebot_decide(const DecisionInput *in, const char *source, const RunContext *r
 	/* (The query of a replay plan had its hint resolved when it was planned.) */
 	if (d->skip == SKIP_NONE && !run->replay)
 		d->skip = resolve_hint_columns(in->rtable, targets, d);
-	if (d->implicit && (d->skip != SKIP_NONE ||
-						!implicitly_cached(plan, targets, list_length(in->rtable))))
+	if (d->implicit && d->skip != SKIP_NONE)
 		return false;			/* not asked for: no skip to count */
 	if (d->skip == SKIP_NONE)
 	{

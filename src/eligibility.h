@@ -56,6 +56,8 @@ typedef struct DecisionInput
 	List	   *rtable;			/* the plan's range table, or every relation
 								 * entry of the query and of its subqueries */
 	ParamListInfo params;		/* bound parameters of the plan, if any */
+	Query	   *replayed;		/* of the planner's replay plan: the query it
+								 * stands for (run->replay) */
 } DecisionInput;
 
 /*
@@ -64,13 +66,15 @@ typedef struct DecisionInput
  * statement decided by a scan of its text. Otherwise fills *d; d->skip says
  * whether and why it must run normally. Allocates in CurrentMemoryContext.
  *
- * A query is decided before planning only when it is hinted and the
- * decision needs nothing the plan alone knows (inheritance children and
- * partitions, parameters, inlined functions...): otherwise it is left to
- * the decision on its plan, which then counts the skip, and d->skip is
- * SKIP_UNSUPPORTED. A query's row dependencies are (T, *) for each table:
- * an entry is checked against the dependencies it was stored with, which
- * come from the plan that filled it.
+ * A query is decided before planning only when the decision needs nothing
+ * the plan alone knows (inheritance children and partitions, parameters,
+ * inlined functions...): otherwise it is left to the decision on its plan,
+ * which then counts the skip, and d->skip is SKIP_UNSUPPORTED. An unhinted
+ * query is asked for when cache_all applies to every table it reads, or
+ * cache_get to its one table and it is a unique lookup by constants
+ * (cachebot_query_is_unique_lookup). A query's row dependencies are (T, *)
+ * for each table: an entry is checked against the dependencies it was
+ * stored with, which come from the plan that filled it.
  */
 extern bool cachebot_decide(const DecisionInput *in, const char *source,
 							const RunContext *run, CacheDecision *d);

@@ -24,6 +24,7 @@
 #include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
+#include "tcop/pquery.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -272,6 +273,44 @@ store_fill(CachedQuery *cq)
 	MemoryContextSwitchTo(old);
 }
 
+/* ---- cursors ---- */
+
+/*
+ * Is this ExecutorStart the one PortalStart makes for a scrollable cursor's
+ * portal (DECLARE ... CURSOR, its executor started before the portal holds
+ * it)? Its backward and rewind flags come from the portal's SCROLL option,
+ * and the portal's own rewinds show in its state (fill_rewound()).
+ */
+static bool
+starts_scrollable_cursor(int eflags)
+{
+	Portal		portal = ActivePortal;
+
+	return (eflags & EXEC_FLAG_MARK) == 0 && portal != NULL &&
+		portal->strategy == PORTAL_ONE_SELECT && portal->queryDesc == NULL &&
+		(portal->cursorOptions & CURSOR_OPT_SCROLL) != 0;
+}
+
+/*
+ * Is this run of a cursor's plan, after earlier runs, one that starts over
+ * from the first row? A FETCH ABSOLUTE or MOVE BACKWARD ALL of a scrollable
+ * cursor rewinds the executor (the portal is then back at its start), and
+ * so does the commit that keeps a scrollable WITH HOLD cursor (it runs the
+ * whole plan again into the portal's tuple store). Backward runs stop a fill
+ * by themselves; forward runs after a rewind would capture rows twice.
+ */
+static bool
+fill_rewound(QueryDesc *queryDesc, CachedQuery *cq)
+{
+	Portal		portal = ActivePortal;
+
+	if (!cq->runs || portal == NULL || portal->queryDesc != queryDesc ||
+		(portal->cursorOptions & CURSOR_OPT_SCROLL) == 0)
+		return false;
+	/* (The commit's run is the only one while the portal has its store.) */
+	return portal->atStart || portal->holdStore != NULL;
+}
+
 /* ---- hooks ---- */
 
 /*
@@ -296,6 +335,14 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	run.eflags = eflags;
 	run.dest = qd->dest->mydest;
 	run.nested = nesting_inside_statement();
+	/*
+	 * The client's scrollable cursor (SCROLL, or made scrollable by DECLARE
+	 * because its plan can run backward) is decided as a forward one: a
+	 * hit's replay node runs backward and rewinds too, and a fill stops at a
+	 * backward run or a rewind (see fill_rewound()).
+	 */
+	if (!run.nested && starts_scrollable_cursor(eflags))
+		run.eflags &= ~(EXEC_FLAG_BACKWARD | EXEC_FLAG_REWIND);
 	run.replay = hit_only;
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "cachebot query",
@@ -314,6 +361,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	in.query = NULL;
 	in.rtable = qd->plannedstmt->rtable;
 	in.params = qd->params;
+	in.replayed = hit_only ? cachebot_replay_plan_query(qd->plannedstmt) : NULL;
 	if (!cachebot_decide(&in, qd->sourceText, &run, d))
 		goto run_normally;
 	if (d->skip != SKIP_NONE)
@@ -520,7 +568,7 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 	if (cq != NULL && cq->filling)
 	{
 		/* Only a forward run from the start, in one or more pieces, fills. */
-		if (!ScanDirectionIsForward(direction))
+		if (!ScanDirectionIsForward(direction) || fill_rewound(queryDesc, cq))
 		{
 			cq->filling = false;
 			cachebot_stats_count_skip(SKIP_CURSOR);

@@ -11,7 +11,9 @@
 
 #include <ctype.h>
 
+#include "common/keywords.h"
 #include "lib/stringinfo.h"
+#include "parser/scanner.h"
 #include "parser/scansup.h"
 #include "utils/builtins.h"
 
@@ -358,4 +360,51 @@ cachebot_hint_statement_text(const char *source, int location, int length,
 		length--;
 	*text = source + location;
 	*textlen = length;
+}
+
+bool
+cachebot_hint_cursor_query(const char *source, int location, int length,
+						   int *query_location, int *query_length)
+{
+	int			srclen = strlen(source);
+	char	   *text;
+	core_yy_extra_type extra;
+	core_yyscan_t scanner;
+	int			for_token = ScanKeywordTokens[ScanKeywordLookup("for", &ScanKeywords)];
+	int			found = -1;
+
+	if (location < 0 || location > srclen)
+		return false;
+	if (length <= 0 || location + length > srclen)
+		length = srclen - location;
+	text = pnstrdup(source + location, length);
+
+	/*
+	 * DECLARE name [options] CURSOR [WITH[OUT] HOLD] FOR query: FOR is
+	 * reserved, so the first FOR token ends what precedes the query (the
+	 * scanner, not this file's lexer, knows a quoted or Unicode-escaped
+	 * cursor name). The text parsed already, so it scans without error.
+	 */
+	scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
+	for (;;)
+	{
+		core_YYSTYPE yylval;
+		YYLTYPE		yylloc;
+		int			token = core_yylex(&yylval, &yylloc, scanner);
+
+		if (token == 0)
+			break;
+		if (token == for_token)
+		{
+			found = yylloc + 3;
+			break;
+		}
+	}
+	scanner_finish(scanner);
+	pfree(text);
+	if (found < 0)
+		return false;
+	*query_location = location + found;
+	*query_length = length - found;
+	return true;
 }

@@ -43,4 +43,13 @@ extern void cachebot_hint_parse(const char *text, int len, CacheHint *hint);
 extern void cachebot_hint_statement_text(const char *source, int location, int length,
 								const char **text, int *textlen);
 
+/*
+ * The text of the query of the DECLARE CURSOR at location (of length: 0 to
+ * the end) in source: just after its FOR, to the end of the statement. A
+ * cursor's statement is its query: its hint is read there, and its key
+ * leaves the cursor's name out. False if there is no FOR.
+ */
+extern bool cachebot_hint_cursor_query(const char *source, int location, int length,
+									   int *query_location, int *query_length);
+
 #endif							/* CACHEBOT_HINT_H */

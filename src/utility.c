@@ -10,7 +10,9 @@
 #include "tcop/utility.h"
 
 #include "ddl.h"
+#include "hint.h"
 #include "nesting.h"
+#include "settings.h"
 #include "tracking.h"
 #include "utility.h"
 #include "xact.h"
@@ -69,17 +71,55 @@ runs_client_query(Node *parsetree)
 	}
 }
 
+/*
+ * A cursor's statement is its query: cachebot reads its hint and keys its
+ * text (the cursor's name left out, so that cursors of any name over one
+ * query share its entry). Parse analysis leaves a nested query's location
+ * unset (the whole source string): give the DECLARE's query that of its
+ * text after FOR, which the planner copies into its plan.
+ */
+static PlannedStmt *
+locate_cursor_query(PlannedStmt *pstmt, const char *queryString, bool *readOnlyTree)
+{
+	DeclareCursorStmt *stmt = (DeclareCursorStmt *) pstmt->utilityStmt;
+	int			location;
+	int			length;
+	Query	   *query;
+
+	if (!cachebot_enabled || queryString == NULL || stmt->query == NULL ||
+		!IsA(stmt->query, Query) ||
+		!cachebot_hint_cursor_query(queryString, pstmt->stmt_location, pstmt->stmt_len,
+									&location, &length))
+		return pstmt;
+	if (*readOnlyTree)
+	{
+		/* A cached statement's tree: standard_ProcessUtility would copy it too. */
+		pstmt = copyObject(pstmt);
+		stmt = (DeclareCursorStmt *) pstmt->utilityStmt;
+		*readOnlyTree = false;
+	}
+	query = castNode(Query, stmt->query);
+	query->stmt_location = location;
+	query->stmt_len = length;
+	return pstmt;
+}
+
 static void
 process_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 				ProcessUtilityContext context, ParamListInfo params,
 				QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
 {
-	Node	   *parsetree = pstmt->utilityStmt;
-	bool		nested = !runs_client_query(parsetree);
+	Node	   *parsetree;
+	bool		nested;
 	uint64		reported;
 	bool		lent;
 	List	   *outer_created;
 	List	   *created = NIL;
+
+	if (IsA(pstmt->utilityStmt, DeclareCursorStmt))
+		pstmt = locate_cursor_query(pstmt, queryString, &readOnlyTree);
+	parsetree = pstmt->utilityStmt;
+	nested = !runs_client_query(parsetree);
 
 	if (IsA(parsetree, TransactionStmt))
 		cachebot_xact_before_transaction_command((TransactionStmt *) parsetree);

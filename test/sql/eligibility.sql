@@ -105,11 +105,11 @@ FETCH ALL FROM c;
 FETCH 1 FROM c;
 CLOSE c;
 -- a cursor closed before its end does not fill
-DECLARE c NO SCROLL CURSOR FOR SELECT /* cache */ id FROM photo WHERE user_id = 1 ORDER BY id;
+DECLARE c NO SCROLL CURSOR FOR SELECT /* cache */ id FROM photo WHERE user_id = 1 ORDER BY id DESC;
 FETCH 2 FROM c;
 CLOSE c;
--- a scrollable cursor runs normally
-DECLARE c SCROLL CURSOR FOR SELECT /* cache */ id FROM photo WHERE user_id = 1 ORDER BY id;
+-- a scrollable cursor fetched backward does not fill (test cursors has the rest)
+DECLARE c SCROLL CURSOR FOR SELECT /* cache */ id FROM photo WHERE user_id = 1 ORDER BY id DESC;
 FETCH 2 FROM c;
 FETCH BACKWARD 1 FROM c;
 CLOSE c;
@@ -205,11 +205,14 @@ EXECUTE photo3;
 UPDATE photo SET title = 'photo 3' WHERE id = 3;
 EXECUTE photo3;
 DEALLOCATE photo3;
--- a cursor is declared on the real plan, and scrolls as usual
+-- a cursor is declared on the real plan (its hits are the executor's), and scrolls as usual
 BEGIN;
 DECLARE c CURSOR FOR SELECT /* cache */ id, title FROM photo WHERE id = 3;
 FETCH ALL FROM c;
 FETCH BACKWARD 1 FROM c;
+DECLARE d CURSOR FOR SELECT /* cache */ id, title FROM photo WHERE id = 3;
+FETCH ALL FROM d;
+FETCH BACKWARD 1 FROM d;
 COMMIT;
 SELECT hits, hits_unplanned, misses FROM cachebot.stats;
 

@@ -64,4 +64,63 @@ SELECT count(*) FROM pair;
 SELECT * FROM s;
 RESET cachebot.cache_all;
 
+-- cache_get, ORM-shaped: get() sends LIMIT 21, first() ORDER BY pk LIMIT 1; still
+-- lookups of one row. Repeated (simple protocol), they are hits served before planning
+SELECT cachebot.track('item');
+SET cachebot.cache_get = on;
+SELECT cachebot.reset_stats();
+SELECT id, name FROM item WHERE id = 11 LIMIT 21;
+SELECT id, name FROM item WHERE id = 11 LIMIT 21;
+SELECT id, name FROM item WHERE id = 12 ORDER BY id ASC LIMIT 1;
+SELECT id, name FROM item WHERE id = 12 ORDER BY id ASC LIMIT 1;
+SELECT id, name FROM item WHERE sku = 'sku13' OFFSET 0 LIMIT 1;
+SELECT id, name FROM item WHERE sku = 'sku13' OFFSET 0 LIMIT 1;
+SELECT v FROM pair WHERE b = 2 AND a = 1 AND v IS NOT NULL LIMIT 21;
+SELECT v FROM pair WHERE b = 2 AND a = 1 AND v IS NOT NULL LIMIT 21;
+SELECT hits, hits_unplanned, misses, fills FROM cachebot.stats;
+-- a write to the row is seen: a miss showing it, then a hit showing it
+UPDATE item SET name = 'renamed 11' WHERE id = 11;
+UPDATE item SET name = 'renamed 12' WHERE id = 12;
+UPDATE item SET name = 'renamed 13' WHERE id = 13;
+SELECT cachebot.reset_stats();
+SELECT id, name FROM item WHERE id = 11 LIMIT 21;
+SELECT id, name FROM item WHERE id = 12 ORDER BY id ASC LIMIT 1;
+SELECT id, name FROM item WHERE sku = 'sku13' OFFSET 0 LIMIT 1;
+SELECT id, name FROM item WHERE id = 11 LIMIT 21;
+SELECT id, name FROM item WHERE id = 12 ORDER BY id ASC LIMIT 1;
+SELECT id, name FROM item WHERE sku = 'sku13' OFFSET 0 LIMIT 1;
+SELECT hits, hits_unplanned, misses, fills FROM cachebot.stats;
+-- with parameters (LIMIT among them) it is decided on its plan: hits, not before planning
+PREPARE get_item(int, bigint) AS SELECT id, name FROM item WHERE id = $1 LIMIT $2;
+SELECT cachebot.reset_stats();
+EXECUTE get_item(14, 21);
+EXECUTE get_item(14, 21);
+SELECT hits, hits_unplanned, misses, fills FROM cachebot.stats;
+DEALLOCATE get_item;
+-- not lookups of one row, with LIMIT or not: a column that is not unique, a
+-- unique key fixed in part, a limit read from a table; run uncached, uncounted
+SELECT cachebot.reset_stats();
+SELECT name FROM item WHERE kind = 1 ORDER BY id LIMIT 2;
+SELECT name FROM item WHERE kind = 1 ORDER BY id LIMIT 2;
+SELECT v FROM pair WHERE a = 1 ORDER BY b LIMIT 1;
+SELECT v FROM pair WHERE a = 1 ORDER BY b LIMIT 1;
+SELECT name FROM item WHERE id = 7 LIMIT (SELECT count(*) FROM item);
+SELECT name FROM item WHERE id = 7 LIMIT (SELECT count(*) FROM item);
+SELECT name FROM item WHERE id = 7 OR id = 8 ORDER BY id LIMIT 1;
+SELECT name FROM item WHERE id = 7 OR id = 8 ORDER BY id LIMIT 1;
+SELECT hits, hits_unplanned, misses, fills, skips FROM cachebot.stats;
+RESET cachebot.cache_get;
+
+-- cache_all: unhinted statements are served before planning too, and stay fresh
+SET cachebot.cache_all = on;
+SELECT cachebot.reset_stats();
+SELECT count(*) FROM item WHERE kind = 1;
+SELECT count(*) FROM item WHERE kind = 1;
+SELECT hits, hits_unplanned, misses, fills FROM cachebot.stats;
+INSERT INTO item VALUES (31, 'sku31', 1, 'item 31');
+SELECT count(*) FROM item WHERE kind = 1;
+SELECT count(*) FROM item WHERE kind = 1;
+SELECT hits, hits_unplanned, misses, fills FROM cachebot.stats;
+RESET cachebot.cache_all;
+
 DROP TABLE item, pair, plain;

@@ -22,7 +22,7 @@ SELECT * FROM cachebot.track_schema('shop');
 SELECT * FROM tracked;
 -- the options are track()'s
 SELECT * FROM cachebot.track_schema('shop', columns => '{id}', cache_get => true);
-SELECT "table", keyed_columns, always FROM cachebot.tracked_tables ORDER BY 1::text;
+SELECT "table", keyed_columns, always FROM cachebot.tracked_tables ORDER BY "table"::text;
 SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'shop.customer'::regclass AND tgname = 'cachebot_invalidate';
 -- a schema with no table, and track()'s rules: a table the caller does not own
 CREATE SCHEMA empty;

@@ -15,12 +15,13 @@
 /* Past this many distinct values a derived scan keeps its fallback keys. */
 #define MAX_DERIVED_VALUES 64
 
-/* One wrapped scan node. */
+/* One derived scan, and the node whose calls give its values. */
 typedef struct ScanCapture
 {
 	const DerivedScan *scan;
-	PlanState  *node;
+	PlanState  *node;			/* the scan (a parameter), the other side (a join) */
 	ExecProcNodeMtd wrapped;	/* the node's own function */
+	bool		completed;		/* a join's other side returned its last row */
 	FmgrInfo	hash;
 	MemoryContext scratch;		/* for hashing, reset after each value */
 	bool		byval;
@@ -58,34 +59,23 @@ unlink_capture(void *arg)
 	}
 }
 
-/* Notes the parameter's value after a call of the scan's node. */
+/* Notes one value compared with the scan's column. */
 static void
-note_value(ScanCapture *sc, EState *estate)
+note_value(ScanCapture *sc, Datum value, bool isnull)
 {
-	ParamExecData *prm = &estate->es_param_exec_vals[sc->scan->paramid];
 	uint64		h;
 	MemoryContext old;
 
-	/*
-	 * Not computed yet (an InitPlan's parameter that the scan's quals never
-	 * needed, the table being empty): the value a row would have been
-	 * compared with is unknown.
-	 */
-	if (prm->execPlan != NULL)
-	{
-		sc->failed = true;
-		return;
-	}
-	if (prm->isnull)
+	if (isnull)
 		return;					/* = NULL matches no row */
-	if (sc->byval && sc->has_last && prm->value == sc->last)
+	if (sc->byval && sc->has_last && value == sc->last)
 		return;
 
 	old = MemoryContextSwitchTo(sc->scratch);
-	h = cachebot_compared_value_hash_with(&sc->hash, sc->scan->colcoll, prm->value);
+	h = cachebot_compared_value_hash_with(&sc->hash, sc->scan->colcoll, value);
 	MemoryContextSwitchTo(old);
 	MemoryContextReset(sc->scratch);
-	sc->last = prm->value;
+	sc->last = value;
 	sc->has_last = true;
 
 	for (int i = 0; i < sc->nvalues; i++)
@@ -99,31 +89,54 @@ note_value(ScanCapture *sc, EState *estate)
 	sc->hashes[sc->nvalues++] = h;
 }
 
-static ScanCapture *
-find_scan(PlanState *node)
+/* After a call of its node: what the call tells of the scan's values. */
+static void
+note_call(ScanCapture *sc, TupleTableSlot *slot)
 {
-	for (FillCapture *fc = active_captures; fc; fc = fc->next)
-		for (int i = 0; i < fc->nscans; i++)
-			if (fc->scans[i].node == node)
-				return &fc->scans[i];
-	return NULL;
+	if (sc->scan->paramid >= 0)
+	{
+		ParamExecData *prm = &sc->node->state->es_param_exec_vals[sc->scan->paramid];
+
+		/*
+		 * Read after the call: an InitPlan's value is computed by the scan's
+		 * first use of it. Not computed yet (the scan's quals never needed
+		 * it, its table being empty): the value a row would have been
+		 * compared with is unknown.
+		 */
+		if (prm->execPlan != NULL)
+			sc->failed = true;
+		else
+			note_value(sc, prm->value, prm->isnull);
+	}
+	else if (TupIsNull(slot))
+		sc->completed = true;
+	else
+	{
+		bool		isnull;
+		Datum		value = slot_getattr(slot, sc->scan->capture_attno, &isnull);
+
+		note_value(sc, value, isnull);
+	}
 }
 
-/*
- * Runs in place of a derived scan's node function. The parameter is read
- * after the call: an InitPlan's is computed by the scan's first use of it.
- */
+/* Runs in place of the function of a node some derived scans watch. */
 static TupleTableSlot *
 capture_exec(PlanState *node)
 {
-	ScanCapture *sc = find_scan(node);
+	ExecProcNodeMtd wrapped = NULL;
 	TupleTableSlot *slot;
 
-	if (sc == NULL)
+	for (FillCapture *fc = active_captures; fc && !wrapped; fc = fc->next)
+		for (int i = 0; i < fc->nscans && !wrapped; i++)
+			if (fc->scans[i].node == node)
+				wrapped = fc->scans[i].wrapped;
+	if (wrapped == NULL)
 		elog(ERROR, "cachebot: no capture for plan node %d", node->plan->plan_node_id);
-	slot = sc->wrapped(node);
-	if (!sc->failed)
-		note_value(sc, node->state);
+	slot = wrapped(node);
+	for (FillCapture *fc = active_captures; fc; fc = fc->next)
+		for (int i = 0; i < fc->nscans; i++)
+			if (fc->scans[i].node == node && !fc->scans[i].failed)
+				note_call(&fc->scans[i], slot);
 	return slot;
 }
 
@@ -142,14 +155,27 @@ wrap_scans(PlanState *node, FindContext *cx)
 	for (int i = 0; i < cx->fc->nscans; i++)
 	{
 		ScanCapture *sc = &cx->fc->scans[i];
+		int			watched = sc->scan->paramid >= 0 ? sc->scan->plan_node_id :
+			sc->scan->capture_node_id;
 
-		if (sc->node != NULL || node->plan->plan_node_id != sc->scan->plan_node_id)
+		if (sc->node != NULL || node->plan->plan_node_id != watched)
 			continue;
 		sc->node = node;
-		sc->wrapped = node->ExecProcNodeReal;
-		if (node->ExecProcNode == node->ExecProcNodeReal)
-			node->ExecProcNode = capture_exec;
-		node->ExecProcNodeReal = capture_exec;
+		if (node->ExecProcNodeReal == capture_exec)
+		{
+			/* Watched for another derived scan already. */
+			for (int j = 0; j < cx->fc->nscans; j++)
+				if (j != i && cx->fc->scans[j].node == node)
+					sc->wrapped = cx->fc->scans[j].wrapped;
+			Assert(sc->wrapped != NULL);
+		}
+		else
+		{
+			sc->wrapped = node->ExecProcNodeReal;
+			if (node->ExecProcNode == node->ExecProcNodeReal)
+				node->ExecProcNode = capture_exec;
+			node->ExecProcNodeReal = capture_exec;
+		}
 		cx->found++;
 	}
 	return planstate_tree_walker(node, wrap_scans, cx);
@@ -179,7 +205,7 @@ cachebot_capture_begin(QueryDesc *qd, const DepSet *set, MemoryContext cxt)
 		sc->scan = ds;
 		sc->scratch = scratch;
 		sc->byval = get_typbyval(ds->paramtype);
-		if (ds->paramid < 0 || ds->paramid >= nparams ||
+		if (ds->paramid >= nparams || (ds->paramid < 0 && ds->capture_attno <= 0) ||
 			!cachebot_compared_value_hashable(ds->coltype, ds->colcoll, ds->opno,
 											  ds->inputcollid, ds->paramtype,
 											  &sc->hash, cxt))
@@ -266,6 +292,9 @@ cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
 	{
 		ScanCapture *sc = &fc->scans[s];
 
+		/* A join's other side must have run to its end: see deps.h. */
+		if (sc->scan->paramid < 0 && !sc->completed)
+			sc->failed = true;
 		if (sc->failed)
 			continue;
 		any = true;

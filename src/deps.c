@@ -18,6 +18,7 @@
 #include "access/stratnum.h"
 #include "miscadmin.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_statistic.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parsetree.h"
@@ -47,10 +48,28 @@ typedef struct ScanContext
 	ParamListInfo params;
 	ScanTarget *targets;
 	DepSet	   *set;
+	List	   *join_candidates;	/* of JoinCandidate */
 } ScanContext;
+
+/* A join clause that may key a scan by the other side's values. */
+typedef struct JoinCandidate
+{
+	int			scan_node_id;
+	AttrNumber	attnum;			/* the scan's table column */
+	Oid			opno;
+	Oid			inputcollid;
+	Oid			valtype;
+	Plan	   *capture;		/* the other side's node */
+	AttrNumber	capture_attno;
+	int			join_node_id;
+	bool		t_outer;		/* the scan is on the join's outer side */
+} JoinCandidate;
 
 static void add_values(ScanContext *cx, ScanTarget *target, ColumnValues *values);
 static char *param_source(ScanContext *cx, int paramid);
+static Plan *param_producer_anywhere(ScanContext *cx, int paramid);
+static char *plan_source(ScanContext *cx, Plan *producer);
+static Plan *join_capture_plan(ScanContext *cx, DerivedScan *ds);
 
 void
 cachebot_depset_start(DepSet *set)
@@ -375,11 +394,120 @@ qual_column_param(Node *qual, Index scanrelid, Relation index, Relation rel,
 	out->relid = RelationGetRelid(rel);
 	out->attnum = attnum;
 	out->paramid = param->paramid;
+	out->capture_node_id = -1;
+	out->join_node_id = -1;
 	out->paramtype = param->paramtype;
 	out->opno = op->opno;
 	out->inputcollid = op->inputcollid;
 	return cachebot_compared_value_hashable(out->coltype, out->colcoll, out->opno,
 											out->inputcollid, out->paramtype, NULL, NULL);
+}
+
+/* A derived scan candidate, and how many values it is expected to get. */
+typedef struct DerivedChoice
+{
+	DerivedScan scan;
+	double		values;			/* estimated, 1 to 64 */
+	bool		unique;			/* of its column */
+	double		distinct;		/* the column's distinct values; 0: unknown */
+} DerivedChoice;
+
+/*
+ * The distinct values of a column: a one-column unique index makes it
+ * *unique (and the table's size, if known, its number); otherwise the
+ * statistics' n_distinct; 0 when unknown.
+ */
+static double
+column_distinct(Relation rel, AttrNumber attnum, bool *unique)
+{
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	HeapTuple	tup;
+	double		ndistinct = 0;
+
+	*unique = false;
+	foreach(lc, indexes)
+	{
+		HeapTuple	itup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+		Form_pg_index index;
+
+		if (!HeapTupleIsValid(itup))
+			continue;
+		index = (Form_pg_index) GETSTRUCT(itup);
+		if (index->indisunique && index->indnkeyatts == 1 && index->indkey.values[0] == attnum &&
+			heap_attisnull(itup, Anum_pg_index_indpred, NULL))
+			*unique = true;
+		ReleaseSysCache(itup);
+		if (*unique)
+			return rel->rd_rel->reltuples > 0 ? rel->rd_rel->reltuples : 0;
+	}
+	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(RelationGetRelid(rel)),
+						  Int16GetDatum(attnum), BoolGetDatum(false));
+	if (HeapTupleIsValid(tup))
+	{
+		float4		stadistinct = ((Form_pg_statistic) GETSTRUCT(tup))->stadistinct;
+
+		ndistinct = stadistinct >= 0 ? stadistinct :
+			-stadistinct * Max(rel->rd_rel->reltuples, 1);
+		ReleaseSysCache(tup);
+	}
+	return ndistinct;
+}
+
+static DerivedChoice *
+derived_choice(Relation rel, DerivedScan *scan, double source_rows)
+{
+	DerivedChoice *c = palloc(sizeof(DerivedChoice));
+
+	c->scan = *scan;
+	c->values = Min(Max(source_rows, 1), MAX_VALUES_PER_SCAN);
+	c->distinct = column_distinct(rel, scan->attnum, &c->unique);
+	return c;
+}
+
+/* Is a better than b: fewer of the table's rows behind its keys, as far as known? */
+static bool
+derived_better(DerivedChoice *a, DerivedChoice *b)
+{
+	if (a->unique != b->unique)
+		return a->unique;
+	if (a->distinct > 0 && b->distinct > 0)
+		return a->values / a->distinct < b->values / b->distinct;
+	return a->values < b->values;
+}
+
+/*
+ * Which derived candidate keys the scan, if any, against the values known
+ * now (constant): a constant on the same column or on a unique one is
+ * exact and known before the run; a derived key on a unique column pins
+ * rows, where a constant on another column fixes a share of them; between
+ * two non-unique columns the share of the table behind the keys decides,
+ * where statistics tell it, and otherwise the derived values, which come
+ * from a filtered side.
+ */
+static DerivedChoice *
+choose_derived(Relation rel, List *candidates, ColumnValues *constant)
+{
+	DerivedChoice *best = NULL;
+	ListCell   *lc;
+	bool		const_unique;
+	double		const_distinct;
+
+	foreach(lc, candidates)
+		if (best == NULL || derived_better(lfirst(lc), best))
+			best = lfirst(lc);
+	if (best == NULL || constant == NULL)
+		return best;
+	if (constant->attnum == best->scan.attnum)
+		return NULL;
+	const_distinct = column_distinct(rel, constant->attnum, &const_unique);
+	if (const_unique)
+		return NULL;
+	if (best->unique)
+		return best;
+	if (const_distinct > 0 && best->distinct > 0)
+		return best->values / best->distinct < constant->nvalues / const_distinct ? best : NULL;
+	return best;
 }
 
 /* How selective a column is: a one-column primary key first, then n_distinct. */
@@ -431,9 +559,8 @@ scan_keys(ScanContext *cx, Plan *plan, Index rtindex, List *quals, List *index_q
 	ColumnValues best = {0};
 	double		best_rank = -1;
 	bool		found = false;
-	DerivedScan derived;
-	double		derived_rank = -1;
-	bool		derived_found = false;
+	List	   *candidates = NIL;	/* of DerivedChoice */
+	DerivedChoice *derived;
 	ListCell   *lc;
 
 	if (!target->tracked)
@@ -467,14 +594,11 @@ scan_keys(ScanContext *cx, Plan *plan, Index rtindex, List *quals, List *index_q
 							  rel, target, &candidate) &&
 			column_allowed(target, candidate.attnum))
 		{
-			rank = target->nhinted > 0 ? -target->nhinted :
-				column_selectivity_rank(rel, candidate.attnum);
-			if (!derived_found || rank > derived_rank)
-			{
-				derived = candidate;
-				derived_rank = rank;
-				derived_found = true;
-			}
+			Plan	   *producer = param_producer_anywhere(cx, candidate.paramid);
+
+			candidates = lappend(candidates,
+								 derived_choice(rel, &candidate,
+												producer ? producer->plan_rows : 1));
 			continue;
 		}
 		if (!qual_column_values((Node *) lfirst(lc), rtindex, on_index ? index : NULL,
@@ -492,26 +616,51 @@ scan_keys(ScanContext *cx, Plan *plan, Index rtindex, List *quals, List *index_q
 			found = true;
 		}
 	}
+	foreach(lc, cx->join_candidates)
+	{
+		JoinCandidate *jc = lfirst(lc);
+		DerivedScan candidate;
+
+		if (jc->scan_node_id != plan->plan_node_id ||
+			!cachebot_tracking_is_keyed(&target->info, jc->attnum) ||
+			!column_allowed(target, jc->attnum))
+			continue;
+		memset(&candidate, 0, sizeof(candidate));
+		get_atttypetypmodcoll(RelationGetRelid(rel), jc->attnum, &candidate.coltype,
+							  &(int32){0}, &candidate.colcoll);
+		candidate.relid = RelationGetRelid(rel);
+		candidate.attnum = jc->attnum;
+		candidate.paramid = -1;
+		candidate.capture_node_id = jc->capture->plan_node_id;
+		candidate.capture_attno = jc->capture_attno;
+		candidate.join_node_id = jc->join_node_id;
+		candidate.t_outer = jc->t_outer;
+		candidate.paramtype = jc->valtype;
+		candidate.opno = jc->opno;
+		candidate.inputcollid = jc->inputcollid;
+		if (!cachebot_compared_value_hashable(candidate.coltype, candidate.colcoll,
+											  candidate.opno, candidate.inputcollid,
+											  candidate.paramtype, NULL, NULL))
+			continue;
+		candidates = lappend(candidates, derived_choice(rel, &candidate, jc->capture->plan_rows));
+	}
+	derived = choose_derived(rel, candidates, found ? &best : NULL);
 	if (index)
 		relation_close(index, NoLock);
 	relation_close(rel, NoLock);
 
-	/*
-	 * Values known now are exact, and preferred where they name as
-	 * selective a column; otherwise the parameter's values will be, and the
-	 * keys chosen here stand for them until then (its fallback keys).
-	 */
-	if (derived_found && (!found || derived_rank > best_rank))
+	/* The keys chosen here stand for the derived ones until then (its fallback keys). */
+	if (derived != NULL)
 	{
-		DerivedScan *ds = palloc(sizeof(DerivedScan));
+		DerivedScan *ds = &derived->scan;
 
-		*ds = derived;
 		ds->plan_node_id = plan->plan_node_id;
 		if (cx->set->describe)
 			ds->description = psprintf("%s.%s = {values from %s}",
 									   get_rel_name(ds->relid),
 									   get_attname(ds->relid, ds->attnum, false),
-									   param_source(cx, ds->paramid));
+									   ds->paramid >= 0 ? param_source(cx, ds->paramid) :
+									   plan_source(cx, join_capture_plan(cx, ds)));
 		add_values(cx, target, found ? &best : NULL);
 		/* The keys just added, or found already there, are its fallback. */
 		ds->nfallback = found ? best.nvalues : 1;
@@ -658,12 +807,11 @@ param_producer(ScanContext *cx, Plan *plan, int paramid)
 	return param_producer(cx, plan->righttree, paramid);
 }
 
-/* Where a derived scan's values come from, in words (for explain()). */
-static char *
-param_source(ScanContext *cx, int paramid)
+/* The plan that computes parameter paramid, anywhere in the statement. */
+static Plan *
+param_producer_anywhere(ScanContext *cx, int paramid)
 {
 	Plan	   *producer = param_producer(cx, cx->stmt->planTree, paramid);
-	StringInfoData buf;
 	ListCell   *lc;
 
 	foreach(lc, cx->stmt->subplans)
@@ -672,11 +820,257 @@ param_source(ScanContext *cx, int paramid)
 			break;
 		producer = param_producer(cx, (Plan *) lfirst(lc), paramid);
 	}
+	return producer;
+}
+
+/* Where a derived scan's values come from, in words (for explain()). */
+static char *
+param_source(ScanContext *cx, int paramid)
+{
+	Plan	   *producer = param_producer_anywhere(cx, paramid);
+
 	if (producer == NULL)
 		return pstrdup("the enclosing query");
+	return plan_source(cx, producer);
+}
+
+static Plan *
+join_capture_plan(ScanContext *cx, DerivedScan *ds)
+{
+	ListCell   *lc;
+
+	foreach(lc, cx->join_candidates)
+	{
+		JoinCandidate *jc = lfirst(lc);
+
+		if (jc->capture->plan_node_id == ds->capture_node_id)
+			return jc->capture;
+	}
+	return NULL;
+}
+
+/* The tables a plan's tree scans, in words. */
+static char *
+plan_source(ScanContext *cx, Plan *producer)
+{
+	StringInfoData buf;
+
+	if (producer == NULL)
+		return pstrdup("the plan");
 	initStringInfo(&buf);
 	scanned_names(cx, producer, &buf);
 	return buf.len > 0 ? buf.data : pstrdup("the plan");
+}
+
+/*
+ * The scan whose table column a join's input column attno is, through
+ * nodes that pass their input rows on unchanged; NULL if there is none.
+ */
+static Plan *
+column_source_scan(Plan *plan, AttrNumber attno, AttrNumber *tablecol)
+{
+	for (;;)
+	{
+		TargetEntry *tle;
+		Var		   *var;
+
+		check_stack_depth();
+		if (plan == NULL || attno <= 0 || attno > list_length(plan->targetlist))
+			return NULL;
+		tle = list_nth_node(TargetEntry, plan->targetlist, attno - 1);
+		var = (Var *) strip_relabel((Node *) tle->expr);
+		if (var == NULL || !IsA(var, Var) || var->varlevelsup != 0)
+			return NULL;
+		switch (nodeTag(plan))
+		{
+			case T_SeqScan:
+			case T_IndexScan:
+			case T_BitmapHeapScan:
+			case T_TidScan:
+			case T_TidRangeScan:
+				if (var->varno != ((Scan *) plan)->scanrelid || var->varattno <= 0)
+					return NULL;
+				*tablecol = var->varattno;
+				return plan;
+			case T_Material:
+			case T_Sort:
+			case T_IncrementalSort:
+			case T_Hash:
+				if (var->varno != OUTER_VAR)
+					return NULL;
+				plan = plan->lefttree;
+				attno = var->varattno;
+				break;
+			default:
+				return NULL;
+		}
+	}
+}
+
+/* May T's rows reach the join's output only by matching, T on this side? */
+static bool
+join_filters_side(JoinType jointype, bool outer_side)
+{
+	switch (jointype)
+	{
+		case JOIN_INNER:
+		case JOIN_SEMI:
+			return true;
+		case JOIN_RIGHT:
+			return outer_side;
+		case JOIN_LEFT:
+		case JOIN_ANTI:
+			return !outer_side;
+		default:
+			return false;
+	}
+}
+
+/* Reads one join clause, T.col = other.col, with T on the outer side or not (t_outer). */
+static void
+join_clause_candidates(ScanContext *cx, Join *join, Node *clause, bool t_outer)
+{
+	OpExpr	   *op = (OpExpr *) clause;
+	Var		   *vars[2];
+
+	if (!IsA(op, OpExpr) || list_length(op->args) != 2)
+		return;
+	vars[0] = (Var *) strip_relabel(linitial(op->args));
+	vars[1] = (Var *) strip_relabel(lsecond(op->args));
+	if (!IsA(vars[0], Var) || !IsA(vars[1], Var))
+		return;
+	for (int t = 0; t < 2; t++)
+	{
+		Var		   *tvar = vars[t];
+		Var		   *ovar = vars[1 - t];
+		bool		outer_side = tvar->varno == OUTER_VAR;
+		Plan	   *tside = outer_side ? join->plan.lefttree : join->plan.righttree;
+		Plan	   *oside = outer_side ? join->plan.righttree : join->plan.lefttree;
+		AttrNumber	oattno = ovar->varattno;
+		AttrNumber	tablecol;
+		Plan	   *scan;
+		JoinCandidate *jc;
+
+		if ((tvar->varno != OUTER_VAR && tvar->varno != INNER_VAR) ||
+			outer_side != t_outer ||
+			ovar->varno != (outer_side ? INNER_VAR : OUTER_VAR) ||
+			!join_filters_side(join->jointype, outer_side))
+			continue;
+		/* A hash join reads its inner side through its Hash node. */
+		if (IsA(oside, Hash))
+		{
+			TargetEntry *tle;
+			Var		   *inner;
+
+			if (oattno <= 0 || oattno > list_length(oside->targetlist))
+				continue;
+			tle = list_nth_node(TargetEntry, oside->targetlist, oattno - 1);
+			inner = (Var *) strip_relabel((Node *) tle->expr);
+			if (!IsA(inner, Var) || inner->varno != OUTER_VAR)
+				continue;
+			oside = oside->lefttree;
+			oattno = inner->varattno;
+		}
+		/* Every pass over the other side must return the same rows. */
+		if (oside == NULL || !bms_is_empty(oside->extParam) ||
+			(scan = column_source_scan(tside, tvar->varattno, &tablecol)) == NULL)
+			continue;
+		jc = palloc(sizeof(JoinCandidate));
+		jc->scan_node_id = scan->plan_node_id;
+		jc->attnum = tablecol;
+		jc->opno = op->opno;
+		jc->inputcollid = op->inputcollid;
+		jc->valtype = ovar->vartype;
+		jc->capture = oside;
+		jc->capture_attno = oattno;
+		jc->join_node_id = join->plan.plan_node_id;
+		jc->t_outer = outer_side;
+		cx->join_candidates = lappend(cx->join_candidates, jc);
+	}
+}
+
+static void
+collect_join_candidates(ScanContext *cx, Plan *plan)
+{
+	ListCell   *lc;
+	List	   *clauses = NIL;
+
+	if (plan == NULL)
+		return;
+	check_stack_depth();
+	if (IsA(plan, NestLoop))
+		clauses = ((Join *) plan)->joinqual;
+	else if (IsA(plan, HashJoin))
+		clauses = ((HashJoin *) plan)->hashclauses;
+	foreach(lc, clauses)
+	{
+		join_clause_candidates(cx, (Join *) plan, lfirst(lc), true);
+		join_clause_candidates(cx, (Join *) plan, lfirst(lc), false);
+	}
+	foreach(lc, cachebot_plan_children(plan))
+		collect_join_candidates(cx, (Plan *) lfirst(lc));
+	collect_join_candidates(cx, plan->lefttree);
+	collect_join_candidates(cx, plan->righttree);
+}
+
+/* How much a join side's derived scans gain: those whose fallback is (T, *). */
+static int
+side_gain(List *derived, int join_node_id, bool t_outer)
+{
+	ListCell   *lc;
+	int			gain = 0;
+
+	foreach(lc, derived)
+	{
+		DerivedScan *ds = lfirst(lc);
+
+		if (ds->join_node_id == join_node_id && ds->t_outer == t_outer)
+			gain += 1 + (ds->nfallback > 0 && ds->fallback[0].kind == DEP_ANY_ROW ? 1000 : 0);
+	}
+	return gain;
+}
+
+/*
+ * One side of a join may be keyed by the other side's values, not both:
+ * each would vouch for the other, and a writer changing both to values
+ * neither returned would move no key. No cycle forms across joins either:
+ * a derivation links the two sides of one join, and a cycle through
+ * several would have to cross its highest join both ways. (A nested loop's
+ * parameters flow from its outer side to its inner; the inner side then
+ * depends on them, so the outer side is never keyed by the inner's values.)
+ * Where both sides would be, the side that gains less keeps its fallback
+ * keys.
+ */
+static void
+one_direction_per_join(DepSet *set)
+{
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	foreach(lc, set->derived)
+	{
+		DerivedScan *ds = lfirst(lc);
+		int			outer_gain;
+		int			inner_gain;
+		bool		drop_outer;
+
+		if (ds->join_node_id < 0)
+			continue;
+		outer_gain = side_gain(set->derived, ds->join_node_id, true);
+		inner_gain = side_gain(set->derived, ds->join_node_id, false);
+		if (outer_gain == 0 || inner_gain == 0)
+			continue;
+		drop_outer = outer_gain <= inner_gain;
+		foreach(lc2, set->derived)
+		{
+			DerivedScan *other = lfirst(lc2);
+
+			if (other->join_node_id == ds->join_node_id && other->t_outer == drop_outer)
+				set->derived = foreach_delete_current(set->derived, lc2);
+		}
+		one_direction_per_join(set);	/* the list changed: start again */
+		return;
+	}
 }
 
 static void
@@ -705,9 +1099,17 @@ cachebot_plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params, ScanTar
 	ScanContext cx = {.stmt = stmt,.params = params,.targets = targets,.set = set};
 	ListCell   *lc;
 
+	/* A parallel plan's nodes run in workers too, whose rows the leader never sees. */
+	if (!stmt->parallelModeNeeded)
+	{
+		collect_join_candidates(&cx, stmt->planTree);
+		foreach(lc, stmt->subplans)
+			collect_join_candidates(&cx, (Plan *) lfirst(lc));
+	}
 	walk_plan(&cx, stmt->planTree);
 	foreach(lc, stmt->subplans)
 		walk_plan(&cx, (Plan *) lfirst(lc));
+	one_direction_per_join(set);
 }
 
 /*

@@ -22,23 +22,41 @@
 #include "tracking.h"
 
 /*
- * A scan of a tracked table whose quals compare a keyed column with a
- * parameter the plan computes (PARAM_EXEC): a nested loop's outer value, an
- * InitPlan's result, a correlated subquery's outer value. Its row keys are
- * the values the parameter takes while the fill runs (capture.h); until they
- * are known, and if they cannot be (too many, never computed), the fallback
- * keys stand for the scan: the set holds them like any other.
+ * A scan of a tracked table whose keyed column is compared, by equality,
+ * with values the plan computes. Its row keys are the values seen while the
+ * fill runs (capture.h); until they are known, and if they cannot be (too
+ * many, never computed, a side not run to its end), the fallback keys stand
+ * for the scan: the set holds them like any other. Two sources:
  *
- * This is sound because the scan itself restricts its output to rows whose
- * column equals the parameter's current value: rows with any other value
- * are never part of it, whatever the parameter's source. The source's own
- * rows are covered by the keys of its own scans, which cannot depend on
- * this scan's rows (a parameter is computed before the scan that reads it).
+ * - A parameter (PARAM_EXEC) in the scan's own quals: a nested loop's outer
+ *   value, an InitPlan's result, a correlated subquery's outer value. The
+ *   scan restricts its output to rows whose column equals the parameter's
+ *   current value, whatever the parameter's source: rows with any other
+ *   value are never part of it.
+ *
+ * - A join clause T.col = other.col of a nested loop or hash join, with the
+ *   scan reached from one side through nodes that pass its rows on as they
+ *   are (Material, Sort, Hash), and the values the other side's node
+ *   returns. Only where T's rows reach the join's output by matching: T on
+ *   the outer side of an inner, semi or right join, or the inner side of an
+ *   inner, semi, anti or left join; and only if the other side ran to its
+ *   end (some pass returned its last row) and depends on no parameter, so
+ *   that every pass returns the same rows. A row of T whose value is not
+ *   among them matches none of them.
+ *
+ * Either way the values' source is covered by the keys of its own scans,
+ * which cannot depend on this scan's rows (a parameter is computed before
+ * the scan that reads it; the other side of a join is not parameterized by
+ * this one).
  */
 typedef struct DerivedScan
 {
 	int			plan_node_id;	/* the scan */
-	int			paramid;		/* the PARAM_EXEC parameter */
+	int			paramid;		/* the PARAM_EXEC parameter, or -1 */
+	int			capture_node_id;	/* for a join: the other side's node */
+	AttrNumber	capture_attno;	/* and the column of its output */
+	int			join_node_id;	/* the join, or -1 */
+	bool		t_outer;		/* the scan is on its outer side */
 	Oid			relid;			/* the tracked table (its own root) */
 	AttrNumber	attnum;			/* the keyed column */
 	Oid			coltype;

@@ -3,13 +3,14 @@
 -- and DELETE of its rows), three tables with app_user in the middle.
 \i test/sql/include/keys_setup.sql
 
--- the join on username: keyed by app_user.username 'david' and photo.status 2
+-- the join on username: keyed by app_user.username 'david', and photo by the ids the
+-- app_user side gave (david's: photo.user_id = 5), which beat photo.status 2
 SELECT * FROM deps($$SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
  WHERE u.username = 'david' AND p.status = 2 ORDER BY p.id$$);
 SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
  WHERE u.username = 'david' AND p.status = 2 ORDER BY p.id;
 SELECT last_read();
--- another user's row, and david's photo with status 0: no invalidation
+-- another user's row: no invalidation; david's photo with status 0: invalidates
 UPDATE app_user SET note = 'x' WHERE id = 7;
 UPDATE photo SET title = 'p4 again' WHERE id = 4;
 SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
@@ -20,7 +21,7 @@ UPDATE app_user SET note = 'david note' WHERE id = 5;
 SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
  WHERE u.username = 'david' AND p.status = 2 ORDER BY p.id;
 SELECT last_read();
--- a photo with status 2 of any user: invalidates
+-- another user's photo with status 2: no invalidation
 UPDATE photo SET title = 'p6 changed' WHERE id = 6;
 SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
  WHERE u.username = 'david' AND p.status = 2 ORDER BY p.id;
@@ -67,7 +68,8 @@ SELECT /* cache */ u.id, u.username FROM user_friend f JOIN app_user u ON u.id =
  WHERE f.user_id = 1 ORDER BY u.id;
 SELECT last_read();
 
--- three tables: the status-2 photos of user 1's friends; app_user is in the middle
+-- three tables: the status-2 photos of user 1's friends; app_user is in the middle, and
+-- photo is keyed by the friends' ids
 SELECT * FROM deps($$SELECT /* cache */ u.username, p.id FROM user_friend f
   JOIN app_user u ON u.id = f.friend_id JOIN photo p ON p.user_id = u.id
  WHERE f.user_id = 1 AND p.status = 2 ORDER BY p.id$$);

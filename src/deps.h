@@ -7,8 +7,9 @@
  * first and second; then the generations of the tables read, and the row
  * keys of every scan. For every scan of a tracked table: if the scan's own
  * quals, as planned, fix a keyed column to values (col = const, col = $n,
- * col = ANY(array)), the keys (T, col, value) of one such column; otherwise
- * (T, *).
+ * col = ANY(array), an OR of such), the keys (T, col, value) of one such
+ * column; otherwise (T, *). Either may stand for keys derived from values
+ * the plan computes, known once a fill has run (DerivedScan, below).
  */
 #ifndef CACHEBOT_DEPS_H
 #define CACHEBOT_DEPS_H

@@ -213,6 +213,16 @@ EOF
 for ((i = 1; i <= 2000; i++)); do
   echo "SELECT /* cache */ id, title, status FROM photo WHERE user_id = $i ORDER BY id;"
 done > "$tmp/mixed_warm.sql"
+# The same through the seed's join (Photo.objects.filter(user__username=..., status=2)):
+# photo has no constant to be keyed by; its keys come from the user id app_user gives.
+cat > "$tmp/mixed_join_read.sql" <<'EOF'
+\set uid random(1, 2000)
+SELECT /* cache */ p.id, p.title, p.status FROM photo p JOIN app_user u ON u.id = p.user_id
+ WHERE u.username = 'user' || :uid::text AND p.status = 2 ORDER BY p.id;
+EOF
+for ((i = 1; i <= 2000; i++)); do
+  echo "SELECT /* cache */ p.id, p.title, p.status FROM photo p JOIN app_user u ON u.id = p.user_id WHERE u.username = 'user' || ${i}::text AND p.status = 2 ORDER BY p.id;"
+done > "$tmp/mixed_join_warm.sql"
 
 # ------------------------------------------------------------- helpers ----
 # counters: hits misses fills skips evictions errors invalidations
@@ -572,12 +582,12 @@ else
 fi
 
 # ------------------------------------------------------- mixed workload ----
-# mixed_run <pgoptions> -> RUN_TX RUN_TPS RUN_D (counter deltas)
+# mixed_run <pgoptions> -> RUN_TX RUN_TPS RUN_D (counter deltas); reads: $MIX_READ
 mixed_run() {
   local opts=$1 before after out failed
   before=$(counters)
   if ! PGOPTIONS="$opts" "$PGBENCH" -n -c "$MCLIENTS" -j 2 -T "$MSECS" -M simple \
-        -f "$tmp/mixed_read.sql@95" -f "$tmp/update_tracked.sql@5" "$DB" >"$tmp/pgbench.out" 2>&1; then
+        -f "$MIX_READ@95" -f "$tmp/update_tracked.sql@5" "$DB" >"$tmp/pgbench.out" 2>&1; then
     cat "$tmp/pgbench.out" >&2; echo "bench: pgbench failed (mixed workload)" >&2; exit 1
   fi
   out=$(cat "$tmp/pgbench.out")
@@ -600,7 +610,7 @@ mixed_keys() {
     q -c "SELECT cachebot.track('photo', columns => '{}')" >/dev/null
   fi
   before=$(counters)
-  q -f "$tmp/mixed_warm.sql" >/dev/null
+  q -f "$MIX_WARM" >/dev/null
   after=$(counters)
   read -r h0 m0 f0 _ <<<"$before"; read -r h1 m1 f1 _ <<<"$after"
   printf '   photo keyed columns %-10s warm-up over 2,000 users: fills +%d, hits +%d\n' \
@@ -608,7 +618,11 @@ mixed_keys() {
     $((f1 - f0)) $((h1 - h0))
 }
 
-mixname="mixed 95% per-user reads / 5% writes, $MCLIENTS clients"
+# mixed_workload <name> <reads> <warm-up>: the three sides, interleaved
+mixed_workload() {
+local mixname=$1 i side keyed hr_p hr_t ratio_pn ratio_tn ratio_pt v_tps v_hr
+local hits misses fills skips evictions errors inval
+MIX_READ=$2 MIX_WARM=$3
 echo "== $mixname: ${MSECS} s per run, $MROUNDS runs per side (P T N, N T P ...)"
 echo "   P = photo tracked with its default keyed columns (precise), T = columns => '{}' (table-level), N = cachebot.enabled=off"
 q -c "CHECKPOINT"
@@ -660,6 +674,11 @@ DETAILS+=("| $mixname: precise keys (A) / no cache (B) | ${m_runs[P]# } | ${m_ru
 DETAILS+=("| $mixname: table-level keys (A) / no cache (B) | ${m_runs[T]# } | ${m_runs[N]# } | - | - |")
 printf '   => best P %s TPS, T %s TPS, N %s TPS; P/N %s (target >= 3: %s), P hit ratio %s (target >= 0.9: %s); T/N %s, T hit ratio %s\n' \
   "${m_best[P]}" "${m_best[T]}" "${m_best[N]}" "$ratio_pn" "$v_tps" "$hr_p" "$v_hr" "$ratio_tn" "$hr_t"
+}
+mixed_workload "mixed 95% per-user reads / 5% writes, $MCLIENTS clients" \
+  "$tmp/mixed_read.sql" "$tmp/mixed_warm.sql"
+mixed_workload "mixed through the seed's join, 95% reads / 5% writes, $MCLIENTS clients" \
+  "$tmp/mixed_join_read.sql" "$tmp/mixed_join_warm.sql"
 fi   # [ -z "$LABEL" ]: pgpool-II and mixed workload
 
 elapsed=$(( $(date +%s) - started ))
@@ -732,6 +751,7 @@ fi
   echo "- against pgpool-II, top 10: A = \`SELECT /* cache */ u.username, count(*) AS photos, sum(p.id) FROM photo p JOIN app_user u ON u.id = p.user_id WHERE p.status > 0 GROUP BY u.username ORDER BY photos DESC, u.username LIMIT 10\`, a cachebot hit, made directly (PGHOST: the server's Unix socket under tools/run.sh); B = the same statement without the hint through pgpool-II over TCP on 127.0.0.1, a pgpool cache hit that never reaches the server (warmed first; pgpool's SHOW pool_cache hits are checked). The heavy read's max(p.created) is left out on both sides: pgpool never caches a SELECT that calls max() or min() (a function with an overload returning timestamptz), whatever the argument type."
   echo "- against pgpool-II, pk lookups: A = the miss path's hinted statement made directly (cachebot misses and fills); B = the same without the hint through pgpool-II (pgpool cache misses and fills). No target; measured without cachebot, direct / pgpool is about 2."
   echo "- mixed: each client runs \`SELECT /* cache */ id, title, status FROM photo WHERE user_id = :uid ORDER BY id\` (random user of 2,000; 100 rows) in 95% of transactions and the writes' \`UPDATE photo SET status = :s WHERE id = :id\` (random photo of 200,000; the row keeps its user) in 5%, simple protocol. Precise: photo tracked with its default keyed columns (id, user_id: primary key, index-leading and foreign-key columns), so a write invalidates that user's page only; table-level: re-tracked with \`columns => '{}'\`, so a write invalidates every page; no cache: PGOPTIONS='-c cachebot.enabled=off'. Each cached run follows a re-track and a warm-up over all 2,000 users. Hit ratio = hits / (hits + misses) of the side's runs (a lookup that finds a write committing counts as a miss). TPS counts reads and writes."
+  echo "- mixed through the seed's join: the same, with reads \`SELECT /* cache */ p.id, p.title, p.status FROM photo p JOIN app_user u ON u.id = p.user_id WHERE u.username = 'user' || :uid::text AND p.status = 2 ORDER BY p.id\` (about 20 rows): photo's scan has no constant to be keyed by, and is keyed by the user id the app_user side gives it (precise), or by the whole table (table-level); a write to a photo invalidates only its user's page under precise keys."
   echo
   echo "All runs (TPS, in order), and the CPU time per transaction of the pgbench connection's backend (median of the runs; perf task-clock; parallel workers not counted; \`-\` = perf unavailable):"
   echo

@@ -226,19 +226,6 @@ cachebot_capture_begin(QueryDesc *qd, const DepSet *set, MemoryContext cxt)
 	return fc;
 }
 
-static int
-compare_deps(const void *a, const void *b)
-{
-	const Hash128 *x = a;
-	const Hash128 *y = b;
-
-	if (x->hi != y->hi)
-		return x->hi < y->hi ? -1 : 1;
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return 0;
-}
-
 /* An entry dependency: a key's hash and the gen it is stored with. */
 typedef struct KeyGen
 {
@@ -383,7 +370,7 @@ cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
 	for (int d = 0; d < nderived; d++)
 		out[nout++] = out[set->n + d];
 	if (nout > DEPSET_FIRST_ROW + 1)
-		qsort(out + DEPSET_FIRST_ROW, nout - DEPSET_FIRST_ROW, sizeof(KeyGen), compare_deps);
+		qsort(out + DEPSET_FIRST_ROW, nout - DEPSET_FIRST_ROW, sizeof(KeyGen), cachebot_hash128_cmp);
 
 	*ndeps = nout;
 	*deps = palloc(nout * sizeof(Hash128));

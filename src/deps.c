@@ -156,19 +156,6 @@ cachebot_depset_descriptions(const DepSet *set)
 	return out;
 }
 
-static int
-compare_hash128(const void *a, const void *b)
-{
-	const Hash128 *x = a;
-	const Hash128 *y = b;
-
-	if (x->hi != y->hi)
-		return x->hi < y->hi ? -1 : 1;
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return 0;
-}
-
 void
 cachebot_depset_finish(DepSet *set)
 {
@@ -180,7 +167,7 @@ cachebot_depset_finish(DepSet *set)
 		set->hashes[i] = cachebot_depkey_hash(&set->keys[i]);
 	if (set->n > DEPSET_FIRST_ROW + 1)
 		qsort(set->hashes + DEPSET_FIRST_ROW, set->n - DEPSET_FIRST_ROW,
-			  sizeof(Hash128), compare_hash128);
+			  sizeof(Hash128), cachebot_hash128_cmp);
 }
 
 static Node *
@@ -403,6 +390,25 @@ qual_column_param(Node *qual, Index scanrelid, Relation index, Relation rel,
 											out->inputcollid, out->paramtype, NULL, NULL);
 }
 
+/* The column's number of distinct values by pg_statistic; 0 if unknown. */
+static double
+statistics_ndistinct(Relation rel, AttrNumber attnum)
+{
+	HeapTuple	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(RelationGetRelid(rel)),
+									  Int16GetDatum(attnum), BoolGetDatum(false));
+	double		ndistinct = 0;
+
+	if (HeapTupleIsValid(tup))
+	{
+		float4		stadistinct = ((Form_pg_statistic) GETSTRUCT(tup))->stadistinct;
+
+		ndistinct = stadistinct >= 0 ? stadistinct :
+			-stadistinct * Max(rel->rd_rel->reltuples, 1);
+		ReleaseSysCache(tup);
+	}
+	return ndistinct;
+}
+
 /* A derived scan candidate, and how many values it is expected to get. */
 typedef struct DerivedChoice
 {
@@ -422,8 +428,6 @@ column_distinct(Relation rel, AttrNumber attnum, bool *unique)
 {
 	List	   *indexes = RelationGetIndexList(rel);
 	ListCell   *lc;
-	HeapTuple	tup;
-	double		ndistinct = 0;
 
 	*unique = false;
 	foreach(lc, indexes)
@@ -441,17 +445,7 @@ column_distinct(Relation rel, AttrNumber attnum, bool *unique)
 		if (*unique)
 			return rel->rd_rel->reltuples > 0 ? rel->rd_rel->reltuples : 0;
 	}
-	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(RelationGetRelid(rel)),
-						  Int16GetDatum(attnum), BoolGetDatum(false));
-	if (HeapTupleIsValid(tup))
-	{
-		float4		stadistinct = ((Form_pg_statistic) GETSTRUCT(tup))->stadistinct;
-
-		ndistinct = stadistinct >= 0 ? stadistinct :
-			-stadistinct * Max(rel->rd_rel->reltuples, 1);
-		ReleaseSysCache(tup);
-	}
-	return ndistinct;
+	return statistics_ndistinct(rel, attnum);
 }
 
 static DerivedChoice *
@@ -515,23 +509,11 @@ static double
 column_selectivity_rank(Relation rel, AttrNumber attnum)
 {
 	Bitmapset  *pk = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
-	HeapTuple	tup;
-	double		ndistinct = 0;
 
 	if (bms_num_members(pk) == 1 &&
 		bms_is_member(attnum - FirstLowInvalidHeapAttributeNumber, pk))
 		return 1e300;
-	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(RelationGetRelid(rel)),
-						  Int16GetDatum(attnum), BoolGetDatum(false));
-	if (HeapTupleIsValid(tup))
-	{
-		float4		stadistinct = ((Form_pg_statistic) GETSTRUCT(tup))->stadistinct;
-
-		ndistinct = stadistinct >= 0 ? stadistinct :
-			-stadistinct * Max(rel->rd_rel->reltuples, 1);
-		ReleaseSysCache(tup);
-	}
-	return ndistinct;
+	return statistics_ndistinct(rel, attnum);
 }
 
 static bool

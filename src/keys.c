@@ -28,6 +28,19 @@ cachebot_hash128(const void *data, Size len)
 	return h;
 }
 
+int
+cachebot_hash128_cmp(const void *a, const void *b)
+{
+	const Hash128 *x = a;
+	const Hash128 *y = b;
+
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return 0;
+}
+
 Hash128
 cachebot_depkey_hash(const DepKey *key)
 {

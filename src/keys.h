@@ -30,6 +30,9 @@ hash128_equal(const Hash128 *a, const Hash128 *b)
 	return a->hi == b->hi && a->lo == b->lo;
 }
 
+/* qsort() order of Hash128s (or of structs that start with one). */
+extern int	cachebot_hash128_cmp(const void *a, const void *b);
+
 /* Two independent 64-bit hashes of data; never all zero (an empty slot). */
 extern Hash128 cachebot_hash128(const void *data, Size len);
 

@@ -984,6 +984,8 @@ collect_join_candidates(ScanContext *cx, Plan *plan)
 		clauses = ((Join *) plan)->joinqual;
 	else if (IsA(plan, HashJoin))
 		clauses = ((HashJoin *) plan)->hashclauses;
+	else if (IsA(plan, MergeJoin))
+		clauses = ((MergeJoin *) plan)->mergeclauses;
 	foreach(lc, clauses)
 	{
 		join_clause_candidates(cx, (Join *) plan, lfirst(lc), true);

@@ -35,7 +35,7 @@
  *   current value, whatever the parameter's source: rows with any other
  *   value are never part of it.
  *
- * - A join clause T.col = other.col of a nested loop or hash join, with the
+ * - A join clause T.col = other.col of a nested loop, hash or merge join, with the
  *   scan reached from one side through nodes that pass its rows on as they
  *   are (Material, Sort, Hash), and the values the other side's node
  *   returns. Only where T's rows reach the join's output by matching: T on

@@ -210,6 +210,28 @@ INSERT INTO photo (id, user_id, status, title) VALUES (48, 5, 9, 'p48');
 SELECT /* cache */ p.id FROM photo p JOIN app_user u ON u.id = p.user_id
  WHERE u.username = 'david' AND p.status = 9;
 SELECT last_read();
+-- a merge join: keyed by the values of the side that ran out (app_user's one row)
+SET enable_hashjoin = off;
+SET enable_mergejoin = on;
+EXPLAIN (COSTS OFF) SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
+ WHERE u.username = 'david' AND p.status = 2 ORDER BY p.id;
+SELECT cachebot.reset_stats();
+SELECT * FROM deps($$SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
+ WHERE u.username = 'david' AND p.status = 2 ORDER BY p.id$$);
+SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
+ WHERE u.username = 'david' AND p.status = 2 ORDER BY p.id;
+SELECT last_read();
+UPDATE photo SET title = 'p6 merged' WHERE id = 6;	-- user 7's
+SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
+ WHERE u.username = 'david' AND p.status = 2 ORDER BY p.id;
+SELECT last_read();
+UPDATE photo SET title = 'p14 merged' WHERE id = 14;	-- david's
+SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
+ WHERE u.username = 'david' AND p.status = 2 ORDER BY p.id;
+SELECT last_read();
+RESET enable_hashjoin;
+SET enable_mergejoin = off;
+
 -- the preserved side of a left join is not keyed by the other side's values
 SELECT * FROM deps($$SELECT /* cache */ p.id, u.username FROM photo p LEFT JOIN app_user u
  ON u.id = p.user_id AND u.username = 'david' WHERE p.status = 2$$);

@@ -29,6 +29,7 @@
 #include "utils/syscache.h"
 
 #include "deps.h"
+#include "exprcheck.h"
 
 #define MAX_VALUES_PER_SCAN 64
 
@@ -956,6 +957,17 @@ join_clause_candidates(ScanContext *cx, Join *join, Node *clause, bool t_outer)
 		/* Every pass over the other side must return the same rows. */
 		if (oside == NULL || !bms_is_empty(oside->extParam) ||
 			(scan = column_source_scan(tside, tvar->varattno, &tablecol)) == NULL)
+			continue;
+
+		/*
+		 * The scan reads every row of T, matched or not, and its filter and
+		 * projection run on them: one that can raise an error (100 / y)
+		 * would fail on a row whose value the keys do not cover, which must
+		 * make the statement fail, not leave its entry valid. Leakproof
+		 * functions raise no error that depends on their input.
+		 */
+		if (cachebot_exprs_may_fail((Node *) scan->qual) ||
+			cachebot_exprs_may_fail((Node *) scan->targetlist))
 			continue;
 		jc = palloc(sizeof(JoinCandidate));
 		jc->scan_node_id = scan->plan_node_id;

@@ -43,7 +43,9 @@
  *   inner, semi, anti or left join; and only if the other side ran to its
  *   end (some pass returned its last row) and depends on no parameter, so
  *   that every pass returns the same rows. A row of T whose value is not
- *   among them matches none of them.
+ *   among them matches none of them. The scan itself reads every row of T,
+ *   so its filter and projection must not be able to raise an error (all
+ *   leakproof): a row outside the keys could make the statement fail.
  *
  * Either way the values' source is covered by the keys of its own scans,
  * which cannot depend on this scan's rows (a parameter is computed before

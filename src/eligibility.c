@@ -384,33 +384,10 @@ cacheable_exprs(Node *exprs, void *arg)
 	return check_exprs(exprs, (CacheDecision *) arg, NULL);
 }
 
-/* Does any expression of the list apply a function that may throw? */
-static bool
-contain_leaky_functions(Node *exprs)
-{
-	ListCell   *lc;
-
-	check_stack_depth();
-	if (!IsA(exprs, List))
-		return contain_leaked_vars(exprs);
-	foreach(lc, (List *) exprs)
-	{
-		Node	   *expr = lfirst(lc);
-
-		if (expr == NULL)
-			continue;
-		if (IsA(expr, TargetEntry))
-			expr = (Node *) ((TargetEntry *) expr)->expr;
-		if (IsA(expr, List) ? contain_leaky_functions(expr) : contain_leaked_vars(expr))
-			return true;
-	}
-	return false;
-}
-
 static SkipReason
 leakproof_exprs(Node *exprs, void *arg)
 {
-	return contain_leaky_functions(exprs) ? SKIP_UNSUPPORTED : SKIP_NONE;
+	return cachebot_exprs_may_fail(exprs) ? SKIP_UNSUPPORTED : SKIP_NONE;
 }
 
 /*

@@ -11,6 +11,7 @@
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/clauses.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
 #include "utils/fmgroids.h"
@@ -377,4 +378,28 @@ cachebot_exprcheck_result_types(List *targetlist)
 			return SKIP_RECORD_TYPE;
 	}
 	return SKIP_NONE;
+}
+
+bool
+cachebot_exprs_may_fail(Node *exprs)
+{
+	ListCell   *lc;
+
+	check_stack_depth();
+	if (exprs == NULL)
+		return false;
+	if (!IsA(exprs, List))
+		return contain_leaked_vars(exprs);
+	foreach(lc, (List *) exprs)
+	{
+		Node	   *expr = lfirst(lc);
+
+		if (expr == NULL)
+			continue;
+		if (IsA(expr, TargetEntry))
+			expr = (Node *) ((TargetEntry *) expr)->expr;
+		if (IsA(expr, List) ? cachebot_exprs_may_fail(expr) : contain_leaked_vars(expr))
+			return true;
+	}
+	return false;
 }

@@ -65,4 +65,12 @@ extern List *cachebot_exprcheck_private_rowtypes(Query *query);
  */
 extern SkipReason cachebot_exprcheck_result_types(List *targetlist);
 
+/*
+ * Can evaluating exprs (an expression, or a list of them, target entries or
+ * lists included) raise an error that depends on the values it is given?
+ * False when every function applied to a column is leakproof, a promise not
+ * to throw on any input.
+ */
+extern bool cachebot_exprs_may_fail(Node *exprs);
+
 #endif							/* CACHEBOT_EXPRCHECK_H */

@@ -235,6 +235,29 @@ SET enable_mergejoin = off;
 -- the preserved side of a left join is not keyed by the other side's values
 SELECT * FROM deps($$SELECT /* cache */ p.id, u.username FROM photo p LEFT JOIN app_user u
  ON u.id = p.user_id AND u.username = 'david' WHERE p.status = 2$$);
+-- a scan whose filter can raise an error reads every row of its table, matched or not:
+-- keyed only by the other side's values, its entry would outlive a row that makes the
+-- statement fail; it keeps its fallback keys (here (fb, *))
+CREATE TABLE fa (id int PRIMARY KEY, x int, y int);
+CREATE TABLE fb (id int PRIMARY KEY, x int, y int);
+SELECT cachebot.track('fa', columns => '{id,x,y}');
+SELECT cachebot.track('fb', columns => '{id,x,y}');
+INSERT INTO fa SELECT g, g % 10, g % 7 FROM generate_series(1, 100) g;
+INSERT INTO fb SELECT g, g, g FROM generate_series(1, 3) g;
+ANALYZE fa, fb;
+SET enable_hashjoin = on;
+SELECT * FROM deps($$SELECT /* cache */ count(*) FROM fa JOIN fb ON fa.x = fb.x
+ WHERE fa.y >= 0 AND fb.y >= 0$$);
+SELECT * FROM deps($$SELECT /* cache */ count(*) FROM fa JOIN fb ON fa.x = fb.x
+ WHERE fa.y >= 0 AND 100 / fb.y > 0$$);
+SELECT cachebot.reset_stats();
+SELECT /* cache */ count(*) FROM fa JOIN fb ON fa.x = fb.x WHERE fa.y >= 0 AND 100 / fb.y > 0;
+SELECT last_read();
+INSERT INTO fb VALUES (50, 999, 0);
+SELECT /* cache */ count(*) FROM fa JOIN fb ON fa.x = fb.x WHERE fa.y >= 0 AND 100 / fb.y > 0;
+DROP TABLE fa, fb;
+
 RESET enable_nestloop;
 RESET enable_mergejoin;
+RESET enable_hashjoin;
 \i test/sql/include/keys_cleanup.sql

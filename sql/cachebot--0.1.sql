@@ -223,7 +223,7 @@ GRANT SELECT ON cachebot.stats TO PUBLIC;
 CREATE FUNCTION cachebot.explain(query text,
                                  OUT cacheable boolean, OUT reason text,
                                  OUT key text, OUT dependencies text[],
-                                 OUT cached boolean)
+                                 OUT cached boolean, OUT stored text[])
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'cachebot_explain'
 LANGUAGE C STRICT VOLATILE;

@@ -4,6 +4,8 @@
  */
 #include "postgres.h"
 
+#include "access/transam.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "utils/lsyscache.h"
@@ -15,6 +17,9 @@
 /* Past this many distinct values a derived scan keeps its fallback keys. */
 #define MAX_DERIVED_VALUES 64
 
+/* A value's text in an entry's notes is cut to this many bytes. */
+#define MAX_NOTE_VALUE 60
+
 /* One derived scan, and the node whose calls give its values. */
 typedef struct ScanCapture
 {
@@ -23,6 +28,9 @@ typedef struct ScanCapture
 	ExecProcNodeMtd wrapped;	/* the node's own function */
 	bool		completed;		/* a join's other side returned its last row */
 	FmgrInfo	hash;
+	FmgrInfo	output;			/* for the notes: a built-in output function */
+	bool		has_output;
+	MemoryContext cxt;			/* the capture's */
 	MemoryContext scratch;		/* for hashing, reset after each value */
 	bool		byval;
 	bool		has_last;		/* last: the value last hashed (by value only) */
@@ -30,6 +38,7 @@ typedef struct ScanCapture
 	bool		failed;			/* too many values, or one never computed */
 	int			nvalues;
 	uint64		hashes[MAX_DERIVED_VALUES];
+	char	   *texts[MAX_DERIVED_VALUES];	/* for the entry's notes */
 } ScanCapture;
 
 struct FillCapture
@@ -59,6 +68,30 @@ unlink_capture(void *arg)
 	}
 }
 
+/*
+ * A value's text for the entry's notes, in the capture's context. Only a
+ * built-in output function is called: one of a user's type could raise an
+ * error, or have effects, that the statement itself would not have.
+ */
+static char *
+value_text(ScanCapture *sc, Datum value)
+{
+	MemoryContext old;
+	char	   *text;
+	char	   *copy;
+
+	if (!sc->has_output)
+		return NULL;
+	old = MemoryContextSwitchTo(sc->scratch);
+	text = OutputFunctionCall(&sc->output, value);
+	MemoryContextSwitchTo(old);
+	copy = MemoryContextStrdup(sc->cxt, text);
+	if (strlen(copy) > MAX_NOTE_VALUE)
+		strcpy(copy + pg_mbcliplen(copy, strlen(copy), MAX_NOTE_VALUE - 3), "...");
+	MemoryContextReset(sc->scratch);
+	return copy;
+}
+
 /* Notes one value compared with the scan's column. */
 static void
 note_value(ScanCapture *sc, Datum value, bool isnull)
@@ -86,6 +119,7 @@ note_value(ScanCapture *sc, Datum value, bool isnull)
 		sc->failed = true;
 		return;
 	}
+	sc->texts[sc->nvalues] = value_text(sc, value);
 	sc->hashes[sc->nvalues++] = h;
 }
 
@@ -204,6 +238,16 @@ cachebot_capture_begin(QueryDesc *qd, const DepSet *set, MemoryContext cxt)
 
 		sc->scan = ds;
 		sc->scratch = scratch;
+		sc->cxt = cxt;
+		{
+			Oid			outfunc;
+			bool		varlena;
+
+			getTypeOutputInfo(ds->paramtype, &outfunc, &varlena);
+			sc->has_output = outfunc < FirstGenbkiObjectId;
+			if (sc->has_output)
+				fmgr_info_cxt(outfunc, &sc->output, cxt);
+		}
 		sc->byval = get_typbyval(ds->paramtype);
 		if (ds->paramid >= nparams || (ds->paramid < 0 && ds->capture_attno <= 0) ||
 			!cachebot_compared_value_hashable(ds->coltype, ds->colcoll, ds->opno,
@@ -244,7 +288,7 @@ index_of(const DepSet *set, const Hash128 *h)
 
 bool
 cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
-						int *ndeps, Hash128 **deps, uint64 **newgens)
+						int *ndeps, Hash128 **deps, uint64 **newgens, List **notes)
 {
 	const CacheStore *store = cachebot_cache_store();
 	int		   *refs;
@@ -372,6 +416,21 @@ cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
 	if (nout > DEPSET_FIRST_ROW + 1)
 		qsort(out + DEPSET_FIRST_ROW, nout - DEPSET_FIRST_ROW, sizeof(KeyGen), cachebot_hash128_cmp);
 
+	*notes = NIL;
+	for (int s = 0; s < fc->nscans; s++)
+	{
+		ScanCapture *sc = &fc->scans[s];
+		char	   *rel;
+		char	   *att;
+
+		if (sc->failed)
+			continue;
+		rel = get_rel_name(sc->scan->relid);
+		att = get_attname(sc->scan->relid, sc->scan->attnum, true);
+		for (int v = 0; v < sc->nvalues; v++)
+			*notes = lappend(*notes, psprintf("%s.%s = %s", rel ? rel : "?", att ? att : "?",
+											  sc->texts[v] ? sc->texts[v] : "?"));
+	}
 	*ndeps = nout;
 	*deps = palloc(nout * sizeof(Hash128));
 	*newgens = palloc(nout * sizeof(uint64));

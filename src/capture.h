@@ -49,10 +49,13 @@ extern FillCapture *cachebot_capture_begin(QueryDesc *qd, const DepSet *set, Mem
  * After the fill ran to its end: the dependencies to store the entry with,
  * given set (finished) and the gens read for set->hashes before the
  * snapshot. Returns true and *ndeps, *deps, *gens (palloc'd) if derived keys
- * replace fallback keys; false if the entry keeps set's own dependencies
- * (no derived scan's values are known, or the reads above do not allow it).
+ * replace fallback keys, with *notes describing them for people
+ * ("photo.user_id = 5", strings); false if the entry keeps set's own
+ * dependencies (no derived scan's values are known, or the reads above do
+ * not allow it).
  */
 extern bool cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
-									int *ndeps, Hash128 **deps, uint64 **newgens);
+									int *ndeps, Hash128 **deps, uint64 **newgens,
+									List **notes);
 
 #endif							/* CACHEBOT_CAPTURE_H */

@@ -110,6 +110,7 @@ cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 		appendBinaryStringInfo(&b->buf, (char *) &d, sizeof(d));
 	}
 	pad_to_maxalign(&b->buf);
+	/* No notes: cachebot_entry_set_deps() may add some. */
 	((EntryHeader *) b->buf.data)->npermissions = append_permissions(&b->buf, rtable);
 	pad_to_maxalign(&b->buf);
 	((EntryHeader *) b->buf.data)->nfunctions = list_length(functions);
@@ -127,12 +128,16 @@ cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 }
 
 void
-cachebot_entry_set_deps(EntryBuilder *b, int ndeps, const Hash128 *deps, const uint64 *gens)
+cachebot_entry_set_deps(EntryBuilder *b, int ndeps, const Hash128 *deps, const uint64 *gens,
+						List *notes)
 {
 	EntryHeader *hdr = (EntryHeader *) b->buf.data;
 	Size		deps_start = MAXALIGN(sizeof(EntryHeader)) + MAXALIGN(hdr->fingerprint_len);
-	Size		rest_start = deps_start + MAXALIGN(hdr->ndeps * sizeof(EntryDep));
+	Size		rest_start = deps_start + MAXALIGN(hdr->ndeps * sizeof(EntryDep)) +
+		MAXALIGN(hdr->notes_len);
 	StringInfoData buf;
+	Size		notes_start;
+	ListCell   *lc;
 
 	Assert(rest_start <= (Size) b->buf.len);
 	initStringInfo(&buf);
@@ -145,6 +150,12 @@ cachebot_entry_set_deps(EntryBuilder *b, int ndeps, const Hash128 *deps, const u
 		d.gen = gens[i];
 		appendBinaryStringInfo(&buf, (char *) &d, sizeof(d));
 	}
+	pad_to_maxalign(&buf);
+	notes_start = buf.len;
+	foreach(lc, notes)
+		appendBinaryStringInfo(&buf, lfirst(lc), strlen(lfirst(lc)) + 1);
+	((EntryHeader *) buf.data)->notes_len = buf.len - notes_start;
+	((EntryHeader *) buf.data)->nnotes = list_length(notes);
 	pad_to_maxalign(&buf);
 	/* What follows is MAXALIGNed relative to the start, so it moves as it is. */
 	appendBinaryStringInfo(&buf, b->buf.data + rest_start, b->buf.len - rest_start);
@@ -396,6 +407,24 @@ cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
 	view->deps = (EntryDep *) (data + off);
 	off = MAXALIGN(off + hdr.ndeps * sizeof(EntryDep));
 
+	/* nnotes strings, each ending within the section, filling it exactly. */
+	if (hdr.nnotes > ENTRY_MAX_DEPS || off > len || hdr.notes_len > len - off)
+		return ENTRY_CORRUPT;
+	view->notes = NIL;
+	for (Size at = 0; at < hdr.notes_len;)
+	{
+		const char *note = data + off + at;
+		Size		n = strnlen(note, hdr.notes_len - at);
+
+		if (n == hdr.notes_len - at || list_length(view->notes) == (int) hdr.nnotes)
+			return ENTRY_CORRUPT;	/* unterminated, or more than counted */
+		view->notes = lappend(view->notes, (char *) note);
+		at += n + 1;
+	}
+	if (list_length(view->notes) != (int) hdr.nnotes)
+		return ENTRY_CORRUPT;
+	off = MAXALIGN(off + hdr.notes_len);
+
 	if (!read_permissions(data, len, &off, hdr.npermissions, &view->permissions))
 		return ENTRY_CORRUPT;
 	off = MAXALIGN(off);
@@ -454,8 +483,8 @@ cachebot_entry_corrupt(char **data, Size *len, const char *what, uint64 seed)
 {
 	EntryHeader *hdr = (EntryHeader *) *data;
 	Size		hdrlen = MAXALIGN(sizeof(EntryHeader));
-	Size		off = MAXALIGN(MAXALIGN(hdrlen + hdr->fingerprint_len) +
-							   hdr->ndeps * sizeof(EntryDep));
+	Size		off = MAXALIGN(MAXALIGN(MAXALIGN(hdrlen + hdr->fingerprint_len) +
+									   hdr->ndeps * sizeof(EntryDep)) + hdr->notes_len);
 	MinimalTuple first;
 
 	for (uint32 i = 0; i < hdr->npermissions; i++)
@@ -481,6 +510,13 @@ cachebot_entry_corrupt(char **data, Size *len, const char *what, uint64 seed)
 		hdr->npermissions = 0x7fffffff;
 	else if (strcmp(what, "nfunctions") == 0)
 		hdr->nfunctions = 0x7fffffff;
+	else if (strcmp(what, "nnotes") == 0)
+		hdr->nnotes += 1;
+	else if (strcmp(what, "notes_length") == 0)
+		hdr->notes_len = (uint32) *len;
+	else if (strcmp(what, "note_unterminated") == 0 && hdr->notes_len > 0)
+		(*data)[MAXALIGN(MAXALIGN(hdrlen + hdr->fingerprint_len) +
+						 hdr->ndeps * sizeof(EntryDep)) + hdr->notes_len - 1] = 'x';
 	else if (strcmp(what, "truncated") == 0 && *len > hdrlen + 8)
 		*len -= 8;
 	else if (strcmp(what, "trailing") == 0)

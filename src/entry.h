@@ -2,8 +2,8 @@
  * entry.h
  *		The stored form of a cached result, shared by every backend.
  *
- *	header | fingerprint | dependencies {hash, gen} | permissions | functions |
- *	MinimalTuples
+ *	header | fingerprint | dependencies {hash, gen} | notes | permissions |
+ *	functions | MinimalTuples
  *
  * The header carries a magic number, a format version and a checksum of
  * everything after it, keyed with a seed the caller passes: the store's
@@ -23,6 +23,9 @@
  * dropped, such as an unused CTE's, is not checked by PostgreSQL either).
  * Likewise the functions are those the plan calls, whose EXECUTE privilege
  * initializing its expressions checks: not those the planner folded away.
+ * The notes are text for people (explain() shows them): the row keys a fill
+ * derived while it ran, with their values ("photo.user_id = 5"), which the
+ * dependencies hold only as hashes.
  */
 #ifndef CACHEBOT_ENTRY_H
 #define CACHEBOT_ENTRY_H
@@ -34,7 +37,7 @@
 #include "keys.h"
 
 #define ENTRY_MAGIC		0x43424f54	/* "CBOT" */
-#define ENTRY_FORMAT	4
+#define ENTRY_FORMAT	5
 
 /* An entry depends on at most this many keys (a fill with more is not stored). */
 #define ENTRY_MAX_DEPS	4096
@@ -53,6 +56,8 @@ typedef struct EntryHeader
 	uint32		npermissions;
 	uint32		nfunctions;
 	uint32		ntuples;
+	uint32		nnotes;
+	uint32		notes_len;		/* bytes: nnotes NUL-terminated strings */
 	int64		created;		/* TimestampTz */
 	uint64		checksum;
 } EntryHeader;
@@ -94,10 +99,10 @@ extern bool cachebot_entry_add_tuple(EntryBuilder *b, TupleTableSlot *slot);
 
 /*
  * Replaces the dependencies given to cachebot_entry_begin (a fill's row keys
- * derived while it ran, see capture.h).
+ * derived while it ran, see capture.h), and sets the notes (strings).
  */
 extern void cachebot_entry_set_deps(EntryBuilder *b, int ndeps, const Hash128 *deps,
-									const uint64 *gens);
+									const uint64 *gens, struct List *notes);
 
 /* Completes the header (counts, checksum): b->buf is then the entry. */
 extern void cachebot_entry_finish(EntryBuilder *b);
@@ -118,6 +123,7 @@ typedef struct EntryView
 	EntryDep   *deps;			/* the dependencies it was stored with */
 	struct List *permissions;	/* RangeTblEntry: what the plan checked */
 	struct List *functions;		/* OIDs: whose EXECUTE the plan checked */
+	struct List *notes;			/* strings, pointing into the entry */
 	uint32		ntuples;
 	MinimalTuple *tuples;		/* pointing into the entry's bytes */
 } EntryView;

@@ -249,11 +249,12 @@ store_fill(CachedQuery *cq)
 		int			ndeps;
 		Hash128    *deps;
 		uint64	   *gens;
+		List	   *notes;
 
 		if (cachebot_capture_settle(cq->capture, &cq->decision->deps, cq->gens,
-									&ndeps, &deps, &gens))
+									&ndeps, &deps, &gens, &notes))
 		{
-			cachebot_entry_set_deps(&cq->builder, ndeps, deps, gens);
+			cachebot_entry_set_deps(&cq->builder, ndeps, deps, gens, notes);
 			if (cq->builder.too_large)
 			{
 				cachebot_stats_count_skip(SKIP_TOO_LARGE);

@@ -354,8 +354,9 @@ decide_text(const char *query, CacheDecision *d, const char **why)
 
 /*
  * explain(query): plans the statement as it is written and tells whether it
- * would be cached, why not, its key and its dependencies, and whether a
- * valid entry is stored now.
+ * would be cached, why not, its key and its dependencies, whether a valid
+ * entry is stored now and, if so, the row keys its fill derived as it ran
+ * (the entry's notes: their values, which its dependencies hold as hashes).
  */
 Datum
 cachebot_explain(PG_FUNCTION_ARGS)
@@ -364,8 +365,8 @@ cachebot_explain(PG_FUNCTION_ARGS)
 	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	CacheDecision d;
 	const char *why;
-	Datum		values[5];
-	bool		nulls[5] = {false, true, true, true, false};
+	Datum		values[6];
+	bool		nulls[6] = {false, true, true, true, false, true};
 	bool		cached = false;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -390,6 +391,16 @@ cachebot_explain(PG_FUNCTION_ARGS)
 													-1, false, TYPALIGN_INT));
 		nulls[2] = nulls[3] = false;
 		cached = cachebot_cache_lookup(&d, &view, NULL) == LOOKUP_HIT;
+		if (cached)
+		{
+			Datum	   *notes = palloc(Max(list_length(view.notes), 1) * sizeof(Datum));
+
+			foreach(lc, view.notes)
+				notes[foreach_current_index(lc)] = CStringGetTextDatum(lfirst(lc));
+			values[5] = PointerGetDatum(construct_array(notes, list_length(view.notes),
+														TEXTOID, -1, false, TYPALIGN_INT));
+			nulls[5] = false;
+		}
 	}
 	values[4] = BoolGetDatum(cached);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);

@@ -91,6 +91,26 @@ SELECT cachebot._corrupt_entry(:'q1', 'fingerprint');
 :q1;
 SELECT hits, misses, fills, errors FROM stats_delta();
 
+-- an entry with notes (the keys its fill derived, here from an InitPlan's value):
+-- a count, a length or a string that does not add up is refused the same way
+\set q3 'SELECT /* cache */ v FROM ent WHERE id = (SELECT n / 10 FROM ent WHERE id = 5)'
+:q3;
+SELECT cached, stored FROM cachebot.explain(:'q3');
+SELECT hits, misses, fills, errors FROM stats_delta();
+SELECT cachebot._corrupt_entry(:'q3', 'nnotes');
+:q3;
+:q3;
+SELECT hits, misses, fills, errors FROM stats_delta();
+SELECT cachebot._corrupt_entry(:'q3', 'notes_length');
+:q3;
+:q3;
+SELECT hits, misses, fills, errors FROM stats_delta();
+SELECT cachebot._corrupt_entry(:'q3', 'note_unterminated');
+:q3;
+:q3;
+SELECT hits, misses, fills, errors FROM stats_delta();
+SELECT cached, stored FROM cachebot.explain(:'q3');
+
 -- a statement served before planning reads the entry the same way
 SELECT cachebot._corrupt_entry(:'q1', 'value_length');
 SELECT hits_unplanned AS unplanned_before FROM cachebot.stats \gset

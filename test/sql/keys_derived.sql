@@ -25,6 +25,10 @@ SELECT last_read();
 SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
  WHERE u.username = 'david' AND p.status = 2 ORDER BY p.id;
 SELECT last_read();
+-- the stored entry lists the values its keys were derived from
+SELECT cached, stored FROM cachebot.explain($$SELECT /* cache */ p.id, p.title FROM photo p JOIN app_user u ON u.id = p.user_id
+ WHERE u.username = 'david' AND p.status = 2 ORDER BY p.id$$);
+SELECT cachebot.reset_stats();
 -- another user's photo with status 2, a new photo of another user: still a hit
 UPDATE photo SET title = 'p6 changed' WHERE id = 6;
 INSERT INTO photo (id, user_id, status, title) VALUES (41, 7, 2, 'p41');
@@ -155,6 +159,10 @@ SELECT /* cache */ count(*) FROM generate_series(100, 200) g JOIN photo p ON p.i
 SELECT last_read();
 SELECT /* cache */ count(*) FROM generate_series(100, 110) g JOIN photo p ON p.id = g;
 SELECT last_read();
+-- (the first kept its fallback: nothing derived to list; the second lists its 11 values)
+SELECT cached, stored FROM cachebot.explain($$SELECT /* cache */ count(*) FROM generate_series(100, 200) g JOIN photo p ON p.id = g$$);
+SELECT cached, array_length(stored, 1) FROM cachebot.explain($$SELECT /* cache */ count(*) FROM generate_series(100, 110) g JOIN photo p ON p.id = g$$);
+SELECT cachebot.reset_stats();
 UPDATE photo SET title = 'p1 changed' WHERE id = 1;
 SELECT /* cache */ count(*) FROM generate_series(100, 200) g JOIN photo p ON p.id = g;
 SELECT last_read();

@@ -37,6 +37,15 @@
 # all users first, and the hit ratio is hits / (hits + misses) of the run.
 # photo is tracked with its default keyed columns again at the end.
 #
+# Durability: the full run is made as the server is configured; tools/run.sh
+# bench runs it with PostgreSQL's defaults (fsync, synchronous_commit and
+# full_page_writes on: every commit waits for its WAL flush), then the
+# memcached comparison, then with BENCH_SCOPE=durability a run with all
+# three off, labelled, of the writes and the mixed workloads only (where
+# commits matter), appended like the backend comparison. The mixed workload
+# reports the lookups turned away because a writer of their keys was
+# committing (pending_write).
+#
 # Store backends: the scenario targets follow the server's cachebot.backend
 # (targets: shmem floor >= 0.8, point >= 1.0, writes >= 0.85;
 # memcached floor >= 0.5, point >= 0.8, writes >= 0.7). With
@@ -66,6 +75,9 @@ MSECS=${BENCH_MIXED_SECONDS:-10}
 MROUNDS=${BENCH_MIXED_ROUNDS:-2}
 MCLIENTS=${BENCH_MIXED_CLIENTS:-8}
 LABEL=${BENCH_BACKEND_LABEL:-}
+# what a labelled run compares: backend (floor, point lookups, writes) or
+# durability (writes and the mixed workloads, where commits wait for WAL)
+SCOPE=${BENCH_SCOPE:-backend}
 SUFFIX=""
 [ -z "$LABEL" ] || SUFFIX=" [$LABEL]"
 export PGUSER=${PGUSER:-postgres}
@@ -118,6 +130,7 @@ pg_version=$(q -c "SHOW server_version")
 shmem_size=$(q -c "SHOW cachebot.shmem_size")
 cache_backend=$(q -c "SHOW cachebot.backend")
 mc_servers=$(q -c "SHOW cachebot.memcached_servers" 2>/dev/null || echo "?")
+durability="fsync = $(q -c "SHOW fsync"), synchronous_commit = $(q -c "SHOW synchronous_commit"), full_page_writes = $(q -c "SHOW full_page_writes")"
 # targets per store backend
 case $cache_backend in
   memcached) T_FLOOR=0.5; T_POINT=0.8; T_WRITES=0.7 ;;
@@ -225,15 +238,16 @@ for ((i = 1; i <= 2000; i++)); do
 done > "$tmp/mixed_join_warm.sql"
 
 # ------------------------------------------------------------- helpers ----
-# counters: hits misses fills skips evictions errors invalidations
+# counters: hits misses fills skips evictions errors invalidations pending_write-skips
 counters() {
-  q -F ' ' -c "SELECT hits, misses, fills, skips, evictions, errors, invalidations FROM cachebot.stats"
+  q -F ' ' -c "SELECT hits, misses, fills, skips, evictions, errors, invalidations,
+                      coalesce((skips_by_reason ->> 'pending_write')::bigint, 0) FROM cachebot.stats"
 }
 vadd() { awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ");
            s = ""; for (i = 1; i <= n; i++) s = s (i > 1 ? " " : "") (x[i] + y[i]); print s }'; }
 vsub() { awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ");
            s = ""; for (i = 1; i <= n; i++) s = s (i > 1 ? " " : "") (x[i] - y[i]); print s }'; }
-ZERO="0 0 0 0 0 0 0"
+ZERO="0 0 0 0 0 0 0 0"
 
 warn() { echo "WARNING: $*"; WARNINGS+=("$*"); }
 
@@ -307,7 +321,7 @@ median() {
 #         plain = not a cached statement (SELECT 1, UPDATE of a tracked table)
 check_side() {
   local side=$1 name=$2 kind=$3 d=$4 tx=$5 hits misses fills skips evictions errors inval pct
-  read -r hits misses fills skips evictions errors inval <<<"$d"
+  read -r hits misses fills skips evictions errors inval _ <<<"$d"
   pct=$(awk -v h="$hits" -v t="$tx" 'BEGIN { if (t > 0) printf "%.1f", 100 * h / t; else print 0 }')
   SIDE_HITS="-"
   case $kind in
@@ -411,9 +425,11 @@ warm_get() {
 # ----------------------------------------------------------- scenarios ----
 started=$(date +%s)
 echo "== pgbench: 1 client, -n, ${SECS} s per run, $ROUNDS runs per side (A B B A ...)"
-if [ -n "$LABEL" ]; then
+if [ -n "$LABEL" ] && [ "$SCOPE" = backend ]; then
   echo "   backend comparison run [$LABEL]: cachebot.backend = $cache_backend, floor, point lookups and writes only"
   [ "$LABEL" = "$cache_backend" ] || warn "BENCH_BACKEND_LABEL=$LABEL but the server runs cachebot.backend = $cache_backend"
+elif [ -n "$LABEL" ]; then
+  echo "   durability comparison run [$LABEL]: $durability, writes and mixed workloads only"
 fi
 
 if [ -z "$LABEL" ]; then
@@ -429,6 +445,7 @@ pair "heavy read, all 2,000 groups returned (hit / uncached)" 100 \
 
 fi
 
+if [ -z "$LABEL" ] || [ "$SCOPE" = backend ]; then
 echo "-- floor"
 warm "$tmp/point_hit.sql"
 pair "floor, -M simple (point hit / SELECT 1)$SUFFIX" "$T_FLOOR" \
@@ -447,6 +464,8 @@ warm_get prepared
 pair "point lookup by id, cache_get, -M prepared (hit / cachebot.enabled=off)$SUFFIX" "$T_POINT" \
      "$tmp/point_get.sql" prepared "$GET_ON" hit \
      "$tmp/point_get.sql" prepared "$GET_OFF" none
+
+fi   # floor and point lookups
 
 if [ -z "$LABEL" ]; then
 echo "-- miss path"
@@ -580,6 +599,9 @@ else
        "$tmp/pgpool_miss.sql" simple "@pgpool" none
   stop_pgpool
 fi
+fi   # [ -z "$LABEL" ]: pgpool-II
+
+if [ -z "$LABEL" ] || [ "$SCOPE" = durability ]; then
 
 # ------------------------------------------------------- mixed workload ----
 # mixed_run <pgoptions> -> RUN_TX RUN_TPS RUN_D (counter deltas); reads: $MIX_READ
@@ -621,7 +643,8 @@ mixed_keys() {
 # mixed_workload <name> <reads> <warm-up>: the three sides, interleaved
 mixed_workload() {
 local mixname=$1 i side keyed hr_p hr_t ratio_pn ratio_tn ratio_pt v_tps v_hr
-local hits misses fills skips evictions errors inval
+local hits misses fills skips evictions errors inval pend
+local -A PEND=([P]="-" [T]="-")
 MIX_READ=$2 MIX_WARM=$3
 echo "== $mixname: ${MSECS} s per run, $MROUNDS runs per side (P T N, N T P ...)"
 echo "   P = photo tracked with its default keyed columns (precise), T = columns => '{}' (table-level), N = cachebot.enabled=off"
@@ -643,7 +666,7 @@ for ((i = 1; i <= MROUNDS; i++)); do
     m_d[$side]=$(vadd "${m_d[$side]}" "$RUN_D")
     m_tx[$side]=$((${m_tx[$side]} + RUN_TX))
     m_best[$side]=$(awk -v x="${m_best[$side]}" -v y="$RUN_TPS" 'BEGIN { print (y > x) ? y : x }')
-    printf '   %s %-8s %9s TPS %8d tx   cache delta (hits misses fills skips evictions errors invalidations): %s\n' \
+    printf '   %s %-8s %9s TPS %8d tx   cache delta (hits misses fills skips evictions errors invalidations pending_write): %s\n' \
       "$side" "$(case $side in P) echo precise;; T) echo table;; N) echo no-cache;; esac)" "$RUN_TPS" "$RUN_TX" "$RUN_D"
   done
 done
@@ -656,8 +679,9 @@ mix_ratio() { awk -v d="$1" 'BEGIN { split(d, x, " "); if (x[1] + x[2] > 0) prin
 hr_p=$(mix_ratio "${m_d[P]}"); hr_t=$(mix_ratio "${m_d[T]}")
 check_side N "$mixname" none "${m_d[N]}" "${m_tx[N]}"
 for side in P T; do
-  read -r hits misses fills skips evictions errors inval <<<"${m_d[$side]}"
-  echo "   side $side hit ratio: $(mix_ratio "${m_d[$side]}") ($hits hits, $misses misses, $fills fills, $skips skips, $inval invalidations / ${m_tx[$side]} transactions)"
+  read -r hits misses fills skips evictions errors inval pend <<<"${m_d[$side]}"
+  echo "   side $side hit ratio: $(mix_ratio "${m_d[$side]}") ($hits hits, $misses misses, $fills fills, $skips skips, of which $pend pending_write, $inval invalidations / ${m_tx[$side]} transactions)"
+  PEND[$side]=$(awk -v p="$pend" -v h="$hits" -v m="$misses" 'BEGIN { if (h + m > 0) printf "%.1f%%", 100 * p / (h + m); else print "-" }')
   [ "$errors" = 0 ] || warn "$mixname: side $side counted $errors cache errors"
   [ "$evictions" = 0 ] || NOTES+=("$mixname: side $side evicted $evictions entries (cachebot.shmem_size = $shmem_size).")
 done
@@ -668,7 +692,7 @@ v_tps=$(awk -v r="$ratio_pn" 'BEGIN { print (r + 0 >= 3) ? "meets" : "BELOW" }')
 v_hr=$(awk -v r="$hr_p" 'BEGIN { print (r + 0 >= 0.9) ? "meets" : "BELOW" }')
 pct() { awk -v r="$1" 'BEGIN { printf "%.1f%%", 100 * r }'; }
 ROWS+=("| $mixname: TPS, precise keys / no cache | ${m_best[P]} | ${m_best[N]} | $ratio_pn | ≥ 3 | $(pct "$hr_p") | $v_tps |")
-ROWS+=("| $mixname: hit ratio, precise keys (ratio column = hits / (hits + misses)) | ${m_best[P]} | - | $hr_p | ≥ 0.9 | $(pct "$hr_p") | $v_hr |")
+ROWS+=("| $mixname: hit ratio, precise keys (ratio column = hits / (hits + misses); lookups skipped as pending_write: ${PEND[P]}) | ${m_best[P]} | - | $hr_p | ≥ 0.9 | $(pct "$hr_p") | $v_hr |")
 ROWS+=("| $mixname: TPS, table-level keys / no cache (precise / table-level TPS: $ratio_pt) | ${m_best[T]} | ${m_best[N]} | $ratio_tn | — | $(pct "$hr_t") | no target |")
 DETAILS+=("| $mixname: precise keys (A) / no cache (B) | ${m_runs[P]# } | ${m_runs[N]# } | - | - |")
 DETAILS+=("| $mixname: table-level keys (A) / no cache (B) | ${m_runs[T]# } | ${m_runs[N]# } | - | - |")
@@ -679,7 +703,7 @@ mixed_workload "mixed 95% per-user reads / 5% writes, $MCLIENTS clients" \
   "$tmp/mixed_read.sql" "$tmp/mixed_warm.sql"
 mixed_workload "mixed through the seed's join, 95% reads / 5% writes, $MCLIENTS clients" \
   "$tmp/mixed_join_read.sql" "$tmp/mixed_join_warm.sql"
-fi   # [ -z "$LABEL" ]: pgpool-II and mixed workload
+fi   # mixed workload
 
 elapsed=$(( $(date +%s) - started ))
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
@@ -690,17 +714,25 @@ if [ -n "$LABEL" ]; then
   # backend comparison: a section appended to the full run's results.md
   {
     echo
-    echo "## cachebot.backend = $cache_backend [$LABEL]: floor, point lookups, writes"
+    if [ "$SCOPE" = backend ]; then
+      echo "## cachebot.backend = $cache_backend [$LABEL]: floor, point lookups, writes"
+    else
+      echo "## $durability [$LABEL]: writes, mixed workloads"
+    fi
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); load average at the end: $load"
-    echo "- PostgreSQL $pg_version; cachebot.backend = $cache_backend$( [ "$cache_backend" = memcached ] && echo ", cachebot.memcached_servers = $mc_servers")"
+    echo "- PostgreSQL $pg_version; cachebot.backend = $cache_backend$( [ "$cache_backend" = memcached ] && echo ", cachebot.memcached_servers = $mc_servers"); $durability"
     echo "- same machine and settings as above (pgbench: 1 client, -n, $SECS s per run, $ROUNDS runs per side interleaved; TPS = best run of the side); the database is reloaded first. targets for this backend: floor ≥ $T_FLOOR, point ≥ $T_POINT, writes ≥ $T_WRITES."
     echo
     echo "| scenario | TPS A | TPS B | ratio A/B | target | A hit ratio | result |"
     echo "|---|---:|---:|---:|---|---:|---|"
     for r in "${ROWS[@]}"; do echo "$r"; done
     echo
-    echo "Sides: floor and writes as above; ${point_side#- }"
+    if [ "$SCOPE" = backend ]; then
+      echo "Sides: floor and writes as above; ${point_side#- }"
+    else
+      echo "Sides: writes and the mixed workloads as above."
+    fi
     echo
     echo "All runs (TPS, in order) and server CPU per transaction (median; perf task-clock of the pgbench connection's backend: time the backend waits for memcached is not CPU):"
     echo
@@ -727,7 +759,7 @@ fi
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "- machine: $ncpu CPUs (nproc), $(uname -m); load average at the end: $load"
-  echo "- PostgreSQL $pg_version; cachebot.backend = $cache_backend, cachebot.shmem_size = $shmem_size"
+  echo "- PostgreSQL $pg_version; cachebot.backend = $cache_backend, cachebot.shmem_size = $shmem_size; $durability"
   echo "- pgbench: 1 client, -n, $SECS s per run, $ROUNDS runs per side interleaved (A B B A ...); TPS = best run of the side"
   echo "- data: app_user 2,000 rows, photo 200,000 rows (both tracked), photo_untracked (identical copy of photo, untracked)"
   echo "- mixed workload: $MCLIENTS clients (-j 2), $MSECS s per run, $MROUNDS runs per side interleaved (P T N, N T P ...); TPS = best run of the side"

@@ -216,7 +216,7 @@ wrap_scans(PlanState *node, FindContext *cx)
 }
 
 FillCapture *
-cachebot_capture_begin(QueryDesc *qd, const DepSet *set, MemoryContext cxt)
+cachebot_capture_begin(QueryDesc *qd, DepSet *set, MemoryContext cxt)
 {
 	MemoryContext old;
 	FillCapture *fc;
@@ -225,9 +225,15 @@ cachebot_capture_begin(QueryDesc *qd, const DepSet *set, MemoryContext cxt)
 	MemoryContext scratch;
 	int			nparams = list_length(qd->plannedstmt->paramExecTypes);
 
-	if (set->derived == NIL || qd->planstate == NULL)
+	if (set->scans == NIL || qd->planstate == NULL)
 		return NULL;
 	old = MemoryContextSwitchTo(cxt);
+	cachebot_plan_derive_scans(qd->plannedstmt, set);
+	if (set->derived == NIL)
+	{
+		MemoryContextSwitchTo(old);
+		return NULL;
+	}
 	fc = palloc0(sizeof(FillCapture));
 	fc->scans = palloc0(list_length(set->derived) * sizeof(ScanCapture));
 	scratch = AllocSetContextCreate(cxt, "cachebot capture", ALLOCSET_SMALL_SIZES);
@@ -277,11 +283,12 @@ typedef struct KeyGen
 	uint64		gen;
 } KeyGen;
 
+/* Where key is in set->keys, or -1. */
 static int
-index_of(const DepSet *set, const Hash128 *h)
+key_index(const DepSet *set, const DepKey *key)
 {
 	for (int i = 0; i < set->n; i++)
-		if (hash128_equal(&set->hashes[i], h))
+		if (depkey_equal(&set->keys[i], key))
 			return i;
 	return -1;
 }
@@ -292,6 +299,7 @@ cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
 {
 	const CacheStore *store = cachebot_cache_store();
 	int		   *refs;
+	int		   *pos;
 	bool	   *dropped;
 	Hash128    *derived;
 	int			nderived = 0;
@@ -306,19 +314,16 @@ cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
 	if (fc == NULL || store == NULL)
 		return false;
 
-	/* Which keys are left once the successful scans' fallbacks go. */
+	/*
+	 * Which keys are left once the successful scans' fallbacks go. refs
+	 * follow the order of set->keys; dropped and gens that of set->hashes
+	 * (pos maps the one to the other).
+	 */
 	refs = palloc(set->n * sizeof(int));
+	memcpy(refs, set->refs, set->n * sizeof(int));
+	pos = palloc(set->n * sizeof(int));
 	for (int i = 0; i < set->n; i++)
-		refs[i] = 0;
-	for (int i = 0; i < set->n; i++)
-	{
-		/* set->refs counts by key order; hashes are in another order. */
-		Hash128		h = cachebot_depkey_hash(&set->keys[i]);
-		int			j = index_of(set, &h);
-
-		if (j >= 0)
-			refs[j] += set->refs[i];
-	}
+		pos[set->order[i]] = i;
 	for (int s = 0; s < fc->nscans; s++)
 	{
 		ScanCapture *sc = &fc->scans[s];
@@ -332,11 +337,10 @@ cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
 		maxderived += sc->nvalues;
 		for (int k = 0; k < sc->scan->nfallback; k++)
 		{
-			Hash128		h = cachebot_depkey_hash(&sc->scan->fallback[k]);
-			int			j = index_of(set, &h);
+			int			ki = key_index(set, &sc->scan->fallback[k]);
 
-			if (j >= DEPSET_FIRST_ROW)
-				refs[j]--;
+			if (ki >= DEPSET_FIRST_ROW)
+				refs[ki]--;
 		}
 	}
 	if (!any)
@@ -345,7 +349,7 @@ cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
 	dropped = palloc0(set->n * sizeof(bool));
 	fallback = palloc(set->n * sizeof(Hash128));
 	for (int i = DEPSET_FIRST_ROW; i < set->n; i++)
-		if (refs[i] <= 0)
+		if (refs[set->order[i]] <= 0)
 		{
 			dropped[i] = true;
 			fallback[nfallback++] = set->hashes[i];
@@ -357,18 +361,20 @@ cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
 	{
 		ScanCapture *sc = &fc->scans[s];
 
+		CHECK_FOR_INTERRUPTS();
 		if (sc->failed)
 			continue;
 		for (int v = 0; v < sc->nvalues; v++)
 		{
 			DepKey		k = depkey_make(DEP_COLUMN_VALUE, MyDatabaseId, sc->scan->relid,
 										sc->scan->attnum, sc->hashes[v]);
-			Hash128		h = cachebot_depkey_hash(&k);
-			int			j = index_of(set, &h);
+			int			ki = key_index(set, &k);
+			Hash128		h;
 			bool		seen = false;
 
-			if (j >= 0 && !dropped[j])
+			if (ki >= 0 && !dropped[pos[ki]])
 				continue;		/* read before the snapshot, and kept */
+			h = cachebot_depkey_hash(&k);
 			for (int d = 0; d < nderived && !seen; d++)
 				seen = hash128_equal(&derived[d], &h);
 			if (!seen)
@@ -395,11 +401,11 @@ cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
 	{
 		if (!store->lookup(NULL, nfallback, fallback, NULL, NULL, versions))
 			return false;
-		for (int f = 0; f < nfallback; f++)
+		for (int f = 0, i = 0; f < nfallback; f++, i++)
 		{
-			int			j = index_of(set, &fallback[f]);
-
-			if (versions[f].pending || versions[f].gen != gens[j])
+			while (!dropped[i])
+				i++;			/* fallback[] lists the dropped keys in hash order */
+			if (versions[f].pending || versions[f].gen != gens[i])
 				return false;
 		}
 	}

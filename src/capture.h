@@ -38,12 +38,12 @@
 typedef struct FillCapture FillCapture;
 
 /*
- * Wraps the nodes of set's derived scans in qd's started plan, so that the
- * values of their parameters are collected as the plan runs. Allocates in
- * cxt, and stops capturing when cxt goes away. NULL if set has no derived
- * scan.
+ * Finds set's derived scans in qd's plan (cachebot_plan_derive_scans) and
+ * wraps their nodes in the started plan, so that the values they are given
+ * are collected as the plan runs. Allocates in cxt, and stops capturing
+ * when cxt goes away. NULL if there is no derived scan.
  */
-extern FillCapture *cachebot_capture_begin(QueryDesc *qd, const DepSet *set, MemoryContext cxt);
+extern FillCapture *cachebot_capture_begin(QueryDesc *qd, DepSet *set, MemoryContext cxt);
 
 /*
  * After the fill ran to its end: the dependencies to store the entry with,

@@ -77,6 +77,7 @@ cachebot_depset_start(DepSet *set)
 {
 	set->n = 0;
 	set->hashes = NULL;
+	set->scans = NIL;
 	set->derived = NIL;
 	cachebot_depset_add(set, DEP_EPOCH, InvalidOid, 0, 0, NULL);
 	cachebot_depset_add(set, DEP_CATALOG, InvalidOid, 0, 0, NULL);
@@ -160,15 +161,32 @@ cachebot_depset_descriptions(const DepSet *set)
 void
 cachebot_depset_finish(DepSet *set)
 {
+	struct
+	{
+		Hash128		hash;		/* first: sorted by cachebot_hash128_cmp */
+		int			key;
+	}		   *sorted = palloc(set->n * sizeof(*sorted));
+
 	Assert(set->n >= DEPSET_FIRST_ROW &&
 		   set->keys[DEPSET_EPOCH].kind == DEP_EPOCH &&
 		   set->keys[DEPSET_CATALOG].kind == DEP_CATALOG);
-	set->hashes = palloc(set->n * sizeof(Hash128));
+
 	for (int i = 0; i < set->n; i++)
-		set->hashes[i] = cachebot_depkey_hash(&set->keys[i]);
+	{
+		sorted[i].hash = cachebot_depkey_hash(&set->keys[i]);
+		sorted[i].key = i;
+	}
 	if (set->n > DEPSET_FIRST_ROW + 1)
-		qsort(set->hashes + DEPSET_FIRST_ROW, set->n - DEPSET_FIRST_ROW,
-			  sizeof(Hash128), cachebot_hash128_cmp);
+		qsort(sorted + DEPSET_FIRST_ROW, set->n - DEPSET_FIRST_ROW, sizeof(*sorted),
+			  cachebot_hash128_cmp);
+	set->hashes = palloc(set->n * sizeof(Hash128));
+	set->order = palloc(set->n * sizeof(int));
+	for (int i = 0; i < set->n; i++)
+	{
+		set->hashes[i] = sorted[i].hash;
+		set->order[i] = sorted[i].key;
+	}
+	pfree(sorted);
 }
 
 static Node *
@@ -481,7 +499,7 @@ derived_better(DerivedChoice *a, DerivedChoice *b)
  * from a filtered side.
  */
 static DerivedChoice *
-choose_derived(Relation rel, List *candidates, ColumnValues *constant)
+choose_derived(Relation rel, List *candidates, AttrNumber const_attnum, int const_nvalues)
 {
 	DerivedChoice *best = NULL;
 	ListCell   *lc;
@@ -491,17 +509,17 @@ choose_derived(Relation rel, List *candidates, ColumnValues *constant)
 	foreach(lc, candidates)
 		if (best == NULL || derived_better(lfirst(lc), best))
 			best = lfirst(lc);
-	if (best == NULL || constant == NULL)
+	if (best == NULL || const_attnum == InvalidAttrNumber)
 		return best;
-	if (constant->attnum == best->scan.attnum)
+	if (const_attnum == best->scan.attnum)
 		return NULL;
-	const_distinct = column_distinct(rel, constant->attnum, &const_unique);
+	const_distinct = column_distinct(rel, const_attnum, &const_unique);
 	if (const_unique)
 		return NULL;
 	if (best->unique)
 		return best;
 	if (const_distinct > 0 && best->distinct > 0)
-		return best->values / best->distinct < constant->nvalues / const_distinct ? best : NULL;
+		return best->values / best->distinct < const_nvalues / const_distinct ? best : NULL;
 	return best;
 }
 
@@ -532,6 +550,24 @@ column_allowed(const ScanTarget *target, AttrNumber attnum)
  * The keys of one scan of rtindex: quals name table columns, index_quals
  * (of an index-only scan) the columns of index indexid.
  */
+/*
+ * A tracked scan as the decision saw it: what cachebot_plan_derive_scans()
+ * needs to tell whether values known only as the plan runs would key it
+ * better than the keys chosen now, which stay as its fallback.
+ */
+typedef struct ScanRecord
+{
+	Plan	   *plan;
+	Index		rtindex;
+	ScanTarget *target;
+	List	   *quals;
+	List	   *index_quals;
+	Oid			indexid;
+	AttrNumber	const_attnum;	/* the constant keys' column, or 0: (T, *) */
+	int			nfallback;
+	DepKey	   *fallback;
+} ScanRecord;
+
 static void
 scan_keys(ScanContext *cx, Plan *plan, Index rtindex, List *quals, List *index_quals,
 		  Oid indexid)
@@ -542,9 +578,8 @@ scan_keys(ScanContext *cx, Plan *plan, Index rtindex, List *quals, List *index_q
 	ColumnValues best = {0};
 	double		best_rank = -1;
 	bool		found = false;
-	List	   *candidates = NIL;	/* of DerivedChoice */
-	DerivedChoice *derived;
 	ListCell   *lc;
+	ScanRecord *record;
 
 	if (!target->tracked)
 		return;
@@ -564,26 +599,9 @@ scan_keys(ScanContext *cx, Plan *plan, Index rtindex, List *quals, List *index_q
 	foreach(lc, list_concat_copy(quals, index_quals))
 	{
 		ColumnValues cv;
-		DerivedScan candidate;
 		double		rank;
 		bool		on_index = foreach_current_index(lc) >= list_length(quals);
 
-		/*
-		 * A parallel plan's scans run in workers too, whose parameters the
-		 * leader never sees: there, only values known before it runs count.
-		 */
-		if (!cx->stmt->parallelModeNeeded &&
-			qual_column_param((Node *) lfirst(lc), rtindex, on_index ? index : NULL,
-							  rel, target, &candidate) &&
-			column_allowed(target, candidate.attnum))
-		{
-			Plan	   *producer = param_producer_anywhere(cx, candidate.paramid);
-
-			candidates = lappend(candidates,
-								 derived_choice(rel, &candidate,
-												producer ? producer->plan_rows : 1));
-			continue;
-		}
 		if (!qual_column_values((Node *) lfirst(lc), rtindex, on_index ? index : NULL,
 								rel, target, cx->params, &cv) ||
 			!column_allowed(target, cv.attnum))
@@ -599,12 +617,74 @@ scan_keys(ScanContext *cx, Plan *plan, Index rtindex, List *quals, List *index_q
 			found = true;
 		}
 	}
+	if (index)
+		relation_close(index, NoLock);
+	relation_close(rel, NoLock);
+	add_values(cx, target, found ? &best : NULL);
+
+	/*
+	 * A parallel plan's scans run in workers too, whose values the leader
+	 * never sees: there, only values known before it runs count.
+	 */
+	if (cx->stmt->parallelModeNeeded)
+		return;
+	record = palloc(sizeof(ScanRecord));
+	record->plan = plan;
+	record->rtindex = rtindex;
+	record->target = target;
+	record->quals = quals;
+	record->index_quals = index_quals;
+	record->indexid = indexid;
+	record->const_attnum = found ? best.attnum : InvalidAttrNumber;
+	record->nfallback = found ? best.nvalues : 1;
+	record->fallback = palloc(record->nfallback * sizeof(DepKey));
+	for (int i = 0; i < record->nfallback; i++)
+		record->fallback[i] = found ?
+			depkey_make(DEP_COLUMN_VALUE, MyDatabaseId, target->info.root, best.attnum,
+						best.hashes[i]) :
+			depkey_make(DEP_ANY_ROW, MyDatabaseId, target->info.root, 0, 0);
+	cx->set->scans = lappend(cx->set->scans, record);
+}
+
+/*
+ * The derived scan that would key a recorded scan better than its keys
+ * chosen at decision time, if any (see cachebot_plan_derive_scans).
+ */
+static void
+derive_scan(ScanContext *cx, ScanRecord *record)
+{
+	ScanTarget *target = record->target;
+	Relation	rel;
+	Relation	index = NULL;
+	List	   *candidates = NIL;	/* of DerivedChoice */
+	DerivedChoice *derived;
+	ListCell   *lc;
+
+	rel = relation_open(target->info.root, NoLock);
+	if (OidIsValid(record->indexid))
+		index = try_relation_open(record->indexid, AccessShareLock);
+	foreach(lc, list_concat_copy(record->quals, record->index_quals))
+	{
+		DerivedScan candidate;
+		bool		on_index = foreach_current_index(lc) >= list_length(record->quals);
+
+		if (qual_column_param((Node *) lfirst(lc), record->rtindex, on_index ? index : NULL,
+							  rel, target, &candidate) &&
+			column_allowed(target, candidate.attnum))
+		{
+			Plan	   *producer = param_producer_anywhere(cx, candidate.paramid);
+
+			candidates = lappend(candidates,
+								 derived_choice(rel, &candidate,
+												producer ? producer->plan_rows : 1));
+		}
+	}
 	foreach(lc, cx->join_candidates)
 	{
 		JoinCandidate *jc = lfirst(lc);
 		DerivedScan candidate;
 
-		if (jc->scan_node_id != plan->plan_node_id ||
+		if (jc->scan_node_id != record->plan->plan_node_id ||
 			!cachebot_tracking_is_keyed(&target->info, jc->attnum) ||
 			!column_allowed(target, jc->attnum))
 			continue;
@@ -627,36 +707,27 @@ scan_keys(ScanContext *cx, Plan *plan, Index rtindex, List *quals, List *index_q
 			continue;
 		candidates = lappend(candidates, derived_choice(rel, &candidate, jc->capture->plan_rows));
 	}
-	derived = choose_derived(rel, candidates, found ? &best : NULL);
+	derived = choose_derived(rel, candidates, record->const_attnum, record->nfallback);
 	if (index)
 		relation_close(index, NoLock);
 	relation_close(rel, NoLock);
 
-	/* The keys chosen here stand for the derived ones until then (its fallback keys). */
 	if (derived != NULL)
 	{
 		DerivedScan *ds = &derived->scan;
 
-		ds->plan_node_id = plan->plan_node_id;
+		ds->plan_node_id = record->plan->plan_node_id;
 		if (cx->set->describe)
 			ds->description = psprintf("%s.%s = {values from %s}",
 									   get_rel_name(ds->relid),
 									   get_attname(ds->relid, ds->attnum, false),
 									   ds->paramid >= 0 ? param_source(cx, ds->paramid) :
 									   plan_source(cx, join_capture_plan(cx, ds)));
-		add_values(cx, target, found ? &best : NULL);
-		/* The keys just added, or found already there, are its fallback. */
-		ds->nfallback = found ? best.nvalues : 1;
-		ds->fallback = palloc(ds->nfallback * sizeof(DepKey));
-		for (int i = 0; i < ds->nfallback; i++)
-			ds->fallback[i] = found ?
-				depkey_make(DEP_COLUMN_VALUE, MyDatabaseId, target->info.root, best.attnum,
-							best.hashes[i]) :
-				depkey_make(DEP_ANY_ROW, MyDatabaseId, target->info.root, 0, 0);
+		/* The keys the decision added for the scan are its fallback. */
+		ds->nfallback = record->nfallback;
+		ds->fallback = record->fallback;
 		cx->set->derived = lappend(cx->set->derived, ds);
-		return;
 	}
-	add_values(cx, target, found ? &best : NULL);
 }
 
 /* Adds (T, col, value) for the values, or (T, *) if values is NULL. */
@@ -1095,16 +1166,24 @@ cachebot_plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params, ScanTar
 	ScanContext cx = {.stmt = stmt,.params = params,.targets = targets,.set = set};
 	ListCell   *lc;
 
-	/* A parallel plan's nodes run in workers too, whose rows the leader never sees. */
-	if (!stmt->parallelModeNeeded)
-	{
-		collect_join_candidates(&cx, stmt->planTree);
-		foreach(lc, stmt->subplans)
-			collect_join_candidates(&cx, (Plan *) lfirst(lc));
-	}
 	walk_plan(&cx, stmt->planTree);
 	foreach(lc, stmt->subplans)
 		walk_plan(&cx, (Plan *) lfirst(lc));
+}
+
+void
+cachebot_plan_derive_scans(PlannedStmt *stmt, DepSet *set)
+{
+	ScanContext cx = {.stmt = stmt,.set = set};
+	ListCell   *lc;
+
+	if (set->scans == NIL || set->derived != NIL)
+		return;					/* nothing recorded, or done already */
+	collect_join_candidates(&cx, stmt->planTree);
+	foreach(lc, stmt->subplans)
+		collect_join_candidates(&cx, (Plan *) lfirst(lc));
+	foreach(lc, set->scans)
+		derive_scan(&cx, lfirst(lc));
 	one_direction_per_join(set);
 }
 

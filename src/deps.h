@@ -80,11 +80,13 @@ typedef struct DepSet
 	int		   *refs;			/* how many scans (or other reasons) added
 								 * each key: a derived scan's fallback keys go
 								 * only if it was their last reason */
-	List	   *derived;		/* of DerivedScan */
+	List	   *scans;			/* the tracked scans, for derivation */
+	List	   *derived;		/* of DerivedScan, once derived */
 	bool		describe;		/* set by the caller: fill descriptions */
 	char	  **descriptions;	/* of keys, for explain() */
 	Hash128    *hashes;			/* of keys, once finished (past the first two,
 								 * in another order): see below */
+	int		   *order;			/* hashes[i] is the hash of keys[order[i]] */
 } DepSet;
 
 /* Where the epoch and the catalog generation are; then the rest. */
@@ -128,11 +130,19 @@ typedef struct ScanTarget
 
 /*
  * Adds the keys of every scan in the plan to set; targets, indexed by range
- * table index, say how each relation is tracked. Scans whose keys can only
- * be known as the plan runs are listed in set->derived.
+ * table index, say how each relation is tracked (they must outlive set).
+ * This is all a lookup needs.
  */
 extern void cachebot_plan_scan_dependencies(PlannedStmt *stmt, ParamListInfo params,
 											ScanTarget *targets, DepSet *set);
+
+/*
+ * Lists in set->derived the scans (of those the call above saw) that keys
+ * known only as the plan runs would key better: for a fill, which captures
+ * them (capture.h), and for explain(). Not on the hit path: it reads
+ * statistics and the catalog. The keys already in set are unchanged.
+ */
+extern void cachebot_plan_derive_scans(PlannedStmt *stmt, DepSet *set);
 
 /* The subplans of a plan node other than its left and right trees. */
 extern List *cachebot_plan_children(Plan *plan);

@@ -127,14 +127,26 @@ cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 	b->too_large = (Size) b->buf.len > limit;
 }
 
+/* Where an entry's dependencies start, and its notes. */
+static Size
+deps_offset(const EntryHeader *hdr)
+{
+	return MAXALIGN(sizeof(EntryHeader)) + MAXALIGN(hdr->fingerprint_len);
+}
+
+static Size
+notes_offset(const EntryHeader *hdr)
+{
+	return deps_offset(hdr) + MAXALIGN(hdr->ndeps * sizeof(EntryDep));
+}
+
 void
 cachebot_entry_set_deps(EntryBuilder *b, int ndeps, const Hash128 *deps, const uint64 *gens,
 						List *notes)
 {
 	EntryHeader *hdr = (EntryHeader *) b->buf.data;
-	Size		deps_start = MAXALIGN(sizeof(EntryHeader)) + MAXALIGN(hdr->fingerprint_len);
-	Size		rest_start = deps_start + MAXALIGN(hdr->ndeps * sizeof(EntryDep)) +
-		MAXALIGN(hdr->notes_len);
+	Size		deps_start = deps_offset(hdr);
+	Size		rest_start = notes_offset(hdr) + MAXALIGN(hdr->notes_len);
 	StringInfoData buf;
 	Size		notes_start;
 	ListCell   *lc;
@@ -483,8 +495,7 @@ cachebot_entry_corrupt(char **data, Size *len, const char *what, uint64 seed)
 {
 	EntryHeader *hdr = (EntryHeader *) *data;
 	Size		hdrlen = MAXALIGN(sizeof(EntryHeader));
-	Size		off = MAXALIGN(MAXALIGN(MAXALIGN(hdrlen + hdr->fingerprint_len) +
-									   hdr->ndeps * sizeof(EntryDep)) + hdr->notes_len);
+	Size		off = notes_offset(hdr) + MAXALIGN(hdr->notes_len);
 	MinimalTuple first;
 
 	for (uint32 i = 0; i < hdr->npermissions; i++)
@@ -515,8 +526,7 @@ cachebot_entry_corrupt(char **data, Size *len, const char *what, uint64 seed)
 	else if (strcmp(what, "notes_length") == 0)
 		hdr->notes_len = (uint32) *len;
 	else if (strcmp(what, "note_unterminated") == 0 && hdr->notes_len > 0)
-		(*data)[MAXALIGN(MAXALIGN(hdrlen + hdr->fingerprint_len) +
-						 hdr->ndeps * sizeof(EntryDep)) + hdr->notes_len - 1] = 'x';
+		(*data)[notes_offset(hdr) + hdr->notes_len - 1] = 'x';
 	else if (strcmp(what, "truncated") == 0 && *len > hdrlen + 8)
 		*len -= 8;
 	else if (strcmp(what, "trailing") == 0)

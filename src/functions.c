@@ -349,6 +349,9 @@ decide_text(const char *query, CacheDecision *d, const char **why)
 	*why = d->skip == SKIP_NONE ? "cacheable" :
 		d->skip == SKIP_BAD_HINT ? psprintf("bad_hint: %s", cachebot_bad_hint_reason(d)) :
 		cachebot_skip_reason_names[d->skip];
+	/* What a fill would derive as it ran, for the dependencies shown. */
+	if (d->skip == SKIP_NONE && d->deps.describe)
+		cachebot_plan_derive_scans(stmt, &d->deps);
 	return true;
 }
 

@@ -2,7 +2,7 @@
 MODULE_big = cachebot
 OBJS = src/cachebot.o src/settings.o src/hint.o src/fingerprint.o src/entry.o \
        src/eligibility.o src/exprcheck.o src/tracking.o src/deps.o src/keys.o \
-       src/lookup.o src/capture.o src/nesting.o src/executor.o src/replay.o src/planner.o src/ddl.o src/utility.o src/catalog_gen.o \
+       src/lookup.o src/capture.o src/nesting.o src/executor.o src/replay.o src/planner.o src/ddl.o src/utility.o src/catalog_gen.o src/committing.o \
        src/xact.o src/trigger.o src/store.o src/store_shmem.o src/store_memcached.o \
        src/stats.o src/functions.o
 EXTENSION = cachebot
@@ -12,7 +12,7 @@ PGFILEDESC = "cachebot - result cache with precise invalidation"
 REGRESS = hints hint_fuzz eligibility transactions errors store keys_rows keys_in_lists keys_ranges keys_joins keys_derived keys_derived_edges keys_union_exists \
           keys_prepared keys_hints keys_outer_joins keys_overflow implicit cursors types privileges entries catalog nesting results tracking settings functions_settings auto_track robustness
 REGRESS_OPTS = --inputdir=test --load-extension=cachebot
-ISOLATION = derived_keys derived_keys_hash fill_while_writer_open writer_rollback savepoint_rollback \
+ISOLATION = pending_invisible_writer derived_keys derived_keys_hash fill_while_writer_open writer_rollback savepoint_rollback \
             two_writers commit_between_lookup_and_store truncate \
             invalidate_object_rollback repeatable_read temp_objects ddl_race \
             partition_clones

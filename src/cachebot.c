@@ -13,6 +13,7 @@
 
 #include "settings.h"
 #include "catalog_gen.h"
+#include "committing.h"
 #include "eligibility.h"
 #include "executor.h"
 #include "planner.h"
@@ -40,6 +41,7 @@ cachebot_shmem_request(void)
 	cachebot_stats_request();
 	cachebot_store_request();
 	cachebot_catalog_gen_request();
+	cachebot_committing_request();
 	cachebot_xact_shmem_request();
 }
 
@@ -52,6 +54,7 @@ cachebot_shmem_startup(void)
 	cachebot_stats_startup();
 	cachebot_store_startup();
 	cachebot_catalog_gen_startup();
+	cachebot_committing_startup();
 	cachebot_xact_shmem_startup();
 	LWLockRelease(AddinShmemInitLock);
 }

@@ -12,6 +12,7 @@
 #include "utils/memutils.h"
 
 #include "capture.h"
+#include "committing.h"
 #include "store.h"
 
 /* Past this many distinct values a derived scan keeps its fallback keys. */
@@ -387,7 +388,7 @@ cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
 	out = palloc((set->n + nderived) * sizeof(KeyGen));
 	if (nderived > 0)
 	{
-		if (!store->lookup(NULL, nderived, derived, NULL, NULL, versions))
+		if (!cachebot_committing_lookup(store, NULL, nderived, derived, NULL, NULL, versions))
 			return false;
 		for (int d = 0; d < nderived; d++)
 		{
@@ -399,7 +400,7 @@ cachebot_capture_settle(FillCapture *fc, const DepSet *set, const uint64 *gens,
 	}
 	if (nfallback > 0)
 	{
-		if (!store->lookup(NULL, nfallback, fallback, NULL, NULL, versions))
+		if (!cachebot_committing_lookup(store, NULL, nfallback, fallback, NULL, NULL, versions))
 			return false;
 		for (int f = 0, i = 0; f < nfallback; f++, i++)
 		{

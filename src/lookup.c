@@ -7,6 +7,7 @@
 #include "miscadmin.h"
 
 #include "catalog_gen.h"
+#include "committing.h"
 #include "lookup.h"
 #include "store.h"
 
@@ -34,12 +35,13 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 		if (i != DEPSET_CATALOG)
 			store_deps[nstore++] = d->deps.hashes[i];
 	if (store == NULL ||
-		!store->lookup(&d->key, nstore, store_deps, &entry, &len, store_versions))
+		!cachebot_committing_lookup(store, &d->key, nstore, store_deps, &entry, &len,
+									 store_versions))
 		return LOOKUP_FAILED;
 	if (!cachebot_catalog_gen_read(MyDatabaseId, &versions[DEPSET_CATALOG], &ddl_sequence))
 	{
 		versions[DEPSET_CATALOG].gen = 0;
-		versions[DEPSET_CATALOG].pending = true;
+		versions[DEPSET_CATALOG].pending = 1;
 	}
 	for (int i = 0, j = 0; i < d->deps.n; i++)
 		if (i != DEPSET_CATALOG)
@@ -51,7 +53,7 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 		for (int i = 0; i < d->deps.n; i++)
 		{
 			read->gens[i] = versions[i].gen;
-			read->pending |= versions[i].pending;
+			read->pending |= versions[i].pending > 0;
 		}
 		read->ddl_sequence = ddl_sequence;
 	}
@@ -85,7 +87,7 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 	if (nmissing == 0)
 		return LOOKUP_HIT;
 	missing_versions = palloc(nmissing * sizeof(VersionRead));
-	if (!store->lookup(NULL, nmissing, missing, NULL, NULL, missing_versions))
+	if (!cachebot_committing_lookup(store, NULL, nmissing, missing, NULL, NULL, missing_versions))
 		return LOOKUP_FAILED;
 	for (int k = 0, i = 0; i < (int) view->ndeps && k < nmissing; i++)
 	{

@@ -16,19 +16,33 @@
 /* What a writer does to a version record, at which moment of its commit. */
 typedef enum BumpPhase
 {
-	BUMP_PRE_COMMIT,			/* pending++, new gen: readers stop filling */
-	BUMP_COMMIT,				/* new gen, pending--: the write is visible */
-	BUMP_ABORT,					/* pending-- (and a new gen, which costs only
-								 * a miss): failed after pre-commit */
-	BUMP_NOW,					/* new gen, outside any transaction protocol */
+	BUMP_PRE_COMMIT,			/* pending++, gen += GEN_MARK */
+	BUMP_COMMIT,				/* pending--, gen += GEN_SETTLE: the write is
+								 * visible */
+	BUMP_ABORT,					/* the same after a failure past pre-commit
+								 * (the new gen costs only a miss) */
+	BUMP_NOW,					/* gen += GEN_MARK + GEN_SETTLE, outside any
+								 * transaction protocol */
 	BUMP_NOW_AFTER_COMMIT		/* the same, once the transaction committed */
 } BumpPhase;
+
+/*
+ * How a bump moves a record's gen, in every store: a record starts at a
+ * random value and each bump adds to it, so a pre-commit mark can be taken
+ * back out by a reader that knows its writer is not visible yet
+ * (committing.h): gen - k * GEN_MARK is the gen the record had before k
+ * outstanding marks, with every other writer's bumps counted. A lost record
+ * comes back at a new random value, which no entry carries.
+ */
+#define CACHEBOT_GEN_MARK	(UINT64CONST(1) << 32)
+#define CACHEBOT_GEN_SETTLE	UINT64CONST(1)
 
 /* The result of reading one version record. */
 typedef struct VersionRead
 {
 	uint64		gen;
-	bool		pending;
+	int32		pending;		/* writers' marks outstanding; 0 once they are
+								 * older than the stuck-writer expiry */
 } VersionRead;
 
 typedef struct CacheStore

@@ -59,6 +59,8 @@
 
 #define KEY_LEN			35		/* "cb" + kind + 32 hex digits */
 #define PENDING_SHIFT	32
+StaticAssertDecl(CACHEBOT_GEN_MARK == UINT64CONST(1) << PENDING_SHIFT &&
+				 CACHEBOT_GEN_SETTLE == 1, "a record is A * 2^32 + B");
 #define BACKOFF_MS		1000
 #define MAX_TTL			(30 * 24 * 3600)	/* larger is an absolute time */
 
@@ -433,29 +435,33 @@ fresh_record(void)
 }
 
 /*
- * Is a writer of this record committing? A mark that stays unchanged for too
- * long belongs to a writer that died: it stops counting. The first sighting
- * is kept in shared memory, so the delay runs once, not once per backend.
+ * How many writers of this record are committing (A - B)? A mark that stays
+ * unchanged for too long belongs to a writer that died: it stops counting.
+ * The first sighting is kept in shared memory, so the delay runs once, not
+ * once per backend.
  */
-static bool
+static int32
 record_pending(const Hash128 *dep, uint64 value)
 {
 	uint32		a = (uint32) (value >> PENDING_SHIFT);
 	uint32		b = (uint32) value;
+	int32		marks = (int32) (a - b);
 	PendingSeen *seen;
 	TimestampTz now;
-	bool		pending = true;
 
-	if ((int32) (a - b) <= 0)
-		return false;
+	if (marks <= 0)
+		return 0;
 	if (shared == NULL)
-		return true;
+		return marks;
 	now = GetCurrentTimestamp();
 	seen = &shared->pending[dep->lo % PENDING_SLOTS];
 	SpinLockAcquire(&shared->mutex);
 	if (hash128_equal(&seen->key, dep) && seen->value == value)
-		pending = !TimestampDifferenceExceeds(seen->since, now,
-											  CACHEBOT_PENDING_EXPIRY_SECS * 1000);
+	{
+		if (TimestampDifferenceExceeds(seen->since, now,
+									   CACHEBOT_PENDING_EXPIRY_SECS * 1000))
+			marks = 0;
+	}
 	else
 	{
 		seen->key = *dep;
@@ -463,7 +469,7 @@ record_pending(const Hash128 *dep, uint64 value)
 		seen->since = now;
 	}
 	SpinLockRelease(&shared->mutex);
-	return pending;
+	return marks;
 }
 
 static bool
@@ -684,13 +690,13 @@ increment_all(int nkeys, const Hash128 *keys, uint64 delta, bool confirm)
 static bool
 mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
 {
-	uint64		delta = phase == BUMP_PRE_COMMIT ? (UINT64CONST(1) << PENDING_SHIFT) : 1;
+	uint64		delta = phase == BUMP_PRE_COMMIT ? CACHEBOT_GEN_MARK : CACHEBOT_GEN_SETTLE;
 	bool		after_commit = phase == BUMP_COMMIT || phase == BUMP_ABORT ||
 		phase == BUMP_NOW_AFTER_COMMIT;
 	bool		ok;
 
 	if (phase == BUMP_NOW || phase == BUMP_NOW_AFTER_COMMIT)
-		delta = UINT64CONST(1) << PENDING_SHIFT | 1;	/* new gen, nothing pending */
+		delta = CACHEBOT_GEN_MARK + CACHEBOT_GEN_SETTLE;	/* nothing pending */
 
 	/*
 	 * Confirmed in both phases: before the commit a failure must be known;
@@ -730,7 +736,7 @@ recover_from_bypass(void)
 
 	if (shared == NULL || pg_atomic_read_u32(&shared->bypass) == 0)
 		return true;
-	if (!increment(&epoch, UINT64CONST(1) << PENDING_SHIFT | 1))
+	if (!increment(&epoch, CACHEBOT_GEN_MARK + CACHEBOT_GEN_SETTLE))
 	{
 		went_wrong();
 		return false;
@@ -744,7 +750,7 @@ mc_flush(void)
 {
 	Hash128		epoch = cachebot_epoch_key;
 
-	if (!usable() || !increment(&epoch, UINT64CONST(1) << PENDING_SHIFT | 1))
+	if (!usable() || !increment(&epoch, CACHEBOT_GEN_MARK + CACHEBOT_GEN_SETTLE))
 	{
 		if (shared)
 			pg_atomic_write_u32(&shared->bypass, 1);

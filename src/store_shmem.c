@@ -253,14 +253,15 @@ version_victim(VersionSlot *set)
 	return victim;
 }
 
-/* Is a writer committing? A mark older than the expiry is a dead writer's. */
-static bool
+/* Writers' marks outstanding; a mark older than the expiry is a dead writer's. */
+static int32
 pending_now(int32 pending, TimestampTz pending_since)
 {
-	if (pending <= 0)
-		return false;
-	return !TimestampDifferenceExceeds(pending_since, GetCurrentTimestamp(),
-									   CACHEBOT_PENDING_EXPIRY_SECS * 1000);
+	if (pending <= 0 ||
+		TimestampDifferenceExceeds(pending_since, GetCurrentTimestamp(),
+								   CACHEBOT_PENDING_EXPIRY_SECS * 1000))
+		return 0;
+	return pending;
 }
 
 /* Marks a slot used; a hint for eviction, written under a shared lock too. */
@@ -319,7 +320,7 @@ version_bump(const Hash128 *key, BumpPhase phase)
 	bool		ok = true;
 
 	/* Computed before taking the lock: nothing slow runs under it. */
-	uint64		gen = cachebot_new_generation();
+	uint64		fresh = cachebot_new_generation();
 	TimestampTz now = GetCurrentTimestamp();
 
 	LWLockAcquire(version_lock(part), LW_EXCLUSIVE);
@@ -338,30 +339,27 @@ version_bump(const Hash128 *key, BumpPhase phase)
 					break;
 				}
 				slot->key = *key;
+				slot->gen = fresh;
 				slot->pending = 0;
 			}
-			slot->gen = gen;
+			slot->gen += CACHEBOT_GEN_MARK;
 			slot->pending++;
 			slot->pending_since = now;
 			break;
 		case BUMP_COMMIT:
-		case BUMP_NOW:
-		case BUMP_NOW_AFTER_COMMIT:
+		case BUMP_ABORT:
 			/* An absent record cannot vouch for any entry: nothing to do. */
 			if (slot)
 			{
-				slot->gen = gen;
-				if (phase == BUMP_COMMIT && slot->pending > 0)
-					slot->pending--;
-			}
-			break;
-		case BUMP_ABORT:
-			if (slot)
-			{
-				slot->gen = gen;
+				slot->gen += CACHEBOT_GEN_SETTLE;
 				if (slot->pending > 0)
 					slot->pending--;
 			}
+			break;
+		case BUMP_NOW:
+		case BUMP_NOW_AFTER_COMMIT:
+			if (slot)
+				slot->gen += CACHEBOT_GEN_MARK + CACHEBOT_GEN_SETTLE;
 			break;
 	}
 	LWLockRelease(version_lock(part));
@@ -447,7 +445,7 @@ shmem_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 		if (hash128_equal(&deps[i], &cachebot_epoch_key))
 		{
 			versions[i].gen = pg_atomic_read_u64(&header->epoch);
-			versions[i].pending = false;
+			versions[i].pending = 0;
 		}
 		else if (!version_read(&deps[i], false, &versions[i]) &&
 				 !version_read(&deps[i], true, &versions[i]))

@@ -18,6 +18,7 @@
 #include "utils/resowner.h"
 
 #include "catalog_gen.h"
+#include "committing.h"
 #include "ddl.h"
 #include "keys.h"
 #include "stats.h"
@@ -203,6 +204,7 @@ ensure_sets(void)
 static void
 forget_all(void)
 {
+	cachebot_committing_withdraw();
 	if (xact_cxt != NULL)
 		MemoryContextReset(xact_cxt);
 	collected = NULL;
@@ -335,6 +337,15 @@ bump_pending(void)
 		store->bump(1, &epoch, BUMP_NOW);
 		cachebot_stats_count(STAT_ERRORS, 1);
 	}
+	else if (!finishing_prepared)
+	{
+		/*
+		 * Until this commit is visible, readers may look past the marks
+		 * (committing.h). Not for COMMIT PREPARED: the transaction whose
+		 * visibility counts is not this one.
+		 */
+		cachebot_committing_publish(nbumped, bumped);
+	}
 	cachebot_stats_count(STAT_INVALIDATIONS, nbumped);
 }
 
@@ -376,6 +387,7 @@ bump_store_finish(BumpPhase phase)
 			store->bump(1, &epoch, BUMP_NOW_AFTER_COMMIT);
 		}
 	}
+	cachebot_committing_withdraw();
 	nbumped = 0;
 }
 

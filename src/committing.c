@@ -1,0 +1,229 @@
+/*
+ * committing.c
+ *		Writers between their two bumps that no snapshot can see yet.
+ *
+ * One slot per backend, written only by its backend and read by any, under
+ * a change counter (odd while the slot is being written): a reader that
+ * finds it odd or changed ignores the slot, which can only keep a record
+ * pending. See committing.h for the protocol and why it is safe.
+ */
+#include "postgres.h"
+
+#include "access/transam.h"
+#include "access/xact.h"
+#include "miscadmin.h"
+#include "port/atomics.h"
+#include "storage/ipc.h"
+#include "storage/proc.h"
+#include "storage/procarray.h"
+#include "storage/shmem.h"
+
+#include "committing.h"
+
+#if PG_VERSION_NUM >= 170000
+#define MY_PROC_INDEX	MyProcNumber
+#else
+#define MY_PROC_INDEX	(MyProc->pgprocno)
+#endif
+
+typedef struct CommittingSlot
+{
+	pg_atomic_uint32 change;	/* odd while the writer rewrites the slot */
+	TransactionId xid;			/* invalid: nobody published */
+	int			nkeys;
+	Hash128		keys[COMMITTING_MAX_KEYS];
+} CommittingSlot;
+
+typedef struct CommittingShared
+{
+	pg_atomic_uint32 published; /* slots holding a writer: 0 spares a scan */
+	int			nslots;
+	CommittingSlot slots[FLEXIBLE_ARRAY_MEMBER];
+} CommittingShared;
+
+static CommittingShared *shared = NULL;
+static CommittingSlot *my_slot = NULL;	/* set while this backend published */
+
+static Size
+shared_size(void)
+{
+	return add_size(offsetof(CommittingShared, slots),
+					mul_size(MaxBackends, sizeof(CommittingSlot)));
+}
+
+void
+cachebot_committing_request(void)
+{
+	RequestAddinShmemSpace(shared_size());
+}
+
+void
+cachebot_committing_startup(void)
+{
+	bool		found;
+
+	/* Under AddinShmemInitLock, which the caller holds. */
+	shared = ShmemInitStruct("cachebot committing writers", shared_size(), &found);
+	if (!found)
+	{
+		pg_atomic_init_u32(&shared->published, 0);
+		shared->nslots = MaxBackends;
+		for (int i = 0; i < MaxBackends; i++)
+		{
+			pg_atomic_init_u32(&shared->slots[i].change, 0);
+			shared->slots[i].xid = InvalidTransactionId;
+			shared->slots[i].nkeys = 0;
+		}
+	}
+}
+
+void
+cachebot_committing_publish(int nkeys, const Hash128 *keys)
+{
+	TransactionId xid = GetTopTransactionIdIfAny();
+	CommittingSlot *slot;
+
+	cachebot_committing_withdraw();
+	/* Without an ID, visibility is not the proc array's to tell. */
+	if (shared == NULL || MyProc == NULL || !TransactionIdIsValid(xid) ||
+		nkeys <= 0 || nkeys > COMMITTING_MAX_KEYS ||
+		MY_PROC_INDEX < 0 || MY_PROC_INDEX >= shared->nslots)
+		return;
+	slot = &shared->slots[MY_PROC_INDEX];
+	pg_atomic_fetch_add_u32(&slot->change, 1);	/* a full barrier */
+	slot->xid = xid;
+	slot->nkeys = nkeys;
+	memcpy(slot->keys, keys, nkeys * sizeof(Hash128));
+	pg_atomic_fetch_add_u32(&slot->change, 1);
+	pg_atomic_fetch_add_u32(&shared->published, 1);
+	my_slot = slot;
+}
+
+void
+cachebot_committing_withdraw(void)
+{
+	if (my_slot == NULL)
+		return;
+	pg_atomic_fetch_add_u32(&my_slot->change, 1);
+	my_slot->xid = InvalidTransactionId;
+	my_slot->nkeys = 0;
+	pg_atomic_fetch_add_u32(&my_slot->change, 1);
+	pg_atomic_fetch_sub_u32(&shared->published, 1);
+	my_slot = NULL;
+}
+
+/* A consistent copy of a slot, or false if it was being written. */
+static bool
+read_slot(CommittingSlot *slot, TransactionId *xid, int *nkeys, Hash128 *keys)
+{
+	uint32		before = pg_atomic_read_u32(&slot->change);
+
+	if (before & 1)
+		return false;
+	pg_read_barrier();
+	*xid = slot->xid;
+	*nkeys = Min(Max(slot->nkeys, 0), COMMITTING_MAX_KEYS);
+	memcpy(keys, slot->keys, *nkeys * sizeof(Hash128));
+	pg_read_barrier();
+	return pg_atomic_read_u32(&slot->change) == before;
+}
+
+/*
+ * Takes the marks of writers nobody can see yet out of versions[], which
+ * store->lookup just returned for deps[0..n).
+ */
+static void
+discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
+						 VersionRead *versions)
+{
+	int			npending = 0;
+	int		   *pending_index;
+	Hash128    *pending_keys;
+	VersionRead *reread;
+	TransactionId *xids;
+	bool	   *holds;			/* [writer * npending + pending key] */
+	int			nwriters = 0;
+	Hash128		slot_keys[COMMITTING_MAX_KEYS];
+
+	for (int i = 0; i < n; i++)
+		if (versions[i].pending > 0)
+			npending++;
+	if (npending == 0 || shared == NULL || pg_atomic_read_u32(&shared->published) == 0)
+		return;
+
+	pending_index = palloc(npending * sizeof(int));
+	pending_keys = palloc(npending * sizeof(Hash128));
+	for (int i = 0, p = 0; i < n; i++)
+		if (versions[i].pending > 0)
+		{
+			pending_index[p] = i;
+			pending_keys[p++] = deps[i];
+		}
+
+	/* 1. Who published which of these keys (before the records' second read). */
+	xids = palloc(shared->nslots * sizeof(TransactionId));
+	holds = palloc0(mul_size(shared->nslots, npending) * sizeof(bool));
+	for (int s = 0; s < shared->nslots; s++)
+	{
+		CommittingSlot *slot = &shared->slots[s];
+		TransactionId xid;
+		int			nkeys;
+		bool		any = false;
+
+		if (!TransactionIdIsValid(slot->xid) || slot == my_slot)
+			continue;
+		if (!read_slot(slot, &xid, &nkeys, slot_keys) || !TransactionIdIsValid(xid))
+			continue;
+		for (int p = 0; p < npending; p++)
+			for (int k = 0; k < nkeys; k++)
+				if (hash128_equal(&slot_keys[k], &pending_keys[p]))
+				{
+					holds[nwriters * npending + p] = true;
+					any = true;
+					break;
+				}
+		if (any)
+			xids[nwriters++] = xid;
+	}
+	if (nwriters == 0)
+		return;
+
+	/* 2. The pending records again. */
+	reread = palloc(npending * sizeof(VersionRead));
+	if (!store->lookup(NULL, npending, pending_keys, NULL, NULL, reread))
+		return;
+
+	/*
+	 * 3. Which of those writers are still in progress: they were marking the
+	 * records all through the second read.
+	 */
+	for (int w = 0; w < nwriters; w++)
+		if (!TransactionIdIsInProgress(xids[w]))
+			for (int p = 0; p < npending; p++)
+				holds[w * npending + p] = false;
+	for (int p = 0; p < npending; p++)
+	{
+		VersionRead *v = &versions[pending_index[p]];
+		int32		invisible = 0;
+
+		for (int w = 0; w < nwriters; w++)
+			invisible += holds[w * npending + p];
+		*v = reread[p];
+		if (v->pending > 0 && v->pending == invisible)
+		{
+			v->gen -= (uint64) invisible * CACHEBOT_GEN_MARK;
+			v->pending = 0;
+		}
+	}
+}
+
+bool
+cachebot_committing_lookup(const CacheStore *store, const Hash128 *key,
+						   int ndeps, const Hash128 *deps,
+						   char **entry, Size *entrylen, VersionRead *versions)
+{
+	if (!store->lookup(key, ndeps, deps, entry, entrylen, versions))
+		return false;
+	discount_invisible_marks(store, ndeps, deps, versions);
+	return true;
+}

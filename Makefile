@@ -12,7 +12,7 @@ PGFILEDESC = "cachebot - result cache with precise invalidation"
 REGRESS = hints hint_fuzz eligibility transactions errors store keys_rows keys_in_lists keys_ranges keys_joins keys_derived keys_derived_edges keys_union_exists \
           keys_prepared keys_hints keys_outer_joins keys_overflow implicit cursors types privileges entries catalog nesting results tracking settings functions_settings auto_track robustness
 REGRESS_OPTS = --inputdir=test --load-extension=cachebot
-ISOLATION = pending_invisible_writer derived_keys derived_keys_hash fill_while_writer_open writer_rollback savepoint_rollback \
+ISOLATION = pending_invisible_writer fill_lease derived_keys derived_keys_hash fill_while_writer_open writer_rollback savepoint_rollback \
             two_writers commit_between_lookup_and_store truncate \
             invalidate_object_rollback repeatable_read temp_objects ddl_race \
             partition_clones

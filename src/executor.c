@@ -24,11 +24,14 @@
 #include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
+#include "storage/latch.h"
 #include "tcop/pquery.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
 
 #include "capture.h"
 #include "catalog_gen.h"
@@ -46,6 +49,9 @@
 
 /* The probe of probe_and_store() runs only on plans estimated this cheap. */
 #define PROBE_MAX_COST 1000.0
+
+/* A fill lease lasts cachebot.fill_wait, and at least this long. */
+#define FILL_LEASE_MIN_MS 1000
 
 typedef enum CachedMode
 {
@@ -84,6 +90,7 @@ typedef struct CachedQuery
 	FillCapture *capture;		/* row keys derived as the plan runs */
 	EntryBuilder builder;
 	bool		filling;		/* still capturing */
+	bool		leased;			/* holds the entry's fill lease */
 	bool		runs;			/* ExecutorRun has been called */
 	bool		probing;		/* looking for a row past the last run */
 } CachedQuery;
@@ -92,6 +99,10 @@ static ExecutorStart_hook_type prev_ExecutorStart = NULL;
 static ExecutorRun_hook_type prev_ExecutorRun = NULL;
 static ExecutorFinish_hook_type prev_ExecutorFinish = NULL;
 static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
+
+/* The lease of a fill that failed, given back at this backend's next lookup. */
+static Hash128 lease_left_behind;
+static bool lease_was_left_behind = false;
 
 /* Statements started and not yet ended, the latest first. */
 static CachedQuery *cached_queries = NULL;
@@ -128,7 +139,20 @@ forget_cached(CachedQuery *target)
 static void
 unlink_cached(void *arg)
 {
-	forget_cached((CachedQuery *) arg);
+	CachedQuery *cq = (CachedQuery *) arg;
+
+	forget_cached(cq);
+
+	/*
+	 * A fill that failed still holds its lease: nothing may reach the
+	 * network while the transaction aborts, so it is given back later.
+	 */
+	if (cq->leased)
+	{
+		lease_left_behind = cq->decision->key;
+		lease_was_left_behind = true;
+		cq->leased = false;
+	}
 }
 
 /*
@@ -234,6 +258,40 @@ capture_init(CaptureReceiver *r, DestReceiver *inner, CachedQuery *cq)
 	r->cq = cq;
 }
 
+/*
+ * The fill lease on key, when leases are on and the store has them. It lasts
+ * as long as its holder's readers would wait (a second at least), unless
+ * given back sooner: a fill slower than that lets the next miss fill too.
+ */
+static FillLease
+take_fill_lease(const Hash128 *key)
+{
+	const CacheStore *store = cachebot_cache_store();
+
+	if (cachebot_fill_wait <= 0 || store == NULL || store->lease_take == NULL)
+		return LEASE_NONE;
+	return store->lease_take(key, Max(cachebot_fill_wait, FILL_LEASE_MIN_MS));
+}
+
+static void
+give_back_lease(const Hash128 *key)
+{
+	const CacheStore *store = cachebot_cache_store();
+
+	if (store != NULL && store->lease_release != NULL)
+		store->lease_release(key);
+}
+
+/* Gives the fill lease back once the fill stored its entry or was given up. */
+static void
+release_fill_lease(CachedQuery *cq)
+{
+	if (!cq->leased)
+		return;
+	cq->leased = false;
+	give_back_lease(&cq->decision->key);
+}
+
 static void
 store_fill(CachedQuery *cq)
 {
@@ -271,6 +329,7 @@ store_fill(CachedQuery *cq)
 	}
 	else
 		cachebot_stats_count_skip(SKIP_TOO_LARGE);
+	release_fill_lease(cq);
 	MemoryContextSwitchTo(old);
 }
 
@@ -332,6 +391,15 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	LookupOutcome outcome;
 	EntryView	view;
 	LookupVersions read;
+	SkipReason	skip = SKIP_NONE;
+	FillLease	lease = LEASE_NONE;
+	TimestampTz deadline = 0;
+
+	if (lease_was_left_behind)
+	{
+		lease_was_left_behind = false;
+		give_back_lease(&lease_left_behind);
+	}
 
 	run.eflags = eflags;
 	run.dest = qd->dest->mydest;
@@ -391,6 +459,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 		outcome = cachebot_cache_lookup(d, &view, &read);
 	if (outcome == LOOKUP_HIT)
 	{
+hit:
 		cq->mode = CACHED_HIT;
 		cq->tuples = view.tuples;
 		cq->ntuples = view.ntuples;
@@ -399,33 +468,66 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	}
 	if (hit_only)
 		goto run_normally;
+
+	/*
+	 * A miss. If another session is filling this entry, wait for its
+	 * result (looking it up again: a hit is checked as any other) rather
+	 * than run the statement too; past cachebot.fill_wait, run uncached.
+	 * The fill lease is asked for last, once this execution could fill.
+	 */
+	for (int waits = 0;; waits++)
+	{
+		if (outcome == LOOKUP_CORRUPT)
+			cachebot_stats_count(STAT_ERRORS, 1);
+		if (outcome == LOOKUP_FAILED)
+		{
+			cachebot_stats_count(STAT_ERRORS, 1);
+			skip = SKIP_BACKEND_ERROR;
+			break;
+		}
+		if (read.pending)
+		{
+			/* A writer is committing: its rows may or may not be visible. */
+			skip = SKIP_PENDING;
+			break;
+		}
+		if (TransactionIdIsValid(GetTopTransactionIdIfAny()))
+		{
+			/* Whatever it wrote, nobody else sees it yet. */
+			skip = SKIP_WRITTEN_IN_XACT;
+			break;
+		}
+		if (!cachebot_catalog_gen_synchronized(read.ddl_sequence))
+		{
+			/* Planned, maybe, before a DDL that committed since. */
+			skip = SKIP_CATALOG_CHANGED;
+			break;
+		}
+		lease = take_fill_lease(&d->key);
+		if (lease != LEASE_HELD)
+			break;
+		if (waits == 0)
+			deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), cachebot_fill_wait);
+		else if (GetCurrentTimestamp() >= deadline)
+		{
+			skip = SKIP_FILL_WAIT;
+			break;
+		}
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 Min(1L << Min(waits, 4), 16L), PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+		outcome = cachebot_cache_lookup(d, &view, &read);
+		if (outcome == LOOKUP_HIT)
+			goto hit;			/* the other session's fill */
+	}
 	cachebot_stats_count(STAT_MISSES, 1);
-	if (outcome == LOOKUP_CORRUPT)
-		cachebot_stats_count(STAT_ERRORS, 1);
-	if (outcome == LOOKUP_FAILED)
+	if (skip != SKIP_NONE)
 	{
-		cachebot_stats_count(STAT_ERRORS, 1);
-		cachebot_stats_count_skip(SKIP_BACKEND_ERROR);
+		cachebot_stats_count_skip(skip);
 		goto run_normally;
 	}
-	if (read.pending)
-	{
-		/* A writer is committing: its rows may or may not be visible. */
-		cachebot_stats_count_skip(SKIP_PENDING);
-		goto run_normally;
-	}
-	if (TransactionIdIsValid(GetTopTransactionIdIfAny()))
-	{
-		/* Whatever it wrote, nobody else sees it yet. */
-		cachebot_stats_count_skip(SKIP_WRITTEN_IN_XACT);
-		goto run_normally;
-	}
-	if (!cachebot_catalog_gen_synchronized(read.ddl_sequence))
-	{
-		/* Planned, maybe, before a DDL that committed since. */
-		cachebot_stats_count_skip(SKIP_CATALOG_CHANGED);
-		goto run_normally;
-	}
+	cq->leased = lease == LEASE_TAKEN;
 
 	/*
 	 * The snapshot must be taken after the version read: a writer that
@@ -697,6 +799,7 @@ cachebot_ExecutorEnd(QueryDesc *queryDesc)
 		forget_cached(cq);
 		if (cq->filling && cq->runs)
 			cachebot_stats_count_skip(SKIP_CURSOR);	/* fetched in part, then closed */
+		release_fill_lease(cq);
 	}
 
 	if (prev_ExecutorEnd)

@@ -23,6 +23,7 @@ bool		cachebot_auto_track = false;
 char	   *cachebot_memcached_servers = NULL;
 char	   *cachebot_prefix = NULL;
 int			cachebot_memcached_timeout = 50;
+int			cachebot_fill_wait = 100;
 
 static const struct config_enum_entry backend_options[] = {
 	{"shmem", CACHE_BACKEND_SHMEM, false},
@@ -84,6 +85,18 @@ cachebot_define_gucs(void)
 							INT_MAX,
 							PGC_SUSET,
 							GUC_UNIT_S,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("cachebot.fill_wait",
+							"How long a statement waits for another session's fill of the entry it missed.",
+							"While one session refills an entry, others that miss it wait up to this "
+							"long for its result, then run uncached. 0 turns fill leases off.",
+							&cachebot_fill_wait,
+							100,
+							0,
+							60000,
+							PGC_USERSET,
+							GUC_UNIT_MS,
 							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("cachebot.shmem_size",

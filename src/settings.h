@@ -32,6 +32,7 @@ extern bool cachebot_auto_track;
 extern char *cachebot_memcached_servers;
 extern char *cachebot_prefix;
 extern int	cachebot_memcached_timeout;	/* ms */
+extern int	cachebot_fill_wait;		/* ms */
 
 /* Defines the settings (from _PG_init). */
 extern void cachebot_define_gucs(void);

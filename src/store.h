@@ -45,6 +45,15 @@ typedef struct VersionRead
 								 * older than the stuck-writer expiry */
 } VersionRead;
 
+/* Asking for the right to fill an entry. */
+typedef enum FillLease
+{
+	LEASE_TAKEN,				/* ours until released, or for the time asked */
+	LEASE_HELD,					/* another session is filling this entry */
+	LEASE_NONE					/* none to be had (store trouble, a full
+								 * table): fill without one */
+} FillLease;
+
 typedef struct CacheStore
 {
 	const char *name;
@@ -92,6 +101,16 @@ typedef struct CacheStore
 	 * memory store also drops the entries; memcached lets them age out).
 	 */
 	void		(*flush) (void);
+
+	/*
+	 * Fill leases, so that when an entry goes stale one session refills it
+	 * while the others wait for its fill: takes the lease on an entry key
+	 * for ms milliseconds (at least: memcached rounds up to whole seconds), and
+	 * gives back one this session took. Never raise an ERROR. A lease only
+	 * saves work: a hit is still checked against its records as any other.
+	 */
+	FillLease	(*lease_take) (const Hash128 *key, int ms);
+	void		(*lease_release) (const Hash128 *key);
 
 	/* Current number of entries and bytes they occupy; NULL if unknown. */
 	void		(*usage) (uint64 *entries, uint64 *bytes);

@@ -758,6 +758,46 @@ mc_flush(void)
 	}
 }
 
+/*
+ * A lease is a key added only if absent, for whole seconds (memcached's
+ * unit): the holder deletes it when its fill ends. An expired one is
+ * memcached's to drop.
+ */
+static FillLease
+mc_lease_take(const Hash128 *key, int ms)
+{
+	char		k[KEY_LEN + 1];
+	char		holder[16];
+	int			hlen = snprintf(holder, sizeof(holder), "%d", MyProcPid);
+	memcached_return_t rc;
+
+	if (!usable())
+		return LEASE_NONE;
+	make_key(k, 'l', key);
+	/* memcached's clock ticks in seconds: one more, or it may lapse at once */
+	rc = memcached_add(mc, k, KEY_LEN, holder, hlen, (time_t) (ms / 1000 + 1), 0);
+	if (rc == MEMCACHED_SUCCESS)
+		return LEASE_TAKEN;
+	if (rc == MEMCACHED_NOTSTORED || rc == MEMCACHED_DATA_EXISTS)
+		return LEASE_HELD;
+	went_wrong();
+	return LEASE_NONE;
+}
+
+static void
+mc_lease_release(const Hash128 *key)
+{
+	char		k[KEY_LEN + 1];
+	memcached_return_t rc;
+
+	if (!usable())
+		return;
+	make_key(k, 'l', key);
+	rc = memcached_delete(mc, k, KEY_LEN, 0);
+	if (rc != MEMCACHED_SUCCESS && rc != MEMCACHED_NOTFOUND)
+		went_wrong();
+}
+
 const CacheStore cachebot_memcached_store = {
 	.name = "memcached",
 	.shmem_request = mc_shmem_request,
@@ -768,5 +808,7 @@ const CacheStore cachebot_memcached_store = {
 	.put = mc_put,
 	.bump = mc_bump,
 	.flush = mc_flush,
+	.lease_take = mc_lease_take,
+	.lease_release = mc_lease_release,
 	.usage = NULL,
 };

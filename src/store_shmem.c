@@ -24,6 +24,7 @@
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
+#include "storage/spin.h"
 #include "utils/timestamp.h"
 
 #include "stats.h"
@@ -78,9 +79,21 @@ typedef struct VersionPartition
 	VersionSlot *slots;			/* nsets * VERSION_WAYS */
 } VersionPartition;
 
+/* A fill lease: direct-mapped by entry key, so one may be unavailable. */
+#define LEASE_SLOTS		1024
+
+typedef struct LeaseSlot
+{
+	slock_t		mutex;
+	Hash128		key;
+	int			holder;			/* pid; 0: free */
+	TimestampTz until;
+} LeaseSlot;
+
 typedef struct ShmemStoreHeader
 {
 	pg_atomic_uint64 epoch;
+	LeaseSlot	leases[LEASE_SLOTS];
 	int			npartitions;
 	Size		arena_size;		/* per partition */
 	uint32		entry_sets;		/* per partition */
@@ -140,6 +153,8 @@ shmem_startup(void)
 
 	memset(header, 0, sizeof(ShmemStoreHeader));
 	pg_atomic_init_u64(&header->epoch, 0);
+	for (int i = 0; i < LEASE_SLOTS; i++)
+		SpinLockInit(&header->leases[i].mutex);
 	header->npartitions = nparts;
 	header->arena_size = arena;
 	header->entry_sets = esets;
@@ -617,6 +632,46 @@ shmem_usage(uint64 *entries, uint64 *bytes)
 	}
 }
 
+/* ---- fill leases ---- */
+
+static FillLease
+shmem_lease_take(const Hash128 *key, int ms)
+{
+	LeaseSlot  *slot;
+	TimestampTz now = GetCurrentTimestamp();
+	FillLease	result;
+
+	if (header == NULL)
+		return LEASE_NONE;
+	slot = &header->leases[key->lo % LEASE_SLOTS];
+	SpinLockAcquire(&slot->mutex);
+	if (slot->holder == 0 || slot->until <= now || slot->holder == MyProcPid)
+	{
+		slot->key = *key;
+		slot->holder = MyProcPid;
+		slot->until = TimestampTzPlusMilliseconds(now, ms);
+		result = LEASE_TAKEN;
+	}
+	else
+		result = hash128_equal(&slot->key, key) ? LEASE_HELD : LEASE_NONE;
+	SpinLockRelease(&slot->mutex);
+	return result;
+}
+
+static void
+shmem_lease_release(const Hash128 *key)
+{
+	LeaseSlot  *slot;
+
+	if (header == NULL)
+		return;
+	slot = &header->leases[key->lo % LEASE_SLOTS];
+	SpinLockAcquire(&slot->mutex);
+	if (slot->holder == MyProcPid && hash128_equal(&slot->key, key))
+		slot->holder = 0;
+	SpinLockRelease(&slot->mutex);
+}
+
 static bool
 shmem_ready(void)
 {
@@ -632,5 +687,7 @@ const CacheStore cachebot_shmem_store = {
 	.put = shmem_put,
 	.bump = shmem_bump,
 	.flush = shmem_flush,
+	.lease_take = shmem_lease_take,
+	.lease_release = shmem_lease_release,
 	.usage = shmem_usage,
 };

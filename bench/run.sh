@@ -703,6 +703,75 @@ mixed_workload "mixed 95% per-user reads / 5% writes, $MCLIENTS clients" \
   "$tmp/mixed_read.sql" "$tmp/mixed_warm.sql"
 mixed_workload "mixed through the seed's join, 95% reads / 5% writes, $MCLIENTS clients" \
   "$tmp/mixed_join_read.sql" "$tmp/mixed_join_warm.sql"
+
+# ------------------------------------------------ the commit window ----
+# One reader and one writer in a loop over a 20-row tracked table: the
+# reader's statement depends on the whole table, so every commit marks its
+# key. Counts the reader's lookups turned away as pending_write: only the
+# moment between a commit's visibility and its second bump may do that.
+q -c "DROP TABLE IF EXISTS small20" \
+  -c "CREATE TABLE small20 (id int PRIMARY KEY, v int NOT NULL)" \
+  -c "INSERT INTO small20 SELECT g, 0 FROM generate_series(1, 20) g" \
+  -c "SELECT cachebot.track('small20')" >/dev/null
+echo 'SELECT /* cache */ count(*), sum(v) FROM small20;' > "$tmp/small20_read.sql"
+printf '\\set id random(1, 20)\nUPDATE small20 SET v = v + 1 WHERE id = :id;\n' > "$tmp/small20_write.sql"
+cw_before=$(counters)
+"$PGBENCH" -n -c 1 -T "$MSECS" -f "$tmp/small20_write.sql" "$DB" >"$tmp/cw_writer.out" 2>&1 &
+cw_writer=$!
+"$PGBENCH" -n -c 1 -T "$MSECS" -M simple -f "$tmp/small20_read.sql" "$DB" >"$tmp/cw_reader.out" 2>&1 \
+  || { cat "$tmp/cw_reader.out" >&2; echo "bench: pgbench failed (commit window)" >&2; exit 1; }
+wait "$cw_writer" || { cat "$tmp/cw_writer.out" >&2; echo "bench: pgbench failed (commit window writer)" >&2; exit 1; }
+cw_d=$(vsub "$(counters)" "$cw_before")
+read -r cw_hits cw_misses cw_fills cw_skips _ _ _ cw_pend <<<"$cw_d"
+cw_reads=$(awk '/^tps = / {printf "%.1f", $3; exit}' "$tmp/cw_reader.out")
+cw_writes=$(awk '/^tps = / {printf "%.1f", $3; exit}' "$tmp/cw_writer.out")
+cw_share=$(awk -v p="$cw_pend" -v h="$cw_hits" -v m="$cw_misses" 'BEGIN { if (h + m > 0) printf "%.3f", p / (h + m); else print "0" }')
+cw_v=$(awk -v r="$cw_share" 'BEGIN { print (r + 0 <= 0.05) ? "meets" : "BELOW" }')
+echo "== commit window: 1 reader of a 20-row table's aggregate, 1 writer in a loop, ${MSECS} s: reader $cw_reads TPS, writer $cw_writes TPS; $cw_hits hits, $cw_misses misses ($cw_fills fills), $cw_pend pending_write: $cw_share of lookups (target <= 0.05: $cw_v)"
+ROWS+=("| commit window: lookups turned away as pending_write, 1 reader of a 20-row table's aggregate + 1 writer in a loop (ratio column = pending_write / lookups; reader $cw_reads TPS, writer $cw_writes TPS) | $cw_reads | $cw_writes | $cw_share | ≤ 0.05 | $(awk -v h="$cw_hits" -v m="$cw_misses" 'BEGIN { if (h + m > 0) printf "%.1f%%", 100 * h / (h + m); else print "-" }') | $cw_v |")
+q -c "DROP TABLE small20" >/dev/null
+
+# -------------------------------------------------- one fill per write ----
+# 8 clients read the heavy statement while a writer updates one of its
+# photos 10 times a second (pgbench -R 10): every write invalidates it.
+# Executions = misses (a reader served from another's fill counts a hit).
+# Sides: fill leases at cachebot.fill_wait = 100ms (F1), at the default, 1s
+# (FD), and off (F0).
+lease_run() {
+  local opts=$1 before d tps writes
+  before=$(counters)
+  "$PGBENCH" -n -c 1 -R 10 -T "$MSECS" -f "$tmp/update_tracked.sql" "$DB" >"$tmp/lease_writer.out" 2>&1 &
+  local writer=$!
+  PGOPTIONS="$opts" "$PGBENCH" -n -c "$MCLIENTS" -j 2 -T "$MSECS" -M simple \
+    -f "$tmp/heavy_top_hit.sql" "$DB" >"$tmp/lease_readers.out" 2>&1 \
+    || { cat "$tmp/lease_readers.out" >&2; echo "bench: pgbench failed (fill leases)" >&2; exit 1; }
+  wait "$writer" || { cat "$tmp/lease_writer.out" >&2; echo "bench: pgbench failed (fill lease writer)" >&2; exit 1; }
+  d=$(vsub "$(counters)" "$before")
+  tps=$(awk '/^tps = / {printf "%.1f", $3; exit}' "$tmp/lease_readers.out")
+  writes=$(awk -F': *' '/number of transactions actually processed/ {split($2, f, " "); print f[1]; exit}' "$tmp/lease_writer.out")
+  LEASE_TPS=$tps LEASE_D=$d LEASE_WRITES=$writes
+}
+echo "== one fill per write: $MCLIENTS clients read the heavy join+aggregate, 1 writer updates a photo 10 times a second, ${MSECS} s per side"
+warm "$tmp/heavy_top_hit.sql"
+declare -A L_TPS L_EXEC L_LINE
+for side in F1 FD F0; do
+  case $side in
+    F1) lease_run "-c cachebot.fill_wait=100ms" ;;
+    FD) lease_run "" ;;
+    F0) lease_run "-c cachebot.fill_wait=0" ;;
+  esac
+  read -r l_hits l_misses l_fills l_skips _ _ _ l_pend <<<"$LEASE_D"
+  L_TPS[$side]=$LEASE_TPS
+  L_EXEC[$side]=$(awk -v m="$l_misses" -v w="$LEASE_WRITES" 'BEGIN { if (w > 0) printf "%.2f", m / w; else print "n/a" }')
+  L_LINE[$side]="$LEASE_TPS TPS; $LEASE_WRITES writes; $l_hits hits, $l_misses executions ($l_fills fills, $l_skips skips of which $l_pend pending_write): ${L_EXEC[$side]} executions per write"
+  echo "   $side ${L_LINE[$side]}"
+done
+for side in F1 FD; do
+  case $side in F1) what="fill_wait = 100ms";; FD) what="fill_wait = 1s (default)";; esac
+  v=$(awk -v e="${L_EXEC[$side]}" 'BEGIN { print (e + 0 <= 1.1) ? "meets" : "BELOW" }')
+  ROWS+=("| one fill per write: executions of the heavy statement per write, $MCLIENTS readers + 1 writer at 10/s, leases on ($what) / off (TPS A, B = readers' TPS; ratio column = executions per write with leases; off: ${L_EXEC[F0]}) | ${L_TPS[$side]} | ${L_TPS[F0]} | ${L_EXEC[$side]} | ≤ 1 | - | $v |")
+done
+DETAILS+=("| one fill per write: fill_wait = 100ms / 1s / 0 | ${L_LINE[F1]} / ${L_LINE[FD]} / ${L_LINE[F0]} | - | - | - |")
 fi   # mixed workload
 
 elapsed=$(( $(date +%s) - started ))

@@ -270,6 +270,10 @@ take_fill_lease(const Hash128 *key)
 
 	if (cachebot_fill_wait <= 0 || store == NULL || store->lease_take == NULL)
 		return LEASE_NONE;
+	/* One of this session's own fills (an open cursor's) must not be waited for. */
+	for (CachedQuery *cq = cached_queries; cq; cq = cq->next)
+		if (cq->leased && hash128_equal(&cq->decision->key, key))
+			return LEASE_NONE;
 	return store->lease_take(key, Max(cachebot_fill_wait, FILL_LEASE_MIN_MS));
 }
 

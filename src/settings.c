@@ -23,7 +23,7 @@ bool		cachebot_auto_track = false;
 char	   *cachebot_memcached_servers = NULL;
 char	   *cachebot_prefix = NULL;
 int			cachebot_memcached_timeout = 50;
-int			cachebot_fill_wait = 100;
+int			cachebot_fill_wait = 1000;
 
 static const struct config_enum_entry backend_options[] = {
 	{"shmem", CACHE_BACKEND_SHMEM, false},
@@ -92,7 +92,7 @@ cachebot_define_gucs(void)
 							"While one session refills an entry, others that miss it wait up to this "
 							"long for its result, then run uncached. 0 turns fill leases off.",
 							&cachebot_fill_wait,
-							100,
+							1000,
 							0,
 							60000,
 							PGC_USERSET,

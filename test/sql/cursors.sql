@@ -153,6 +153,19 @@ CLOSE c8;
 COMMIT;
 SELECT * FROM stats_delta();
 
+-- a session does not wait for its own fill: an open cursor holds the fill
+-- lease of its query, and the same statement run meanwhile fills at once
+-- (no fill_wait skip) while the cursor's fill is still open
+BEGIN;
+DECLARE c9 CURSOR FOR SELECT /* cache */ id, v FROM cur WHERE grp = 0 ORDER BY id;
+FETCH 1 FROM c9;
+SELECT /* cache */ id, v FROM cur WHERE grp = 0 ORDER BY id;
+SELECT * FROM stats_delta();
+FETCH ALL FROM c9;
+CLOSE c9;
+COMMIT;
+SELECT * FROM stats_delta();
+
 DROP TABLE cur;
 DROP FUNCTION stats_delta();
 DROP TABLE stats_seen;

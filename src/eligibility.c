@@ -402,8 +402,8 @@ cachebot_plan_cannot_fail(PlannedStmt *stmt)
 }
 
 /* The checks that depend on how and where the statement runs. */
-static SkipReason
-check_run(const RunContext *run)
+SkipReason
+cachebot_check_run(const RunContext *run)
 {
 	/* A portal sets its real destination later; these never change. */
 	if (run->dest == DestIntoRel || run->dest == DestTransientRel ||
@@ -441,7 +441,7 @@ check_statement(CmdType command, Node *utility, bool modifying_cte, bool locks_r
 
 	if (command != CMD_SELECT || utility != NULL || modifying_cte || locks_rows)
 		return SKIP_NOT_SELECT;
-	if ((why = check_run(run)) != SKIP_NONE)
+	if ((why = cachebot_check_run(run)) != SKIP_NONE)
 		return why;
 	/* What the text resolves to is part of the key: see fingerprint.h. */
 	if (query_id == 0)

@@ -76,6 +76,13 @@ typedef struct DecisionInput
  * for each table: an entry is checked against the dependencies it was
  * stored with, which come from the plan that filled it.
  */
+/*
+ * The part of the decision that depends on how and where the statement runs
+ * (destination, executor flags, nesting, isolation, the transaction's own
+ * DDL...), for a decision made before planning that the executor reuses.
+ */
+extern SkipReason cachebot_check_run(const RunContext *run);
+
 extern bool cachebot_decide(const DecisionInput *in, const char *source,
 							const RunContext *run, CacheDecision *d);
 

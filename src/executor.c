@@ -429,6 +429,19 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	cq->qd = qd;
 	cq->nest_level = GetCurrentTransactionNestLevel();
 
+	/*
+	 * A replay plan the planner made just now comes with its decision and
+	 * the entry it read: only how the statement runs is left to check.
+	 */
+	if (hit_only &&
+		cachebot_planner_take_hit(qd->plannedstmt, qd->sourceText, cxt, &view, &cq->decision))
+	{
+		if (cachebot_check_run(&run) != SKIP_NONE)
+			goto run_normally;
+		d = cq->decision;
+		goto hit;
+	}
+
 	cq->decision = d = palloc0(sizeof(CacheDecision));
 	in.plan = qd->plannedstmt;
 	in.query = NULL;
@@ -456,11 +469,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	}
 
 	cq->gens = read.gens = palloc(d->deps.n * sizeof(uint64));
-	/* A replay plan made just now comes with the entry the planner read. */
-	if (hit_only && cachebot_planner_take_hit(qd->plannedstmt, qd->sourceText, cxt, &view))
-		outcome = LOOKUP_HIT;
-	else
-		outcome = cachebot_cache_lookup(d, &view, &read);
+	outcome = cachebot_cache_lookup(d, &view, &read);
 	if (outcome == LOOKUP_HIT)
 	{
 hit:

@@ -86,8 +86,9 @@ static struct
 	PlannedStmt *stmt;
 	int			serial;			/* of the replay plan: pointers get reused */
 	const char *source;
-	MemoryContext cxt;			/* holds the entry and view */
+	MemoryContext cxt;			/* holds the entry, view and decision */
 	EntryView  *view;
+	CacheDecision *decision;
 } found_hit;
 
 static void
@@ -99,7 +100,8 @@ forget_found_hit(void)
 }
 
 bool
-cachebot_planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner, EntryView *view)
+cachebot_planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner,
+						  EntryView *view, CacheDecision **decision)
 {
 	bool		match = found_hit.stmt != NULL && found_hit.stmt == stmt &&
 		found_hit.serial == cachebot_replay_plan_serial(stmt) && found_hit.source == source;
@@ -108,6 +110,7 @@ cachebot_planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext o
 	{
 		MemoryContextSetParent(found_hit.cxt, owner);
 		*view = *found_hit.view;
+		*decision = found_hit.decision;
 		found_hit.cxt = NULL;
 	}
 	forget_found_hit();
@@ -117,11 +120,10 @@ cachebot_planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext o
 /* Decides and looks a query up as the executor would, before planning it. */
 static LookupOutcome
 lookup_query(Query *query, const char *query_string, List **rtes,
-			 EntryView *view)
+			 EntryView *view, CacheDecision *d)
 {
 	RunContext	run = {.eflags = 0,.dest = DestRemote};
 	DecisionInput in = {0};
-	CacheDecision d = {0};
 	bool		has_params;
 
 	*rtes = cachebot_query_relations(query, &has_params);
@@ -129,9 +131,9 @@ lookup_query(Query *query, const char *query_string, List **rtes,
 		return LOOKUP_FAILED;
 	in.query = query;
 	in.rtable = *rtes;
-	if (!cachebot_decide(&in, query_string, &run, &d) || d.skip != SKIP_NONE)
+	if (!cachebot_decide(&in, query_string, &run, d) || d->skip != SKIP_NONE)
 		return LOOKUP_FAILED;
-	return cachebot_cache_lookup(&d, view, NULL);
+	return cachebot_cache_lookup(d, view, NULL);
 }
 
 static PlannedStmt *
@@ -167,11 +169,12 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		List	   *rtes;
 		EntryView  *view = palloc(sizeof(EntryView));
+		CacheDecision *decision = palloc0(sizeof(CacheDecision));
 		LookupOutcome outcome;
 
 		PG_TRY();
 		{
-			outcome = lookup_query(parse, query_string, &rtes, view);
+			outcome = lookup_query(parse, query_string, &rtes, view, decision);
 		}
 		PG_CATCH();
 		{
@@ -196,6 +199,7 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 			found_hit.source = query_string;
 			found_hit.cxt = cxt;
 			found_hit.view = view;
+			found_hit.decision = decision;
 			return stmt;
 		}
 		MemoryContextDelete(cxt);

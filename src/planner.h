@@ -26,11 +26,14 @@ extern void cachebot_planner_install_hook(void);
 
 /*
  * The entry the planner found valid for replay plan stmt, if it was made for
- * the statement about to start: moved into owner's care, its view in *view.
+ * the statement about to start: moved into owner's care, its view in *view,
+ * and the decision the planner made for the statement in *decision (the
+ * checks of how the statement runs are the caller's: cachebot_check_run).
  */
 struct EntryView;
+struct CacheDecision;
 extern bool cachebot_planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext owner,
-							 struct EntryView *view);
+									  struct EntryView *view, struct CacheDecision **decision);
 
 /* Plans a replay plan's query for real, as the executor is about to run it. */
 extern PlannedStmt *cachebot_plan_replayed_query(PlannedStmt *replay, const char *source,

@@ -32,6 +32,7 @@ typedef struct CommittingSlot
 	TransactionId xid;			/* invalid: nobody published */
 	int			nkeys;
 	Hash128		keys[COMMITTING_MAX_KEYS];
+	uint64		marked[COMMITTING_MAX_KEYS];	/* a gen with the mark on */
 } CommittingSlot;
 
 typedef struct CommittingShared
@@ -78,7 +79,7 @@ cachebot_committing_startup(void)
 }
 
 void
-cachebot_committing_publish(int nkeys, const Hash128 *keys)
+cachebot_committing_publish(int nkeys, const Hash128 *keys, const uint64 *marked)
 {
 	TransactionId xid = GetTopTransactionIdIfAny();
 	CommittingSlot *slot;
@@ -94,6 +95,7 @@ cachebot_committing_publish(int nkeys, const Hash128 *keys)
 	slot->xid = xid;
 	slot->nkeys = nkeys;
 	memcpy(slot->keys, keys, nkeys * sizeof(Hash128));
+	memcpy(slot->marked, marked, nkeys * sizeof(uint64));
 	pg_atomic_fetch_add_u32(&slot->change, 1);
 	pg_atomic_fetch_add_u32(&shared->published, 1);
 	my_slot = slot;
@@ -112,9 +114,25 @@ cachebot_committing_withdraw(void)
 	my_slot = NULL;
 }
 
+/*
+ * Does gen descend from marked by bumps alone: is the mark that the record
+ * had at marked still on it? Each bump adds GEN_MARK or GEN_SETTLE, and a
+ * writer's commit window sees far fewer than 2^20 of either.
+ */
+#define DESCENT_MAX		(UINT64CONST(1) << 20)
+
+static bool
+descends_from(uint64 gen, uint64 marked)
+{
+	uint64		d = gen - marked;
+
+	return d / CACHEBOT_GEN_MARK < DESCENT_MAX && d % CACHEBOT_GEN_MARK < DESCENT_MAX;
+}
+
 /* A consistent copy of a slot, or false if it was being written. */
 static bool
-read_slot(CommittingSlot *slot, TransactionId *xid, int *nkeys, Hash128 *keys)
+read_slot(CommittingSlot *slot, TransactionId *xid, int *nkeys, Hash128 *keys,
+		  uint64 *marked)
 {
 	uint32		before = pg_atomic_read_u32(&slot->change);
 
@@ -124,6 +142,7 @@ read_slot(CommittingSlot *slot, TransactionId *xid, int *nkeys, Hash128 *keys)
 	*xid = slot->xid;
 	*nkeys = Min(Max(slot->nkeys, 0), COMMITTING_MAX_KEYS);
 	memcpy(keys, slot->keys, *nkeys * sizeof(Hash128));
+	memcpy(marked, slot->marked, *nkeys * sizeof(uint64));
 	pg_read_barrier();
 	return pg_atomic_read_u32(&slot->change) == before;
 }
@@ -142,8 +161,10 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 	VersionRead *reread;
 	TransactionId *xids;
 	bool	   *holds;			/* [writer * npending + pending key] */
+	uint64	   *floors;			/* the same: the gen it marked the record at */
 	int			nwriters = 0;
 	Hash128		slot_keys[COMMITTING_MAX_KEYS];
+	uint64		slot_marked[COMMITTING_MAX_KEYS];
 
 	for (int i = 0; i < n; i++)
 		if (versions[i].pending > 0)
@@ -163,6 +184,7 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 	/* 1. Who published which of these keys (before the records' second read). */
 	xids = palloc(shared->nslots * sizeof(TransactionId));
 	holds = palloc0(mul_size(shared->nslots, npending) * sizeof(bool));
+	floors = palloc(mul_size(shared->nslots, npending) * sizeof(uint64));
 	for (int s = 0; s < shared->nslots; s++)
 	{
 		CommittingSlot *slot = &shared->slots[s];
@@ -172,13 +194,15 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 
 		if (!TransactionIdIsValid(slot->xid) || slot == my_slot)
 			continue;
-		if (!read_slot(slot, &xid, &nkeys, slot_keys) || !TransactionIdIsValid(xid))
+		if (!read_slot(slot, &xid, &nkeys, slot_keys, slot_marked) ||
+			!TransactionIdIsValid(xid))
 			continue;
 		for (int p = 0; p < npending; p++)
 			for (int k = 0; k < nkeys; k++)
 				if (hash128_equal(&slot_keys[k], &pending_keys[p]))
 				{
 					holds[nwriters * npending + p] = true;
+					floors[nwriters * npending + p] = slot_marked[k];
 					any = true;
 					break;
 				}
@@ -207,7 +231,8 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 		int32		invisible = 0;
 
 		for (int w = 0; w < nwriters; w++)
-			invisible += holds[w * npending + p];
+			invisible += holds[w * npending + p] &&
+				descends_from(reread[p].gen, floors[w * npending + p]);
 		*v = reread[p];
 		if (v->pending > 0 && v->pending == invisible)
 		{

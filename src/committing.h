@@ -23,7 +23,13 @@
  * any other mark (a visible writer's, another server's, a writer with too
  * many keys or without a transaction ID, COMMIT PREPARED) keeps the record
  * pending, as before. Miscounting can only go one way: a slot read torn, or
- * a writer published after the first read, is simply not counted.
+ * a writer published after the first read, is simply not counted. So is a
+ * writer whose mark is no longer on the record: memcached may drop a record
+ * and recreate it at a random value, and a writer that marked the old one
+ * must not vouch for another's mark on the new one. A writer publishes the
+ * gen each record had with its mark on; bumps only add, so the record still
+ * carries the mark only while its gen exceeds that by a few bumps' worth,
+ * and a recreated record's random gen does so with odds of 2^-24.
  *
  * Why that is safe, for an entry E whose key K has such a mark of writer W:
  * a hit serves E only if E carries K's gen from before W's mark, so E
@@ -48,9 +54,10 @@ extern void cachebot_committing_startup(void);
 /*
  * After every pre-commit bump of keys[0..nkeys) landed: publishes them with
  * the transaction's ID, if it has one (else nothing: its marks keep
- * blocking). Raises nothing.
+ * blocking), and with marked[i], a gen each record had with the mark on it.
+ * Raises nothing.
  */
-extern void cachebot_committing_publish(int nkeys, const Hash128 *keys);
+extern void cachebot_committing_publish(int nkeys, const Hash128 *keys, const uint64 *marked);
 
 /* After the second bumps (or at any end): takes them back. Raises nothing. */
 extern void cachebot_committing_withdraw(void);

@@ -26,6 +26,7 @@
 #include "miscadmin.h"
 #include "storage/latch.h"
 #include "tcop/pquery.h"
+#include "storage/proc.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -99,6 +100,22 @@ static ExecutorStart_hook_type prev_ExecutorStart = NULL;
 static ExecutorRun_hook_type prev_ExecutorRun = NULL;
 static ExecutorFinish_hook_type prev_ExecutorFinish = NULL;
 static ExecutorEnd_hook_type prev_ExecutorEnd = NULL;
+
+/*
+ * How long a miss waits for another session's fill: cachebot.fill_wait, but
+ * under a statement_timeout only until half of it has passed, so that the
+ * statement keeps half its time to run uncached.
+ */
+static TimestampTz
+fill_wait_deadline(void)
+{
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), cachebot_fill_wait);
+
+	if (StatementTimeout > 0)
+		deadline = Min(deadline, TimestampTzPlusMilliseconds(GetCurrentStatementStartTimestamp(),
+															 StatementTimeout / 2));
+	return deadline;
+}
 
 /* The lease of a fill that failed, given back at this backend's next lookup. */
 static Hash128 lease_left_behind;
@@ -520,7 +537,7 @@ hit:
 		if (lease != LEASE_HELD)
 			break;
 		if (waits == 0)
-			deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), cachebot_fill_wait);
+			deadline = fill_wait_deadline();
 		else if (GetCurrentTimestamp() >= deadline)
 		{
 			skip = SKIP_FILL_WAIT;

@@ -92,9 +92,11 @@ typedef struct CacheStore
 	 * be written: before the commit the caller then falls back to bumping
 	 * the epoch; after it, a store whose bumps can fail must itself keep
 	 * what they would have invalidated from being served (memcached's
-	 * bypass).
+	 * bypass). With BUMP_PRE_COMMIT and marked not NULL, marked[i] gets a
+	 * gen the record had after the mark landed (every later gen of the
+	 * record descends from it by additions, while the record lives).
 	 */
-	bool		(*bump) (int nkeys, const Hash128 *keys, BumpPhase phase);
+	bool		(*bump) (int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked);
 
 	/*
 	 * Invalidates every entry at once, by moving the epoch on (the shared

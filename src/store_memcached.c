@@ -658,7 +658,7 @@ increment(const Hash128 *dep, uint64 delta)
  * for nkeys records; allocates nothing.
  */
 static bool
-increment_all(int nkeys, const Hash128 *keys, uint64 delta, bool confirm)
+increment_all(int nkeys, const Hash128 *keys, uint64 delta, bool confirm, uint64 *values)
 {
 	memcached_result_st *res;
 	memcached_return_t rc;
@@ -681,14 +681,21 @@ increment_all(int nkeys, const Hash128 *keys, uint64 delta, bool confirm)
 		uint64		value;
 
 		if (parse_u64(memcached_result_value(res), memcached_result_length(res), &value))
+		{
 			confirmed++;
+			/* which record it is: the replies come in any order */
+			for (int i = 0; values != NULL && i < nkeys; i++)
+				if (memcached_result_key_length(res) == KEY_LEN &&
+					memcmp(memcached_result_key_value(res), req_keys[i], KEY_LEN) == 0)
+					values[i] = value;
+		}
 		memcached_result_free(res);
 	}
 	return confirmed == nkeys;
 }
 
 static bool
-mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
+mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked)
 {
 	uint64		delta = phase == BUMP_PRE_COMMIT ? CACHEBOT_GEN_MARK : CACHEBOT_GEN_SETTLE;
 	bool		after_commit = phase == BUMP_COMMIT || phase == BUMP_ABORT ||
@@ -705,14 +712,15 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
 	 * commit only the connection and buffers prepared before it are used.
 	 */
 	if (after_commit)
-		ok = mc != NULL && !backing_off() && increment_all(nkeys, keys, delta, true);
+		ok = mc != NULL && !backing_off() && increment_all(nkeys, keys, delta, true, NULL);
 	else
 	{
 		ok = usable();
 		if (ok)
 		{
 			reserve_request_keys(nkeys);
-			ok = increment_all(nkeys, keys, delta, true);
+			ok = increment_all(nkeys, keys, delta, true,
+							   phase == BUMP_PRE_COMMIT ? marked : NULL);
 		}
 	}
 	if (!ok)

@@ -327,7 +327,7 @@ version_read(const Hash128 *key, bool create, VersionRead *out)
 }
 
 static bool
-version_bump(const Hash128 *key, BumpPhase phase)
+version_bump(const Hash128 *key, BumpPhase phase, uint64 *marked)
 {
 	int			part = partition_of(key);
 	VersionSlot *set;
@@ -360,6 +360,8 @@ version_bump(const Hash128 *key, BumpPhase phase)
 			slot->gen += CACHEBOT_GEN_MARK;
 			slot->pending++;
 			slot->pending_since = now;
+			if (marked)
+				*marked = slot->gen;
 			break;
 		case BUMP_COMMIT:
 		case BUMP_ABORT:
@@ -573,7 +575,7 @@ shmem_put(const Hash128 *key, const char *data, Size len)
 }
 
 static bool
-shmem_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
+shmem_bump(int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked)
 {
 	bool		ok = true;
 
@@ -582,8 +584,13 @@ shmem_bump(int nkeys, const Hash128 *keys, BumpPhase phase)
 	for (int i = 0; i < nkeys; i++)
 	{
 		if (hash128_equal(&keys[i], &cachebot_epoch_key))
+		{
+			/* never pending: readers have no mark of it to look past */
 			pg_atomic_write_u64(&header->epoch, cachebot_new_generation());
-		else if (!version_bump(&keys[i], phase))
+			if (marked)
+				marked[i] = 0;
+		}
+		else if (!version_bump(&keys[i], phase, marked ? &marked[i] : NULL))
 			ok = false;
 	}
 	return ok;

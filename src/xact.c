@@ -320,6 +320,7 @@ static void
 bump_pending(void)
 {
 	const CacheStore *store = cachebot_cache_store();
+	uint64	   *marked = NULL;
 
 	if (catalog_bumped)
 		cachebot_catalog_gen_bump(MyDatabaseId, BUMP_PRE_COMMIT, !finishing_prepared);
@@ -328,23 +329,26 @@ bump_pending(void)
 	/* The bumps after the commit may not allocate: they use what this sets up. */
 	if (store->prepare_finish != NULL)
 		store->prepare_finish(nbumped + 1);
-	if (!store->bump(nbumped, bumped, BUMP_PRE_COMMIT))
+	/* What the marks read as once landed, for readers to check them by. */
+	if (!finishing_prepared && nbumped <= COMMITTING_MAX_KEYS)
+		marked = MemoryContextAlloc(xact_cxt, nbumped * sizeof(uint64));
+	if (!store->bump(nbumped, bumped, BUMP_PRE_COMMIT, marked))
 	{
 		/* A record we could not mark: make everything miss, now and after. */
 		Hash128		epoch = cachebot_epoch_key;
 
 		epoch_fallback = true;
-		store->bump(1, &epoch, BUMP_NOW);
+		store->bump(1, &epoch, BUMP_NOW, NULL);
 		cachebot_stats_count(STAT_ERRORS, 1);
 	}
-	else if (!finishing_prepared)
+	else if (marked != NULL)
 	{
 		/*
 		 * Until this commit is visible, readers may look past the marks
 		 * (committing.h). Not for COMMIT PREPARED: the transaction whose
 		 * visibility counts is not this one.
 		 */
-		cachebot_committing_publish(nbumped, bumped);
+		cachebot_committing_publish(nbumped, bumped, marked);
 	}
 	cachebot_stats_count(STAT_INVALIDATIONS, nbumped);
 }
@@ -379,12 +383,12 @@ bump_store_finish(BumpPhase phase)
 
 	if (store != NULL && nbumped > 0)
 	{
-		store->bump(nbumped, bumped, phase);
+		store->bump(nbumped, bumped, phase, NULL);
 		if (epoch_fallback)
 		{
 			Hash128		epoch = cachebot_epoch_key;
 
-			store->bump(1, &epoch, BUMP_NOW_AFTER_COMMIT);
+			store->bump(1, &epoch, BUMP_NOW_AFTER_COMMIT, NULL);
 		}
 	}
 	cachebot_committing_withdraw();

@@ -19,6 +19,11 @@
 #      (a write made under another one never reached it).
 #   6. the server restarted from an older copy of its data directory: memcached
 #      still holds entries newer than the data, and none of them is served.
+#   7. a writer whose commit nobody can see yet (held by synchronous
+#      replication to a standby that does not exist) does not turn readers
+#      away; once memcached lost the record it marked, it no longer vouches for
+#      the mark another writer (COMMIT PREPARED, unpublished) put on the new
+#      record: that reader runs uncached (pending_write).
 #
 # The test starts its own memcached (on 127.0.0.1, a free port) and its own
 # server with cachebot.backend = 'memcached' pointed at it; it is skipped when
@@ -45,6 +50,10 @@ my $nreads = 200;
 
 my $mc = CachebotTAP::Memcached->new('pool');
 my $node = cachebot_node('memcached',
+	'max_prepared_transactions' => 2,
+	# (for part 7: commits can wait for a synchronous standby)
+	'wal_level' => 'replica',
+	'max_wal_senders' => 2,
 	'cachebot.backend' => "'memcached'",
 	'cachebot.memcached_servers' => "'127.0.0.1:" . $mc->port . "'");
 
@@ -441,5 +450,49 @@ snap();
 is(sq($Q1), 'old', "6: the older data: the read shows 'old', as the table does");
 is(delta('hits'), 0, '6: ... and is not a hit');
 ok(hit_ok($Q1), '6: ... then the entry it filled hits');
+
+# ================================================================= part 7
+note '7. writers nobody can see yet, and a record memcached lost meanwhile';
+$mc->flush_all;
+sq("ALTER SYSTEM SET synchronous_standby_names = 'cachebot_no_such_standby'");
+sq('SELECT pg_reload_conf()');
+sleep 1;    # the checkpointer tells committing backends to wait
+sub syncrep_waiters
+{
+	return sq("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'") // -1;
+}
+sub wait_syncrep
+{
+	my ($n) = @_;
+	for (1 .. 1000) { return 1 if syncrep_waiters() == $n; usleep(10_000); }
+	return 0;
+}
+ok(fill_ok($Q), "7: $Q fills");
+ok(hit_ok($Q), "7: $Q hits");
+my $w = $node->background_psql($dba, on_error_stop => 0);
+$w->query("BEGIN; SET LOCAL synchronous_commit = remote_write; UPDATE t SET v = 'w7' WHERE id = 2;");
+$w->query_until(qr/commit sent/, "\\echo commit sent\nCOMMIT;\n");
+required(wait_syncrep(1), '7: the writer waits for its standby, its commit not yet visible');
+ok(hit_ok($Q), "7: $Q still hits: the writer's mark is looked past");
+unlike(sq($Q) // '', qr/w7/, '7: ... and the write is not visible');
+$mc->flush_all;    # the record the writer marked is gone
+my $v = $node->background_psql($dba, on_error_stop => 0);
+$v->query("BEGIN; UPDATE t SET v = 'v7' WHERE id = 3; PREPARE TRANSACTION 'cachebot_part7';");
+$v->query('SET synchronous_commit = remote_write;');
+$v->query_until(qr/commit sent/, "\\echo commit sent\nCOMMIT PREPARED 'cachebot_part7';\n");
+required(wait_syncrep(2), '7: COMMIT PREPARED waits too, its mark on the new record');
+snap();
+my $got = sq($Q);
+ok(defined $got && $got !~ /w7|v7/, '7: the next read shows neither write');
+is(delta('pending_write'), 1, '7: ... and runs uncached (pending_write): the first writer no longer vouches for the mark');
+is(delta('fills'), 0, '7: ... nothing filled');
+sq("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event = 'SyncRep'");
+required(wait_syncrep(0), '7: both commits released');
+$w->quit;
+$v->quit;
+sq('ALTER SYSTEM RESET synchronous_standby_names');
+sq('SELECT pg_reload_conf()');
+my $after = sq($Q) // '';
+ok($after =~ /w7/ && $after =~ /v7/, '7: then both writes show');
 
 done_testing();

@@ -387,7 +387,7 @@ pair() {
   check_side B "$name" "$b_k" "$db" "$tx_b"
   check_side A "$name" "$a_k" "$da" "$tx_a"
   hits_a=$SIDE_HITS
-  PAIR_TX_A=$tx_a; PAIR_TX_B=$tx_b
+  PAIR_TX_A=$tx_a; PAIR_TX_B=$tx_b; PAIR_BEST_A=$best_a; PAIR_BEST_B=$best_b
   ROWS+=("| $name | $best_a | $best_b | $ratio | $( [ "$target" = - ] && echo "—" || echo "≥ $target") | $hits_a | $verdict |")
   med_a=$(median "${cpu_a[@]}"); med_b=$(median "${cpu_b[@]}")
   DETAILS+=("| $name | ${runs_a# } | ${runs_b# } | $med_a | $med_b |")
@@ -451,6 +451,30 @@ warm "$tmp/point_hit.sql"
 pair "floor, -M simple (point hit / SELECT 1)$SUFFIX" "$T_FLOOR" \
      "$tmp/point_hit.sql" simple "" hit \
      "$tmp/select1.sql" simple "" plain
+if [ "$cache_backend" = memcached ]; then
+  # The floor of a memcached hit: one loopback round trip, measured beside it
+  # (python3, one connection, 5,000 "version" requests: the client's own cost
+  # included, so an upper bound).
+  mc_rt=$(python3 - "${mc_servers%%,*}" <<'PY' 2>/dev/null || echo "?"
+import socket, sys, time
+host, port = sys.argv[1].rsplit(":", 1)
+s = socket.create_connection((host, int(port)))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+times = []
+for _ in range(5000):
+    t = time.perf_counter()
+    s.sendall(b"version\r\n")
+    buf = b""
+    while not buf.endswith(b"\r\n"):
+        buf += s.recv(256)
+    times.append(time.perf_counter() - t)
+times.sort()
+print("%.1f" % (times[len(times) // 2] * 1e6))
+PY
+)
+  NOTES+=("memcached loopback round trip: $mc_rt µs (median of 5,000 \`version\` requests from python3 on one connection). Simple point hit: $(awk -v t="$PAIR_BEST_A" 'BEGIN { printf "%.1f", 1e6 / t }') µs a statement against $(awk -v t="$PAIR_BEST_B" 'BEGIN { printf "%.1f", 1e6 / t }') µs for SELECT 1 (1 / best TPS): a hit adds $(awk -v a="$PAIR_BEST_A" -v b="$PAIR_BEST_B" 'BEGIN { printf "%.1f", 1e6 / a - 1e6 / b }') µs, its one memcached round trip included (python3's figure counts its own client too: an upper bound).")
+  echo "   memcached loopback round trip: $mc_rt us"
+fi
 pair "floor, -M prepared (point hit / SELECT 1)$SUFFIX" "$T_FLOOR" \
      "$tmp/point_hit.sql" prepared "" hit \
      "$tmp/select1.sql" prepared "" plain

@@ -19,6 +19,7 @@
  */
 #include "postgres.h"
 
+#include "access/parallel.h"
 #include "access/xact.h"
 #include "catalog/pg_proc.h"
 #include "executor/executor.h"
@@ -415,6 +416,13 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	SkipReason	skip = SKIP_NONE;
 	FillLease	lease = LEASE_NONE;
 	TimestampTz deadline = 0;
+
+	/*
+	 * A parallel worker runs part of its leader's plan, which the leader
+	 * decided: nothing to decide, nor a skip to count once per worker.
+	 */
+	if (IsParallelWorker())
+		return NULL;
 
 	if (lease_was_left_behind)
 	{

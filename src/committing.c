@@ -147,6 +147,14 @@ read_slot(CommittingSlot *slot, TransactionId *xid, int *nkeys, Hash128 *keys,
 	return pg_atomic_read_u32(&slot->change) == before;
 }
 
+/* A published writer's mark on one of the pending records. */
+typedef struct WriterMark
+{
+	int			writer;			/* index into the writers found */
+	int			pending;		/* index into the pending records */
+	uint64		marked;			/* the gen it published for that record */
+} WriterMark;
+
 /*
  * Takes the marks of writers nobody can see yet out of versions[], which
  * store->lookup just returned for deps[0..n).
@@ -160,8 +168,11 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 	Hash128    *pending_keys;
 	VersionRead *reread;
 	TransactionId *xids;
-	bool	   *holds;			/* [writer * npending + pending key] */
-	uint64	   *floors;			/* the same: the gen it marked the record at */
+	bool	   *alive;
+	WriterMark *marks = NULL;	/* at most COMMITTING_MAX_KEYS a writer */
+	int			nmarks = 0;
+	int			maxmarks = 0;
+	int32	   *invisible;
 	int			nwriters = 0;
 	Hash128		slot_keys[COMMITTING_MAX_KEYS];
 	uint64		slot_marked[COMMITTING_MAX_KEYS];
@@ -183,8 +194,6 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 
 	/* 1. Who published which of these keys (before the records' second read). */
 	xids = palloc(shared->nslots * sizeof(TransactionId));
-	holds = palloc0(mul_size(shared->nslots, npending) * sizeof(bool));
-	floors = palloc(mul_size(shared->nslots, npending) * sizeof(uint64));
 	for (int s = 0; s < shared->nslots; s++)
 	{
 		CommittingSlot *slot = &shared->slots[s];
@@ -197,12 +206,19 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 		if (!read_slot(slot, &xid, &nkeys, slot_keys, slot_marked) ||
 			!TransactionIdIsValid(xid))
 			continue;
-		for (int p = 0; p < npending; p++)
-			for (int k = 0; k < nkeys; k++)
+		for (int k = 0; k < nkeys; k++)
+			for (int p = 0; p < npending; p++)
 				if (hash128_equal(&slot_keys[k], &pending_keys[p]))
 				{
-					holds[nwriters * npending + p] = true;
-					floors[nwriters * npending + p] = slot_marked[k];
+					if (nmarks == maxmarks)
+					{
+						maxmarks = Max(2 * maxmarks, COMMITTING_MAX_KEYS);
+						marks = marks ? repalloc(marks, maxmarks * sizeof(WriterMark)) :
+							palloc(maxmarks * sizeof(WriterMark));
+					}
+					marks[nmarks].writer = nwriters;
+					marks[nmarks].pending = p;
+					marks[nmarks++].marked = slot_marked[k];
 					any = true;
 					break;
 				}
@@ -219,24 +235,25 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 
 	/*
 	 * 3. Which of those writers are still in progress: they were marking the
-	 * records all through the second read.
+	 * records all through the second read, if the records still carry their
+	 * marks.
 	 */
+	alive = palloc(nwriters * sizeof(bool));
 	for (int w = 0; w < nwriters; w++)
-		if (!TransactionIdIsInProgress(xids[w]))
-			for (int p = 0; p < npending; p++)
-				holds[w * npending + p] = false;
+		alive[w] = TransactionIdIsInProgress(xids[w]);
+	invisible = palloc0(npending * sizeof(int32));
+	for (int m = 0; m < nmarks; m++)
+		if (alive[marks[m].writer] &&
+			descends_from(reread[marks[m].pending].gen, marks[m].marked))
+			invisible[marks[m].pending]++;
 	for (int p = 0; p < npending; p++)
 	{
 		VersionRead *v = &versions[pending_index[p]];
-		int32		invisible = 0;
 
-		for (int w = 0; w < nwriters; w++)
-			invisible += holds[w * npending + p] &&
-				descends_from(reread[p].gen, floors[w * npending + p]);
 		*v = reread[p];
-		if (v->pending > 0 && v->pending == invisible)
+		if (v->pending > 0 && v->pending == invisible[p])
 		{
-			v->gen -= (uint64) invisible * CACHEBOT_GEN_MARK;
+			v->gen -= (uint64) invisible[p] * CACHEBOT_GEN_MARK;
 			v->pending = 0;
 		}
 	}

@@ -124,9 +124,14 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 		}
 	if (nextra > 0 && nextra <= REMEMBERED_MAX_KEYS)
 	{
-		slot->entry = d->key;
-		slot->nkeys = nextra;
-		memcpy(slot->keys, extra, nextra * sizeof(Hash128));
+		/* (a hit of a remembered entry, the usual case, writes nothing) */
+		if (!hash128_equal(&slot->entry, &d->key) || slot->nkeys != nextra ||
+			memcmp(slot->keys, extra, nextra * sizeof(Hash128)) != 0)
+		{
+			slot->entry = d->key;
+			slot->nkeys = nextra;
+			memcpy(slot->keys, extra, nextra * sizeof(Hash128));
+		}
 	}
 	else if (hash128_equal(&slot->entry, &d->key))
 		slot->entry.hi = slot->entry.lo = 0;

@@ -53,6 +53,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "memcached_wire.h"
 #include "stats.h"
 #include "store_memcached.h"
 #include "settings.h"
@@ -120,6 +121,7 @@ static int	nundelivered = 0;
 static char *req_keybuf = NULL;
 static char **req_keys = NULL;
 static size_t *req_lens = NULL;
+static McWireIncrement *req_incs = NULL;	/* a bump's increments */
 static int	req_capacity = 0;
 
 static void configure(const char *servers, const char *prefix);
@@ -188,6 +190,7 @@ disconnect(void)
 	if (mc != NULL)
 		memcached_free(mc);
 	mc = NULL;
+	cachebot_mcwire_close();
 }
 
 /* (Re)builds the handle when the settings changed; false if unusable. */
@@ -260,6 +263,7 @@ went_wrong(void)
 }
 
 static bool increment(const Hash128 *dep, uint64 delta);
+static bool wire_ready(void);
 
 /* Is the store in its back-off period? */
 static bool
@@ -359,10 +363,12 @@ reserve_request_keys(int n)
 		pfree(req_keybuf);
 		pfree(req_keys);
 		pfree(req_lens);
+		pfree(req_incs);
 	}
 	req_keybuf = MemoryContextAlloc(TopMemoryContext, (Size) n * (KEY_LEN + 1));
 	req_keys = MemoryContextAlloc(TopMemoryContext, (Size) n * sizeof(char *));
 	req_lens = MemoryContextAlloc(TopMemoryContext, (Size) n * sizeof(size_t));
+	req_incs = MemoryContextAlloc(TopMemoryContext, (Size) n * sizeof(McWireIncrement));
 	req_capacity = n;
 }
 
@@ -384,7 +390,8 @@ mc_prepare_finish(int nkeys)
 		exit_registered = true;
 	}
 	reserve_request_keys(nkeys);
-	(void) usable();
+	if (usable())
+		(void) wire_ready();
 }
 
 static void
@@ -651,47 +658,54 @@ increment(const Hash128 *dep, uint64 delta)
 }
 
 /*
- * Sends every increment without waiting for its reply. With confirm, one
- * multi-get follows, which each server answers after applying what came
- * before it on the connection: every record must read back as a number.
- * One round trip for any number of records. Uses the key buffers reserved
- * for nkeys records; allocates nothing.
+ * The bumps' own connections (memcached_wire.c), to every server of the
+ * handle; not after a commit.
  */
 static bool
-increment_all(int nkeys, const Hash128 *keys, uint64 delta, bool confirm, uint64 *values)
+wire_ready(void)
 {
-	memcached_result_st *res;
-	memcached_return_t rc;
-	int			confirmed = 0;
+	int			n = (int) memcached_server_count(mc);
+	McWireServer *servers = palloc(Max(n, 1) * sizeof(McWireServer));
+	bool		ok;
 
+	for (int i = 0; i < n; i++)
+	{
+		const memcached_instance_st *server = memcached_server_instance_by_position(mc, i);
+
+		servers[i].host = memcached_server_name(server);
+		servers[i].port = memcached_server_port(server);
+	}
+	ok = n > 0 && cachebot_mcwire_prepare(n, servers, mc_timeout);
+	pfree(servers);
+	return ok;
+}
+
+/*
+ * Adds delta to every record: one pipelined batch per server, each sent to
+ * the server libmemcached reads it from; every reply is the record's new
+ * value, so a success means each increment was applied (values[i], when
+ * asked for, is the record's value after it). Uses the buffers reserved for
+ * nkeys records and the connections wire_ready() opened: allocates nothing.
+ */
+static bool
+increment_all(int nkeys, const Hash128 *keys, uint64 delta, uint64 *values)
+{
 	if (nkeys > req_capacity)
 		return false;
-	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NOREPLY, 1);
-	for (int i = 0; i < nkeys; i++)
-		(void) increment(&keys[i], delta);
-	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_NOREPLY, 0);
-	if (!confirm)
-		return memcached_flush_buffers(mc) == MEMCACHED_SUCCESS;
-
 	(void) request_keys(NULL, nkeys, keys);
-	if (memcached_mget(mc, (const char *const *) req_keys, req_lens, nkeys) != MEMCACHED_SUCCESS)
-		return false;
-	while ((res = memcached_fetch_result(mc, NULL, &rc)) != NULL)
+	for (int i = 0; i < nkeys; i++)
 	{
-		uint64		value;
-
-		if (parse_u64(memcached_result_value(res), memcached_result_length(res), &value))
-		{
-			confirmed++;
-			/* which record it is: the replies come in any order */
-			for (int i = 0; values != NULL && i < nkeys; i++)
-				if (memcached_result_key_length(res) == KEY_LEN &&
-					memcmp(memcached_result_key_value(res), req_keys[i], KEY_LEN) == 0)
-					values[i] = value;
-		}
-		memcached_result_free(res);
+		req_incs[i].key = req_keys[i];
+		req_incs[i].keylen = KEY_LEN;
+		req_incs[i].server = (int) memcached_generate_hash(mc, req_keys[i], KEY_LEN);
+		/* a record created here starts pending if that is what delta adds */
+		req_incs[i].initial = fresh_record() + delta;
 	}
-	return confirmed == nkeys;
+	if (!cachebot_mcwire_increment(req_incs, nkeys, delta))
+		return false;
+	for (int i = 0; values != NULL && i < nkeys; i++)
+		values[i] = req_incs[i].value;
+	return true;
 }
 
 static bool
@@ -712,14 +726,14 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked)
 	 * commit only the connection and buffers prepared before it are used.
 	 */
 	if (after_commit)
-		ok = mc != NULL && !backing_off() && increment_all(nkeys, keys, delta, true, NULL);
+		ok = mc != NULL && !backing_off() && increment_all(nkeys, keys, delta, NULL);
 	else
 	{
-		ok = usable();
+		ok = usable() && wire_ready();
 		if (ok)
 		{
 			reserve_request_keys(nkeys);
-			ok = increment_all(nkeys, keys, delta, true,
+			ok = increment_all(nkeys, keys, delta,
 							   phase == BUMP_PRE_COMMIT ? marked : NULL);
 		}
 	}

@@ -24,6 +24,10 @@
 #      away; once memcached lost the record it marked, it no longer vouches for
 #      the mark another writer (COMMIT PREPARED, unpublished) put on the new
 #      record: that reader runs uncached (pending_write).
+#   8. a pool of two servers: records live on both, and a commit's bumps (sent
+#      as one pipelined batch per server, on connections of their own) reach
+#      the server each record is read from: after writes to 40 rows, in one
+#      transaction and one by one, every read of those rows is fresh.
 #
 # The test starts its own memcached (on 127.0.0.1, a free port) and its own
 # server with cachebot.backend = 'memcached' pointed at it; it is skipped when
@@ -494,5 +498,41 @@ sq('ALTER SYSTEM RESET synchronous_standby_names');
 sq('SELECT pg_reload_conf()');
 my $after = sq($Q) // '';
 ok($after =~ /w7/ && $after =~ /v7/, '7: then both writes show');
+
+# ================================================================= part 8
+note '8. two servers: every bump reaches the server its record is read from';
+my $mc2 = CachebotTAP::Memcached->new('pool2');
+sq("ALTER SYSTEM SET cachebot.memcached_servers = '127.0.0.1:" . $mc->port . ",127.0.0.1:" . $mc2->port . "'");
+sq('SELECT pg_reload_conf()');
+usleep(500_000);
+required(sq('SHOW cachebot.memcached_servers') =~ /,/, '8: the pool has two servers');
+my $n8 = 40;
+# one session: the hinted point reads of rows 1..40, one result line each
+my $points = join('', map { "SELECT /* cache */ v FROM t WHERE id = $_;\n" } 1 .. $n8);
+sub points_ok
+{
+	my $out = sq($points);
+	my $want = nocache("SELECT /* cache */ v FROM t WHERE id <= $n8 ORDER BY id");
+	return defined $out && defined $want && $out eq $want;
+}
+snap();
+ok(points_ok(), "8: $n8 point reads, right rows");
+is(delta('fills'), $n8, "8: ... each filled");
+snap();
+ok(points_ok(), "8: $n8 point reads again, right rows");
+is(delta('hits'), $n8, "8: ... each a hit");
+ok(scalar($mc->list_keys('cbv', 1)) > 0 && scalar($mc2->list_keys('cbv', 1)) > 0,
+	'8: both servers hold version records');
+sq("UPDATE t SET v = v || '-8a' WHERE id <= $n8");
+snap();
+ok(points_ok(), "8: after one transaction wrote the $n8 rows, every read is fresh");
+is(delta('hits'), 0, '8: ... none of them a hit');
+ok(points_ok() && delta('hits') == $n8, '8: ... then hits again');
+sq(join('', map { "UPDATE t SET v = v || '-8b' WHERE id = $_;\n" } 1 .. $n8));
+snap();
+ok(points_ok(), "8: after $n8 transactions wrote one row each, every read is fresh");
+is(delta('hits'), 0, '8: ... none of them a hit');
+is(delta('errors'), 0, '8: no store errors');
+like(sq("SELECT v FROM t WHERE id = $n8"), qr/-8a-8b$/, '8: both writes are in the rows');
 
 done_testing();

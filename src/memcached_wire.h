@@ -1,0 +1,52 @@
+/*
+ * memcached_wire.h
+ *		Pipelined counter increments for the memcached store: a batch of
+ *		binary-protocol INCREMENTs written at once per server, their new
+ *		values read back (see memcached_wire.c).
+ *
+ * The store says which server holds each key (libmemcached's distribution,
+ * the one its reads use), so a record is bumped where it is read.
+ */
+#ifndef CACHEBOT_MEMCACHED_WIRE_H
+#define CACHEBOT_MEMCACHED_WIRE_H
+
+/* A server of the pool, as the store's handle names it. */
+typedef struct McWireServer
+{
+	const char *host;
+	int			port;
+} McWireServer;
+
+/* One increment of a batch. */
+typedef struct McWireIncrement
+{
+	const char *key;
+	int			keylen;
+	int			server;			/* index into the servers given to connect */
+	uint64		initial;		/* the value of a record created by it */
+	uint64		value;			/* out: the record's value after it */
+} McWireIncrement;
+
+/*
+ * A connection to each of the nservers servers (kept from one call to the
+ * next; every later wait on it bounded by timeout_ms) and room for a batch.
+ * Not after a commit: it may allocate, resolve names and connect. False if
+ * a server cannot be reached within timeout_ms.
+ */
+extern bool cachebot_mcwire_prepare(int nservers, const McWireServer *servers,
+									int timeout_ms);
+
+/*
+ * Adds delta to every record of incs[0..n), on connections and in room that
+ * prepare() made: one write per server for up to a few hundred keys, then
+ * every reply read. True when every increment was applied (each reply
+ * carries the record's value, stored in incs[i].value). Allocates nothing and
+ * raises nothing: callable after a commit. On failure every connection is
+ * closed (replies may be left unread on it).
+ */
+extern bool cachebot_mcwire_increment(McWireIncrement *incs, int n, uint64 delta);
+
+/* Closes every connection. */
+extern void cachebot_mcwire_close(void);
+
+#endif							/* CACHEBOT_MEMCACHED_WIRE_H */

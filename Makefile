@@ -2,15 +2,15 @@
 MODULE_big = cachebot
 OBJS = src/cachebot.o src/settings.o src/hint.o src/fingerprint.o src/entry.o \
        src/eligibility.o src/exprcheck.o src/tracking.o src/deps.o src/keys.o \
-       src/lookup.o src/capture.o src/nesting.o src/executor.o src/replay.o src/planner.o src/ddl.o src/utility.o src/catalog_gen.o src/committing.o \
+       src/lookup.o src/capture.o src/nesting.o src/report.o src/executor.o src/replay.o src/planner.o src/ddl.o src/utility.o src/catalog_gen.o src/committing.o \
        src/xact.o src/trigger.o src/store.o src/store_shmem.o src/memcached_wire.o src/store_memcached.o \
-       src/stats.o src/functions.o
+       src/stats.o src/statements.o src/functions.o
 EXTENSION = cachebot
 DATA = sql/cachebot--0.1.sql
 PGFILEDESC = "cachebot - result cache with precise invalidation"
 
 REGRESS = hints hint_fuzz eligibility transactions errors store keys_rows keys_in_lists keys_ranges keys_joins keys_derived keys_derived_edges keys_union_exists \
-          keys_prepared keys_hints keys_outer_joins keys_overflow implicit cursors parallel types privileges entries catalog nesting results tracking settings functions_settings auto_track robustness
+          keys_prepared keys_hints keys_outer_joins keys_overflow implicit cursors parallel types privileges entries catalog nesting results tracking settings functions_settings auto_track robustness observe demo
 REGRESS_OPTS = --inputdir=test --load-extension=cachebot
 ISOLATION = pending_invisible_writer fill_lease derived_keys derived_keys_hash fill_while_writer_open writer_rollback savepoint_rollback \
             two_writers commit_between_lookup_and_store truncate \

@@ -209,8 +209,9 @@ SELECT current_setting('cachebot.backend') AS backend,
        max(value) FILTER (WHERE counter = 'misses') AS misses,
        max(value) FILTER (WHERE counter = 'fills') AS fills,
        sum(value) FILTER (WHERE counter LIKE 'skip:%') AS skips,
-       jsonb_object_agg(substr(counter, 6), value)
-           FILTER (WHERE counter LIKE 'skip:%' AND value > 0) AS skips_by_reason,
+       coalesce(jsonb_object_agg(substr(counter, 6), value)
+                    FILTER (WHERE counter LIKE 'skip:%' AND value > 0),
+                '{}') AS skips_by_reason,
        max(value) FILTER (WHERE counter = 'invalidations') AS invalidations,
        max(value) FILTER (WHERE counter = 'evictions') AS evictions,
        max(value) FILTER (WHERE counter = 'entries') AS entries,
@@ -219,6 +220,31 @@ SELECT current_setting('cachebot.backend') AS backend,
        max(value) FILTER (WHERE counter = 'errors') AS errors
   FROM cachebot._stat_counters();
 GRANT SELECT ON cachebot.stats TO PUBLIC;
+
+CREATE FUNCTION cachebot._statements(OUT userid oid, OUT dbid oid, OUT queryid bigint,
+                                     OUT query text, OUT hits bigint, OUT misses bigint,
+                                     OUT invalidated bigint, OUT fills bigint, OUT skips bigint,
+                                     OUT skips_by_reason text, OUT bytes_stored bigint,
+                                     OUT mean_fill_ms double precision,
+                                     OUT time_saved_ms double precision,
+                                     OUT last_fill timestamptz, OUT last_invalidated timestamptz)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'cachebot_statements'
+LANGUAGE C STRICT VOLATILE;
+
+-- One row per statement the cache was asked for, per database and role.
+CREATE VIEW cachebot.statements AS
+SELECT userid::regrole AS role, d.datname AS database, queryid, query,
+       hits, misses, invalidated, fills, skips, skips_by_reason::jsonb AS skips_by_reason,
+       bytes_stored, mean_fill_ms, time_saved_ms, last_fill, last_invalidated
+  FROM cachebot._statements() s
+  LEFT JOIN pg_database d ON d.oid = s.dbid;
+GRANT SELECT ON cachebot.statements TO PUBLIC;
+
+CREATE FUNCTION cachebot.reset_statements(all_databases boolean DEFAULT false)
+RETURNS void
+AS 'MODULE_PATHNAME', 'cachebot_reset_statements'
+LANGUAGE C STRICT VOLATILE;
 
 CREATE FUNCTION cachebot.explain(query text,
                                  OUT cacheable boolean, OUT reason text,

@@ -18,6 +18,7 @@
 #include "executor.h"
 #include "planner.h"
 #include "replay.h"
+#include "statements.h"
 #include "stats.h"
 #include "store.h"
 #include "store_memcached.h"
@@ -39,6 +40,7 @@ cachebot_shmem_request(void)
 	if (prev_shmem_request_hook)
 		prev_shmem_request_hook();
 	cachebot_stats_request();
+	cachebot_statements_request();
 	cachebot_store_request();
 	cachebot_catalog_gen_request();
 	cachebot_committing_request();
@@ -52,6 +54,7 @@ cachebot_shmem_startup(void)
 		prev_shmem_startup_hook();
 	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
 	cachebot_stats_startup();
+	cachebot_statements_startup();
 	cachebot_store_startup();
 	cachebot_catalog_gen_startup();
 	cachebot_committing_startup();

@@ -40,7 +40,6 @@
 #include "settings.h"
 
 /* Tables already warned about (once per session each). */
-static List *warned_untracked = NIL;
 
 void
 cachebot_eligibility_init(void)
@@ -191,6 +190,22 @@ resolve_hint_columns(List *rtable, ScanTarget *targets, CacheDecision *d)
 
 			if (rte->rtekind != RTE_RELATION || rte->relid != found_rel)
 				continue;
+			/*
+			 * A column its table's writes do not key: the statement depends
+			 * on the whole table. Said (report.h); a bad hint under strict.
+			 */
+			if (target->own_root && d->unkeyed_column == NULL &&
+				!cachebot_tracking_is_keyed(&target->info, found_att))
+			{
+				d->unkeyed_column = col->qualifier ?
+					psprintf("%s.%s", col->qualifier, col->column) : pstrdup(col->column);
+				d->unkeyed_relid = found_rel;
+				if (cachebot_strict)
+				{
+					d->bad_column = d->unkeyed_column;
+					return SKIP_BAD_HINT;
+				}
+			}
 			if (target->nhinted < 0)
 				target->nhinted = 0;
 			if (target->nhinted < TRACK_MAX_KEYED)
@@ -369,10 +384,12 @@ check_statement_plans(PlannedStmt *stmt, ExprTest test, void *arg)
 static SkipReason
 check_exprs(Node *exprs, CacheDecision *d, bool *inlinable)
 {
-	ExprCheck	check = {SKIP_NONE, d->functions, false};
+	ExprCheck	check = {SKIP_NONE, d->functions, false, InvalidOid};
 
 	(void) cachebot_exprcheck_walk(exprs, &check);
 	d->functions = check.functions;
+	if (check.why == SKIP_MUTABLE_FUNCTION)
+		d->skip_funcid = check.funcid;
 	if (inlinable != NULL)
 		*inlinable = check.inlinable;
 	return check.why;
@@ -512,13 +529,20 @@ decision_begin(const char *source, int location, int length, CacheDecision *d,
 {
 	cachebot_hint_statement_text(source, location, length, text, textlen);
 	cachebot_hint_parse(*text, *textlen, &d->hint);
+	d->text = *text;
+	d->textlen = *textlen;
+	d->query_id = 0;
 	if (!hint_asks(&d->hint))
 		return false;
 	d->implicit = d->hint.kind == HINT_NONE;
 	d->skip = d->hint.kind == HINT_MALFORMED ? SKIP_BAD_HINT : SKIP_NONE;
 	d->skip_relid = InvalidOid;
+	d->skip_funcid = InvalidOid;
+	d->ttl = d->hint.ttl > 0 ? d->hint.ttl : cachebot_ttl;
 	d->bad_column = NULL;
 	d->bad_column_ambiguous = false;
+	d->unkeyed_column = NULL;
+	d->unkeyed_relid = InvalidOid;
 	d->functions = NIL;
 	d->deps.n = 0;
 	d->deps.hashes = NULL;
@@ -583,6 +607,7 @@ cachebot_decide(const DecisionInput *in, const char *source, const RunContext *r
 	if (!decision_begin(source, plan ? plan->stmt_location : query->stmt_location,
 						plan ? plan->stmt_len : query->stmt_len, d, &text, &textlen))
 		return false;
+	d->query_id = query_id;
 
 	if (d->skip == SKIP_NONE)
 		d->skip = plan ?
@@ -642,50 +667,8 @@ cachebot_bad_hint_reason(const CacheDecision *d)
 		return pstrdup(d->hint.problem ? d->hint.problem : "");
 	if (d->bad_column_ambiguous)
 		return psprintf("column reference \"%s\" is ambiguous", d->bad_column);
+	if (d->bad_column == d->unkeyed_column)
+		return psprintf("column \"%s\" is not a keyed column of its table", d->bad_column);
 	return psprintf("column \"%s\" is not a column of a tracked table the statement reads",
 					d->bad_column);
-}
-
-void
-cachebot_cache_report_skip(const CacheDecision *d)
-{
-	int			level = cachebot_strict ? ERROR : WARNING;
-
-	if (d->skip == SKIP_BAD_HINT && d->bad_column == NULL)
-		ereport(level,
-				(errcode(ERRCODE_SYNTAX_ERROR),
-				 errmsg("malformed cachebot hint"),
-				 errdetail("%s", d->hint.problem),
-				 errhint("Write /* cache */, /* cache(column, table.column, ...) */ or /* nocache */.")));
-	else if (d->skip == SKIP_BAD_HINT && d->bad_column_ambiguous)
-		ereport(level,
-				(errcode(ERRCODE_AMBIGUOUS_COLUMN),
-				 errmsg("cachebot hint column reference \"%s\" is ambiguous", d->bad_column),
-				 level == WARNING ? errdetail("The statement runs without the cache.") : 0,
-				 errhint("Qualify the column with its table's name or alias.")));
-	else if (d->skip == SKIP_BAD_HINT)
-		ereport(level,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("cachebot hint column \"%s\" is not a column of a tracked table the statement reads",
-						d->bad_column),
-				 level == WARNING ? errdetail("The statement runs without the cache.") : 0,
-				 errhint("Name a keyed column of a table in the statement's FROM clause.")));
-	else if (d->skip == SKIP_UNTRACKED_TABLE && OidIsValid(d->skip_relid) &&
-			 !list_member_oid(warned_untracked, d->skip_relid))
-	{
-		char	   *name = get_rel_name(d->skip_relid);
-		char	   *literal = cachebot_tracking_name_literal(d->skip_relid);
-		MemoryContext old;
-
-		if (name == NULL || literal == NULL)
-			return;				/* dropped meanwhile */
-		old = MemoryContextSwitchTo(TopMemoryContext);
-		warned_untracked = lappend_oid(warned_untracked, d->skip_relid);
-		MemoryContextSwitchTo(old);
-		ereport(WARNING,
-				(errcode(ERRCODE_WARNING),
-				 errmsg("cachebot does not track table \"%s\"", name),
-				 errdetail("Statements that read it run without the cache."),
-				 errhint("Run SELECT cachebot.track(%s);", literal)));
-	}
 }

@@ -24,8 +24,18 @@ typedef struct CacheDecision
 	bool		implicit;		/* no hint: asked for by cache_all/cache_get */
 	SkipReason	skip;			/* SKIP_NONE: look it up */
 	Oid			skip_relid;		/* the table behind the skip, if any */
-	char	   *bad_column;		/* a hint column that is unknown or ambiguous */
+	Oid			skip_funcid;	/* the function behind a mutable_function skip */
+	uint64		query_id;		/* what the statement's text resolved to */
+	const char *text;			/* the statement's own text (in the source) */
+	int			textlen;
+	int			ttl;			/* seconds an entry lives: the hint's, or
+								 * cachebot.ttl */
+	char	   *bad_column;		/* a hint column that is unknown or ambiguous
+								 * (or, under cachebot.strict, not keyed) */
 	bool		bad_column_ambiguous;
+	char	   *unkeyed_column; /* a hint column its table's writes do not key:
+								 * the statement depends on the whole table */
+	Oid			unkeyed_relid;	/* ... that table */
 	StringInfoData fingerprint;
 	Hash128		key;
 	int			natts;			/* result columns */
@@ -103,8 +113,6 @@ extern List *cachebot_query_relations(Query *query, bool *has_params);
 /* Why the hint is bad (d->skip is SKIP_BAD_HINT), in words, palloc'd. */
 extern char *cachebot_bad_hint_reason(const CacheDecision *d);
 
-/* Raises the hint's WARNING (or ERROR under cachebot.strict), if it has one. */
-extern void cachebot_cache_report_skip(const CacheDecision *d);
 
 /*
  * True when running this plan further cannot raise an error: every function

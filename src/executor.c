@@ -24,6 +24,7 @@
 #include "catalog/pg_proc.h"
 #include "executor/executor.h"
 #include "executor/tuptable.h"
+#include "portability/instr_time.h"
 #include "miscadmin.h"
 #include "storage/latch.h"
 #include "tcop/pquery.h"
@@ -45,6 +46,7 @@
 #include "nesting.h"
 #include "planner.h"
 #include "replay.h"
+#include "report.h"
 #include "stats.h"
 #include "store.h"
 #include "settings.h"
@@ -93,6 +95,8 @@ typedef struct CachedQuery
 	EntryBuilder builder;
 	bool		filling;		/* still capturing */
 	bool		leased;			/* holds the entry's fill lease */
+	LookupOutcome miss;			/* what its lookup found */
+	instr_time	started;		/* when the fill began */
 	bool		runs;			/* ExecutorRun has been called */
 	bool		probing;		/* looking for a row past the last run */
 } CachedQuery;
@@ -229,7 +233,7 @@ capture_receive(TupleTableSlot *slot, DestReceiver *self)
 		if (!cachebot_entry_add_tuple(&r->cq->builder, slot))
 		{
 			r->cq->filling = false;
-			cachebot_stats_count_skip(SKIP_TOO_LARGE);
+			cachebot_report_not_stored(r->cq->decision, r->cq->miss, SKIP_TOO_LARGE);
 		}
 		MemoryContextSwitchTo(old);
 	}
@@ -337,20 +341,25 @@ store_fill(CachedQuery *cq)
 			cachebot_entry_set_deps(&cq->builder, ndeps, deps, gens, notes);
 			if (cq->builder.too_large)
 			{
-				cachebot_stats_count_skip(SKIP_TOO_LARGE);
+				cachebot_report_not_stored(cq->decision, cq->miss, SKIP_TOO_LARGE);
 				MemoryContextSwitchTo(old);
 				return;
 			}
 		}
 	}
 	cachebot_entry_finish(&cq->builder);
-	if (store->put(&cq->decision->key, cq->builder.buf.data, cq->builder.buf.len))
+	if (store->put(&cq->decision->key, cq->builder.buf.data, cq->builder.buf.len,
+				   cq->decision->ttl))
 	{
-		cachebot_stats_count(STAT_FILLS, 1);
-		cachebot_stats_count(STAT_BYTES_FILLED, cq->builder.buf.len);
+		instr_time	elapsed;
+
+		INSTR_TIME_SET_CURRENT(elapsed);
+		INSTR_TIME_SUBTRACT(elapsed, cq->started);
+		cachebot_report_stored(cq->decision, cq->miss, cq->builder.buf.len,
+							   INSTR_TIME_GET_MILLISEC(elapsed));
 	}
 	else
-		cachebot_stats_count_skip(SKIP_TOO_LARGE);
+		cachebot_report_not_stored(cq->decision, cq->miss, SKIP_TOO_LARGE);
 	release_fill_lease(cq);
 	MemoryContextSwitchTo(old);
 }
@@ -474,24 +483,23 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	in.params = qd->params;
 	in.replayed = hit_only ? cachebot_replay_plan_query(qd->plannedstmt) : NULL;
 	if (!cachebot_decide(&in, qd->sourceText, &run, d))
+	{
+		if (!hit_only && d->hint.lookalike != NULL)
+			cachebot_report_lookalike(d);
 		goto run_normally;
+	}
+	/* Past the bound an entry would be taken for corrupt (see entry.h). */
+	if (d->skip == SKIP_NONE &&
+		(d->deps.n > ENTRY_MAX_DEPS || list_length(d->functions) > ENTRY_MAX_FUNCTIONS))
+		d->skip = SKIP_TOO_LARGE;
 	if (d->skip != SKIP_NONE)
 	{
 		if (!hit_only)
-		{
-			cachebot_stats_count_skip(d->skip);
-			cachebot_cache_report_skip(d);
-		}
+			cachebot_report_skip(d);
 		goto run_normally;
 	}
-
-	/* Past the bound an entry would be taken for corrupt (see entry.h). */
-	if (d->deps.n > ENTRY_MAX_DEPS || list_length(d->functions) > ENTRY_MAX_FUNCTIONS)
-	{
-		if (!hit_only)
-			cachebot_stats_count_skip(SKIP_TOO_LARGE);
-		goto run_normally;
-	}
+	if (!hit_only && d->unkeyed_column != NULL)
+		cachebot_report_unkeyed(d);
 
 	cq->gens = read.gens = palloc(d->deps.n * sizeof(uint64));
 	outcome = cachebot_cache_lookup(d, &view, &read);
@@ -506,6 +514,7 @@ hit:
 	}
 	if (hit_only)
 		goto run_normally;
+	cq->miss = outcome;
 
 	/*
 	 * A miss. If another session is filling this entry, wait for its
@@ -559,13 +568,14 @@ hit:
 		if (outcome == LOOKUP_HIT)
 			goto hit;			/* the other session's fill */
 	}
-	cachebot_stats_count(STAT_MISSES, 1);
+	cachebot_report_miss(d, cq->miss);
 	if (skip != SKIP_NONE)
 	{
-		cachebot_stats_count_skip(skip);
+		cachebot_report_not_stored(d, cq->miss, skip);
 		goto run_normally;
 	}
 	cq->leased = lease == LEASE_TAKEN;
+	INSTR_TIME_SET_CURRENT(cq->started);
 
 	/*
 	 * The snapshot must be taken after the version read: a writer that
@@ -690,7 +700,7 @@ cachebot_ExecutorStart(QueryDesc *queryDesc, int eflags)
 									  cq->decision->functions);
 		/* Counted once the permission checks have passed. */
 		if (cq->mode == CACHED_HIT)
-			cachebot_stats_count(STAT_HITS, 1);
+			cachebot_report_hit(cq->decision);
 		if (cq->unplanned)
 			cachebot_stats_count(STAT_HITS_UNPLANNED, 1);
 		cq->next = cached_queries;
@@ -712,7 +722,7 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 		if (!ScanDirectionIsForward(direction) || fill_rewound(queryDesc, cq))
 		{
 			cq->filling = false;
-			cachebot_stats_count_skip(SKIP_CURSOR);
+			cachebot_report_not_stored(cq->decision, cq->miss, SKIP_CURSOR);
 		}
 		else
 		{
@@ -798,7 +808,8 @@ probe_and_store(QueryDesc *queryDesc, CachedQuery *cq)
 	else
 	{
 		cq->filling = false;
-		cachebot_stats_count_skip(SKIP_CURSOR);	/* fetched in part, then closed */
+		/* fetched in part, then closed */
+		cachebot_report_not_stored(cq->decision, cq->miss, SKIP_CURSOR);
 	}
 	queryDesc->estate->es_processed = processed;
 }
@@ -835,8 +846,8 @@ cachebot_ExecutorEnd(QueryDesc *queryDesc)
 	if (cq != NULL)
 	{
 		forget_cached(cq);
-		if (cq->filling && cq->runs)
-			cachebot_stats_count_skip(SKIP_CURSOR);	/* fetched in part, then closed */
+		if (cq->filling && cq->runs)	/* fetched in part, then closed */
+			cachebot_report_not_stored(cq->decision, cq->miss, SKIP_CURSOR);
 		release_fill_lease(cq);
 	}
 

@@ -208,6 +208,7 @@ function_checker(Oid funcid, void *context)
 	if (!function_is_cacheable(funcid, &check->inlinable))
 	{
 		check->why = SKIP_MUTABLE_FUNCTION;
+		check->funcid = funcid;
 		return true;
 	}
 	check->functions = list_append_unique_oid(check->functions, funcid);
@@ -238,6 +239,7 @@ node_functions_check(Node *node, ExprCheck *check)
 			if (!type_renders_stably(exprType(lfirst(lc))))
 			{
 				check->why = SKIP_MUTABLE_FUNCTION;
+				check->funcid = expr->funcid;
 				return true;
 			}
 		check->functions = list_append_unique_oid(check->functions, expr->funcid);

@@ -41,6 +41,9 @@ typedef struct ExprCheck
 	SkipReason	why;			/* SKIP_NONE, or the first problem found */
 	List	   *functions;		/* OIDs of the functions called, once each */
 	bool		inlinable;		/* a SQL function: the planner may inline it */
+	Oid			funcid;			/* SKIP_MUTABLE_FUNCTION: the function, if one
+								 * (not a value function such as now's
+								 * CURRENT_TIMESTAMP) */
 } ExprCheck;
 
 /*

@@ -16,6 +16,8 @@
 #include "nodes/makefuncs.h"
 #include "parser/parse_type.h"
 #include "tcop/tcopprot.h"
+#include "catalog/pg_authid.h"
+#include "commands/dbcommands.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -31,6 +33,7 @@
 #include "keys.h"
 #include "lookup.h"
 #include "entry.h"
+#include "statements.h"
 #include "stats.h"
 #include "store.h"
 #include "tracking.h"
@@ -43,6 +46,8 @@ PG_FUNCTION_INFO_V1(cachebot_flush);
 PG_FUNCTION_INFO_V1(cachebot_stat_counters);
 PG_FUNCTION_INFO_V1(cachebot_reset_stats);
 PG_FUNCTION_INFO_V1(cachebot_explain);
+PG_FUNCTION_INFO_V1(cachebot_statements);
+PG_FUNCTION_INFO_V1(cachebot_reset_statements);
 
 static const CacheStore *
 require_store(void)
@@ -440,7 +445,7 @@ cachebot_corrupt_entry(PG_FUNCTION_ARGS)
 				 errmsg("the store did not answer")));
 	if (entry == NULL || !cachebot_entry_corrupt(&entry, &len, what, cachebot_store_incarnation()))
 		PG_RETURN_BOOL(false);
-	PG_RETURN_BOOL(store->put(&d.key, entry, len));
+	PG_RETURN_BOOL(store->put(&d.key, entry, len, d.ttl));
 }
 
 PG_FUNCTION_INFO_V1(cachebot_install_triggers);
@@ -541,7 +546,9 @@ PG_FUNCTION_INFO_V1(cachebot_parse_hint);
 
 /*
  * _parse_hint(text): how the hint parser reads a statement's text, for tests
- * and fuzzing: 'none', 'nocache', 'cache', 'cache(t.a,b)' or 'malformed: ...'.
+ * and fuzzing: 'none', 'nocache', 'cache', 'cache(t.a,b)', 'cache(t.a; ttl=60)'
+ * (seconds), 'cache(ttl=60)' or 'malformed: ...'; a comment that looks like a
+ * misspelt hint shows as 'none (looks like a hint: ...)'.
  */
 Datum
 cachebot_parse_hint(PG_FUNCTION_ARGS)
@@ -557,6 +564,9 @@ cachebot_parse_hint(PG_FUNCTION_ARGS)
 	{
 		case HINT_NONE:
 			appendStringInfoString(&out, "none");
+			if (hint.lookalike != NULL)
+				appendStringInfo(&out, " (looks like a hint: %.*s)", hint.lookalike_len,
+								 hint.lookalike);
 			break;
 		case HINT_NOCACHE:
 			appendStringInfoString(&out, "nocache");
@@ -575,9 +585,104 @@ cachebot_parse_hint(PG_FUNCTION_ARGS)
 					appendStringInfo(&out, "%s.", col->qualifier);
 				appendStringInfoString(&out, col->column);
 			}
-			if (hint.columns != NIL)
+			if (hint.ttl > 0)
+				appendStringInfo(&out, "%sttl=%d", hint.columns != NIL ? "; " : "(", hint.ttl);
+			if (hint.columns != NIL || hint.ttl > 0)
 				appendStringInfoChar(&out, ')');
 			break;
 	}
 	PG_RETURN_TEXT_P(cstring_to_text(out.data));
+}
+
+/*
+ * cachebot.statements' rows. As in pg_stat_statements, another role's
+ * statement shows its counters but not its text nor query ID, unless the
+ * caller may read all statistics (pg_read_all_stats): its constants may be
+ * secrets.
+ */
+Datum
+cachebot_statements(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	bool		read_all = has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS);
+	StatementRow *rows;
+	int			n;
+
+	InitMaterializedSRF(fcinfo, 0);
+	rows = cachebot_statements_read(&n);
+	for (int i = 0; i < n; i++)
+	{
+		StatementRow *r = &rows[i];
+		Datum		values[15];
+		bool		nulls[15];
+		StringInfoData skips;
+		double		mean_fill_ms = r->fills > 0 ? r->fill_ms_total / r->fills : 0;
+		int			c = 0;
+
+		memset(nulls, 0, sizeof(nulls));
+		initStringInfo(&skips);
+		appendStringInfoChar(&skips, '{');
+		for (int k = SKIP_NONE + 1; k < SKIP_NREASONS; k++)
+			if (r->skips_by_reason[k] > 0)
+				appendStringInfo(&skips, "%s\"%s\": " INT64_FORMAT, skips.len > 1 ? ", " : "",
+								 cachebot_skip_reason_names[k], r->skips_by_reason[k]);
+		appendStringInfoChar(&skips, '}');
+
+		values[c++] = ObjectIdGetDatum(r->userid);
+		values[c++] = ObjectIdGetDatum(r->dbid);
+		if (read_all || r->userid == GetUserId())
+		{
+			values[c++] = Int64GetDatum((int64) r->query_id);
+			values[c++] = CStringGetTextDatum(r->query);
+		}
+		else
+		{
+			nulls[c++] = true;
+			nulls[c++] = true;
+		}
+		values[c++] = Int64GetDatum(r->hits);
+		values[c++] = Int64GetDatum(r->misses);
+		values[c++] = Int64GetDatum(r->stale_misses);
+		values[c++] = Int64GetDatum(r->fills);
+		values[c++] = Int64GetDatum(r->skips);
+		values[c++] = CStringGetTextDatum(skips.data);
+		values[c++] = Int64GetDatum(r->bytes_stored);
+		values[c++] = Float8GetDatum(mean_fill_ms);
+		values[c++] = Float8GetDatum(mean_fill_ms * r->hits);
+		if (r->last_fill != 0)
+			values[c++] = TimestampTzGetDatum(r->last_fill);
+		else
+			nulls[c++] = true;
+		if (r->last_invalidation != 0)
+			values[c++] = TimestampTzGetDatum(r->last_invalidation);
+		else
+			nulls[c++] = true;
+		Assert(c == lengthof(values));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * Forgets the statistics of the current database's statements: for its
+ * owner (or a role granted EXECUTE); every database's, for a superuser.
+ */
+Datum
+cachebot_reset_statements(PG_FUNCTION_ARGS)
+{
+	bool		all = PG_GETARG_BOOL(0);
+
+	if (all && !superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to reset the statistics of every database"),
+				 errhint("Only a superuser can; the owner of a database can reset its own.")));
+	if (!all && !pg_database_ownercheck(MyDatabaseId, GetUserId()))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to reset the statement statistics of database \"%s\"",
+						get_database_name(MyDatabaseId)),
+				 errhint("Only the owner of the database or a superuser can.")));
+	cachebot_statements_reset(all ? InvalidOid : MyDatabaseId);
+	PG_RETURN_VOID();
 }

@@ -16,6 +16,7 @@
 #include "parser/scanner.h"
 #include "parser/scansup.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 
 #include "hint.h"
 
@@ -138,16 +139,144 @@ skip_space(const char *p, const char *end)
 	return p;
 }
 
-/* Parses "col, t.col, ..." up to end, which is just before the ')'. */
+/* The first c in p[0..end) outside a quoted identifier, or NULL. */
+static const char *
+find_unquoted(const char *p, const char *end, char c)
+{
+	bool		quoted = false;
+
+	for (; p < end; p++)
+	{
+		if (*p == '"')
+			quoted = !quoted;	/* a doubled quote toggles twice */
+		else if (*p == c && !quoted)
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * Is a comment that is not a hint (body[0..len), trimmed) one that looks
+ * like a misspelt one? A single word that starts with "cache" or "nocache"
+ * ("cached", "caching", "nocache_please"), "no cache" and its spellings, or
+ * "cache" followed by one word or by something with "=" ("cache ttl=60",
+ * "cache user_id").
+ */
+static bool
+looks_like_hint(const char *p, const char *end)
+{
+	const char *space = p;
+	const char *q;
+	int			words = 1;
+
+	while (space < end && !isspace((unsigned char) *space))
+		space++;
+	for (q = space; q < end; q++)
+		if (isspace((unsigned char) q[-1]) && !isspace((unsigned char) *q))
+			words++;
+	if (space == end)
+		return pg_strncasecmp(p, "cache", 5) == 0 || pg_strncasecmp(p, "nocache", 7) == 0 ||
+			pg_strncasecmp(p, "no_cache", 8) == 0 || pg_strncasecmp(p, "no-cache", 8) == 0;
+	if (space - p == 2 && pg_strncasecmp(p, "no", 2) == 0)
+		return words == 2 && pg_strncasecmp(skip_space(space, end), "cache", 5) == 0;
+	if (space - p != 5 || pg_strncasecmp(p, "cache", 5) != 0)
+		return false;
+	return words == 2 || memchr(space, '=', end - space) != NULL;
+}
+
+/* Parses one "name = value" option of a hint, from p up to end. */
+static bool
+parse_option(const char *p, const char *end, CacheHint *hint)
+{
+	const char *eq = memchr(p, '=', end - p);
+	const char *name_end;
+	char	   *value;
+	const char *unit_hint = NULL;
+	int			seconds;
+
+	if (eq == NULL)
+	{
+		hint->problem = "an option is written \"name = value\"";
+		return false;
+	}
+	name_end = eq;
+	while (name_end > p && isspace((unsigned char) name_end[-1]))
+		name_end--;
+	if (name_end - p != 3 || pg_strncasecmp(p, "ttl", 3) != 0)
+	{
+		hint->problem = psprintf("unknown option \"%.*s\" (the one option is ttl)",
+								 (int) (name_end - p), p);
+		return false;
+	}
+	p = skip_space(eq + 1, end);
+	while (end > p && isspace((unsigned char) end[-1]))
+		end--;
+	value = pnstrdup(p, end - p);
+	if (!parse_int(value, &seconds, GUC_UNIT_S, &unit_hint) || seconds <= 0)
+	{
+		hint->problem = psprintf("invalid ttl \"%s\": a positive number of seconds, or of ms, s, min, h or d",
+								 value);
+		return false;
+	}
+	if (hint->ttl != 0)
+	{
+		hint->problem = "ttl is given twice";
+		return false;
+	}
+	hint->ttl = seconds;
+	return true;
+}
+
+/*
+ * Parses "col, t.col, ...; option, ..." up to end, which is just before the
+ * ')'. Options follow the columns after a semicolon; with no columns, the
+ * semicolon may be left out ("cache(ttl=60s)").
+ */
 static bool
 parse_column_list(const char *p, const char *end, CacheHint *hint)
 {
+	const char *semicolon = find_unquoted(p, end, ';');
+	const char *cols_end = semicolon ? semicolon : end;
+
 	p = skip_space(p, end);
 	if (p >= end)
 	{
 		hint->problem = "empty column list";
 		return false;
 	}
+	if (semicolon == NULL && find_unquoted(p, end, '=') != NULL)
+	{
+		const char *comma = find_unquoted(p, end, ',');
+
+		if (comma != NULL && comma < find_unquoted(p, end, '='))
+		{
+			hint->problem = "options follow the columns after \";\", as in cache(user_id; ttl = 60s)";
+			return false;
+		}
+		cols_end = p;			/* options only */
+	}
+	if (semicolon != NULL || cols_end == p)
+	{
+		const char *opt = cols_end == p && semicolon == NULL ? p : semicolon + 1;
+
+		while (opt < end)
+		{
+			const char *comma = find_unquoted(opt, end, ',');
+			const char *opt_end = comma ? comma : end;
+
+			if (!parse_option(skip_space(opt, opt_end), opt_end, hint))
+				return false;
+			opt = comma ? comma + 1 : end;
+		}
+		if (hint->ttl == 0)
+		{
+			hint->problem = "expected an option after \";\"";
+			return false;
+		}
+		if (skip_space(p, cols_end) == cols_end)
+			return true;		/* options only */
+	}
+	end = cols_end;
 	for (;;)
 	{
 		HintColumn *col = palloc0(sizeof(HintColumn));
@@ -185,10 +314,21 @@ parse_column_list(const char *p, const char *end, CacheHint *hint)
 			return true;
 		if (*p != ',')
 		{
-			hint->problem = "expected \",\" or \")\"";
+			hint->problem = semicolon ? "expected \",\" or \";\"" : "expected \",\" or \")\"";
 			return false;
 		}
 		p++;
+	}
+}
+
+/* Remembers the first comment that looks like a misspelt hint. */
+static void
+note_lookalike(const char *p, const char *end, CacheHint *hint)
+{
+	if (hint->lookalike == NULL && looks_like_hint(p, end))
+	{
+		hint->lookalike = p;
+		hint->lookalike_len = end - p;
 	}
 }
 
@@ -217,12 +357,16 @@ classify_comment(const char *body, int bodylen, CacheHint *hint)
 		hint->kind = HINT_CACHE;
 	}
 	else
+	{
+		note_lookalike(p, end, hint);
 		return false;
+	}
 
 	p += wordlen;
 	if (p < end && is_ident_cont(*p))
 	{
 		hint->kind = HINT_NONE; /* "cached", "cache_size": a plain comment */
+		note_lookalike(p - wordlen, end, hint);
 		return false;
 	}
 	p = skip_space(p, end);
@@ -231,6 +375,7 @@ classify_comment(const char *body, int bodylen, CacheHint *hint)
 	if (*p != '(')
 	{
 		hint->kind = HINT_NONE; /* prose that starts with the word */
+		note_lookalike(skip_space(body, end), end, hint);
 		return false;
 	}
 	if (hint->kind == HINT_NOCACHE)
@@ -261,7 +406,10 @@ cachebot_hint_parse(const char *text, int len, CacheHint *hint)
 
 	hint->kind = HINT_NONE;
 	hint->columns = NIL;
+	hint->ttl = 0;
 	hint->problem = NULL;
+	hint->lookalike = NULL;
+	hint->lookalike_len = 0;
 
 	/* Most statements carry no block comment at all. */
 	if (len < 4 || memchr(text, '*', len) == NULL)

@@ -2,9 +2,15 @@
  * hint.h
  *		Finds the cache hint of a statement in its own text.
  *
- * The hint is the first block comment whose body is "cache", "cache(col, ...)"
- * or "nocache" (whitespace and case free), outside string literals,
- * dollar-quotes, quoted identifiers and line comments.
+ * The hint is the first block comment whose body is "cache", "cache(...)" or
+ * "nocache" (whitespace and case free), outside string literals,
+ * dollar-quotes, quoted identifiers and line comments. Inside the
+ * parentheses: columns, then options after a semicolon:
+ *
+ *     cache(user_id)   cache(p.user_id, u.id; ttl = 5min)   cache(ttl=60s)
+ *
+ * The one option is ttl: a number of seconds, or a number with a unit (ms,
+ * s, min, h, d), as PostgreSQL's settings take them.
  */
 #ifndef CACHEBOT_HINT_H
 #define CACHEBOT_HINT_H
@@ -30,7 +36,11 @@ typedef struct CacheHint
 {
 	HintKind	kind;
 	List	   *columns;		/* of HintColumn *, for HINT_CACHE */
+	int			ttl;			/* seconds; 0: not given */
 	const char *problem;		/* why, for HINT_MALFORMED */
+	const char *lookalike;		/* HINT_NONE: a comment that looks like a
+								 * misspelt hint (its body), or NULL */
+	int			lookalike_len;
 } CacheHint;
 
 /*

@@ -110,9 +110,9 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 	if (entry == NULL)
 		return LOOKUP_MISS;
 	check = cachebot_entry_open(entry, len, d->fingerprint.data, d->fingerprint.len, d->natts,
-								d->columns, cachebot_ttl, cachebot_store_incarnation(), view);
+								d->columns, d->ttl, cachebot_store_incarnation(), view);
 	if (check != ENTRY_OK)
-		return check == ENTRY_CORRUPT ? LOOKUP_CORRUPT : LOOKUP_MISS;
+		return check == ENTRY_CORRUPT ? LOOKUP_CORRUPT : LOOKUP_EXPIRED;
 
 	/* Remember what this entry needs beyond the statement's own keys. */
 	for (uint32 i = 0; i < view->ndeps && nextra <= REMEMBERED_MAX_KEYS; i++)
@@ -150,14 +150,14 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 			if (hash128_equal(&view->deps[i].key, &d->deps.hashes[j]))
 			{
 				if (versions[j].pending || versions[j].gen != view->deps[i].gen)
-					return LOOKUP_MISS;
+					return LOOKUP_STALE;
 				known = true;
 			}
 		for (int j = nown; j < nstore && !known; j++)
 			if (hash128_equal(&view->deps[i].key, &store_deps[j]))
 			{
 				if (store_versions[j].pending || store_versions[j].gen != view->deps[i].gen)
-					return LOOKUP_MISS;
+					return LOOKUP_STALE;
 				known = true;
 			}
 		if (!known)
@@ -173,7 +173,7 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 		if (!hash128_equal(&view->deps[i].key, &missing[k]))
 			continue;
 		if (missing_versions[k].pending || missing_versions[k].gen != view->deps[i].gen)
-			return LOOKUP_MISS;
+			return LOOKUP_STALE;
 		k++;
 	}
 	return LOOKUP_HIT;

@@ -20,7 +20,9 @@
 typedef enum LookupOutcome
 {
 	LOOKUP_HIT,
-	LOOKUP_MISS,				/* absent, stale, expired, or a collision */
+	LOOKUP_MISS,				/* absent, or a collision */
+	LOOKUP_STALE,				/* a dependency changed since it was stored */
+	LOOKUP_EXPIRED,				/* older than its TTL */
 	LOOKUP_CORRUPT,				/* something not ours: a miss, and an error */
 	LOOKUP_FAILED				/* the store did not answer */
 } LookupOutcome;

@@ -24,6 +24,8 @@ char	   *cachebot_memcached_servers = NULL;
 char	   *cachebot_prefix = NULL;
 int			cachebot_memcached_timeout = 50;
 int			cachebot_fill_wait = 1000;
+int			cachebot_max_statements = 1000;
+bool		cachebot_log_decisions = false;
 
 static const struct config_enum_entry backend_options[] = {
 	{"shmem", CACHE_BACKEND_SHMEM, false},
@@ -98,6 +100,27 @@ cachebot_define_gucs(void)
 							PGC_USERSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("cachebot.max_statements",
+							"Number of statements cachebot.statements keeps statistics for.",
+							"Past it, the least used statement's row is dropped.",
+							&cachebot_max_statements,
+							1000,
+							100,
+							1000000,
+							PGC_POSTMASTER,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("cachebot.log_decisions",
+							 "Reports what the cache did for each statement it was asked for.",
+							 "A NOTICE per execution: a hit, a miss and whether its result was "
+							 "stored, or why it ran uncached. Off, the same messages are DEBUG1.",
+							 &cachebot_log_decisions,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	DefineCustomIntVariable("cachebot.shmem_size",
 							"Size of the embedded shared-memory store.",

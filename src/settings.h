@@ -33,6 +33,8 @@ extern char *cachebot_memcached_servers;
 extern char *cachebot_prefix;
 extern int	cachebot_memcached_timeout;	/* ms */
 extern int	cachebot_fill_wait;		/* ms */
+extern int	cachebot_max_statements;
+extern bool cachebot_log_decisions;
 
 /* Defines the settings (from _PG_init). */
 extern void cachebot_define_gucs(void);

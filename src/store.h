@@ -82,8 +82,11 @@ typedef struct CacheStore
 	bool		(*lookup) (const Hash128 *key, int ndeps, const Hash128 *deps,
 						   char **entry, Size *entrylen, VersionRead *versions);
 
-	/* Stores an entry; returns false if the store could not take it. */
-	bool		(*put) (const Hash128 *key, const char *entry, Size len);
+	/*
+	 * Stores an entry that lives ttl seconds (its age is also checked when it
+	 * is read); returns false if the store could not take it.
+	 */
+	bool		(*put) (const Hash128 *key, const char *entry, Size len, int ttl);
 
 	/*
 	 * Applies phase to the records of keys[0..nkeys). Never raises an ERROR;

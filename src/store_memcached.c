@@ -627,7 +627,7 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 }
 
 static bool
-mc_put(const Hash128 *key, const char *data, Size len)
+mc_put(const Hash128 *key, const char *data, Size len, int ttl)
 {
 	char		k[KEY_LEN + 1];
 	memcached_return_t rc;
@@ -635,7 +635,11 @@ mc_put(const Hash128 *key, const char *data, Size len)
 	if (!usable())
 		return false;
 	make_key(k, 'e', key);
-	rc = memcached_set(mc, k, KEY_LEN, data, len, (time_t) Min(cachebot_ttl, MAX_TTL), 0);
+	/*
+	 * memcached's clock ticks in whole seconds: one more, or a short TTL may
+	 * lapse at once. The entry's own age check ends it on time.
+	 */
+	rc = memcached_set(mc, k, KEY_LEN, data, len, (time_t) Min((int64) ttl + 1, MAX_TTL), 0);
 	if (rc == MEMCACHED_SUCCESS)
 		return true;
 	if (rc == MEMCACHED_E2BIG || rc == MEMCACHED_NOTSTORED)

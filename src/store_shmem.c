@@ -505,7 +505,7 @@ ring_make_room(int part, EntryPartition *ep, uint64 new_end)
 }
 
 static bool
-shmem_put(const Hash128 *key, const char *data, Size len)
+shmem_put(const Hash128 *key, const char *data, Size len, int ttl)
 {
 	int			part;
 	EntryPartition *ep;
@@ -516,6 +516,9 @@ shmem_put(const Hash128 *key, const char *data, Size len)
 	Size		need = RING_SPACE(len);
 	uint64		evicted = 0;
 	RingRecord *rec;
+
+	/* (Its age is checked when read: an expired entry is a miss until replaced.) */
+	(void) ttl;
 
 	if (header == NULL || len == 0 || need > header->arena_size / 2)
 		return false;

@@ -15,7 +15,7 @@ SELECT cachebot.reset_stats();
 SELECT /* cache */ grp, sum(v) FROM par GROUP BY grp ORDER BY grp;
 SELECT /* cache */ grp, sum(v) FROM par GROUP BY grp ORDER BY grp;
 -- a miss that fills, then a hit; nothing skipped (no "nested" from the workers)
-SELECT hits, misses, fills, skips, skips_by_reason IS NULL AS no_skip_reasons FROM cachebot.stats;
+SELECT hits, misses, fills, skips, skips_by_reason = '{}' AS no_skip_reasons FROM cachebot.stats;
 UPDATE par SET v = v + 1000 WHERE id = 10;
 SELECT /* cache */ grp, sum(v) FROM par GROUP BY grp ORDER BY grp;
 SELECT /* nocache */ sum(v) FROM par WHERE grp = 0;

@@ -1,0 +1,263 @@
+/*
+ * statements.c
+ *		Per-statement statistics behind the cachebot.statements view.
+ *
+ * A shared hash table keyed by (database, role, query ID), as
+ * pg_stat_statements keys its own, so that statements differing only in
+ * their constants share a row; and by the hint, whose columns and TTL make
+ * different entries of one query. Its size is fixed at server start
+ * (cachebot.max_statements). The table's LWLock is taken shared to count
+ * (each row has a spinlock for its counters) and exclusive only to add or
+ * remove rows. A full table drops its least used row (fewest executions
+ * counted) to make room: a scan of the table under the exclusive lock,
+ * which allocates nothing and costs a few microseconds per thousand rows.
+ *
+ * The text kept is the statement's as first seen, constants included, cut
+ * at STATEMENT_TEXT_MAX bytes.
+ */
+#include "postgres.h"
+
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+#include "storage/spin.h"
+#include "utils/hsearch.h"
+#include "utils/timestamp.h"
+
+#include "settings.h"
+#include "statements.h"
+
+#define STATEMENT_TEXT_MAX 1024
+
+typedef struct StatementKey
+{
+	Oid			dbid;
+	Oid			userid;
+	uint64		query_id;
+	uint64		variant;		/* which hint: see report.c */
+} StatementKey;
+
+typedef struct StatementEntry
+{
+	StatementKey key;			/* must be first: the hash key */
+	slock_t		mutex;			/* protects what follows */
+	int64		hits;
+	int64		misses;
+	int64		stale_misses;
+	int64		fills;
+	int64		skips;
+	int64		skips_by_reason[SKIP_NREASONS];
+	int64		bytes_stored;
+	double		fill_ms_total;
+	TimestampTz last_fill;
+	TimestampTz last_invalidation;
+	int			textlen;
+	char		text[STATEMENT_TEXT_MAX];
+} StatementEntry;
+
+static LWLock *statements_lock = NULL;
+static HTAB *statements = NULL;
+
+void
+cachebot_statements_request(void)
+{
+	RequestAddinShmemSpace(hash_estimate_size(cachebot_max_statements, sizeof(StatementEntry)));
+	RequestNamedLWLockTranche("cachebot statements", 1);
+}
+
+void
+cachebot_statements_startup(void)
+{
+	HASHCTL		info;
+
+	statements_lock = &(GetNamedLWLockTranche("cachebot statements"))->lock;
+	info.keysize = sizeof(StatementKey);
+	info.entrysize = sizeof(StatementEntry);
+	statements = ShmemInitHash("cachebot statements", cachebot_max_statements,
+							   cachebot_max_statements, &info, HASH_ELEM | HASH_BLOBS);
+}
+
+static int64
+usage(StatementEntry *e)
+{
+	return e->hits + e->misses + e->skips;
+}
+
+/* With the lock held exclusive: drops the least used row. */
+static void
+drop_least_used(void)
+{
+	HASH_SEQ_STATUS seq;
+	StatementEntry *e;
+	StatementEntry *victim = NULL;
+
+	hash_seq_init(&seq, statements);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		if (victim == NULL || usage(e) < usage(victim))
+			victim = e;
+	if (victim != NULL)
+		hash_search(statements, &victim->key, HASH_REMOVE, NULL);
+}
+
+/* With the lock held exclusive: the row of key, added if need be, or NULL. */
+static StatementEntry *
+add_row(const StatementKey *key, const char *text, int textlen)
+{
+	StatementEntry *e;
+	bool		found;
+
+	if (hash_get_num_entries(statements) >= cachebot_max_statements)
+		drop_least_used();
+	e = hash_search(statements, key, HASH_ENTER_NULL, &found);
+	if (e == NULL || found)
+		return e;
+	memset((char *) e + offsetof(StatementEntry, mutex), 0,
+		   sizeof(StatementEntry) - offsetof(StatementEntry, mutex));
+	SpinLockInit(&e->mutex);
+	textlen = Max(textlen, 0);
+	if (textlen > STATEMENT_TEXT_MAX)
+		textlen = pg_mbcliplen(text, textlen, STATEMENT_TEXT_MAX);
+	memcpy(e->text, text, textlen);
+	e->textlen = textlen;
+	return e;
+}
+
+void
+cachebot_statements_count(uint64 query_id, uint64 variant, const char *text, int textlen,
+						  StatementEvent event, SkipReason skip,
+						  uint64 bytes, double fill_ms)
+{
+	StatementKey key;
+	StatementEntry *e;
+	TimestampTz now = 0;
+
+	if (statements == NULL || query_id == 0)
+		return;
+	memset(&key, 0, sizeof(key));
+	key.dbid = MyDatabaseId;
+	key.userid = GetUserId();
+	key.query_id = query_id;
+	key.variant = variant;
+	if (event == STMT_FILL || event == STMT_MISS_STALE)
+		now = GetCurrentTimestamp();
+
+	LWLockAcquire(statements_lock, LW_SHARED);
+	e = hash_search(statements, &key, HASH_FIND, NULL);
+	if (e == NULL)
+	{
+		LWLockRelease(statements_lock);
+		LWLockAcquire(statements_lock, LW_EXCLUSIVE);
+		e = add_row(&key, text, textlen);
+		if (e == NULL)
+		{
+			LWLockRelease(statements_lock);
+			return;
+		}
+	}
+	SpinLockAcquire(&e->mutex);
+	switch (event)
+	{
+		case STMT_HIT:
+			e->hits++;
+			break;
+		case STMT_MISS_STALE:
+			e->stale_misses++;
+			e->last_invalidation = now;
+			/* FALLTHROUGH */
+		case STMT_MISS:
+			e->misses++;
+			break;
+		case STMT_FILL:
+			e->fills++;
+			e->bytes_stored += bytes;
+			e->fill_ms_total += fill_ms;
+			e->last_fill = now;
+			break;
+		case STMT_SKIP:
+			e->skips++;
+			if (skip > SKIP_NONE && skip < SKIP_NREASONS)
+				e->skips_by_reason[skip]++;
+			break;
+	}
+	SpinLockRelease(&e->mutex);
+	LWLockRelease(statements_lock);
+}
+
+StatementRow *
+cachebot_statements_read(int *n)
+{
+	HASH_SEQ_STATUS seq;
+	StatementEntry *e;
+	StatementEntry *copies;
+	StatementRow *rows;
+	long		capacity;
+	int			count = 0;
+
+	*n = 0;
+	if (statements == NULL)
+		return NULL;
+	/* Allocated before the lock is taken: rows added meanwhile are left out. */
+	LWLockAcquire(statements_lock, LW_SHARED);
+	capacity = hash_get_num_entries(statements);
+	LWLockRelease(statements_lock);
+	copies = palloc(Max(capacity, 1) * sizeof(StatementEntry));
+
+	LWLockAcquire(statements_lock, LW_SHARED);
+	hash_seq_init(&seq, statements);
+	while ((e = hash_seq_search(&seq)) != NULL)
+	{
+		if (count >= capacity)
+		{
+			hash_seq_term(&seq);
+			break;
+		}
+		SpinLockAcquire(&e->mutex);
+		memcpy(&copies[count], e, sizeof(StatementEntry));
+		SpinLockRelease(&e->mutex);
+		count++;
+	}
+	LWLockRelease(statements_lock);
+
+	rows = palloc0(Max(count, 1) * sizeof(StatementRow));
+	for (int i = 0; i < count; i++)
+	{
+		StatementEntry *c = &copies[i];
+		StatementRow *r = &rows[i];
+
+		r->dbid = c->key.dbid;
+		r->userid = c->key.userid;
+		r->query_id = c->key.query_id;
+		r->query = pnstrdup(c->text, c->textlen);
+		r->hits = c->hits;
+		r->misses = c->misses;
+		r->stale_misses = c->stale_misses;
+		r->fills = c->fills;
+		r->skips = c->skips;
+		memcpy(r->skips_by_reason, c->skips_by_reason, sizeof(r->skips_by_reason));
+		r->bytes_stored = c->bytes_stored;
+		r->fill_ms_total = c->fill_ms_total;
+		r->last_fill = c->last_fill;
+		r->last_invalidation = c->last_invalidation;
+	}
+	pfree(copies);
+	*n = count;
+	return rows;
+}
+
+void
+cachebot_statements_reset(Oid dbid)
+{
+	HASH_SEQ_STATUS seq;
+	StatementEntry *e;
+
+	if (statements == NULL)
+		return;
+	LWLockAcquire(statements_lock, LW_EXCLUSIVE);
+	hash_seq_init(&seq, statements);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		if (!OidIsValid(dbid) || e->key.dbid == dbid)
+			hash_search(statements, &e->key, HASH_REMOVE, NULL);
+	LWLockRelease(statements_lock);
+}

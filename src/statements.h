@@ -1,0 +1,66 @@
+/*
+ * statements.h
+ *		Per-statement statistics behind the cachebot.statements view: one
+ *		row per statement shape (database, role, query ID), bounded by
+ *		cachebot.max_statements, the least used dropped first.
+ */
+#ifndef CACHEBOT_STATEMENTS_H
+#define CACHEBOT_STATEMENTS_H
+
+#include "postgres.h"
+
+#include "datatype/timestamp.h"
+#include "stats.h"
+
+/* What happened to one execution of a statement the cache was asked for. */
+typedef enum StatementEvent
+{
+	STMT_HIT,
+	STMT_MISS,					/* the entry was absent, expired or stale */
+	STMT_MISS_STALE,			/* ... stale: invalidated since it was stored */
+	STMT_FILL,					/* a result stored (bytes, fill_ms) */
+	STMT_SKIP					/* ran uncached (skip) */
+} StatementEvent;
+
+/* Shared memory: requested, then set up (postmaster). */
+extern void cachebot_statements_request(void);
+extern void cachebot_statements_startup(void);
+
+/*
+ * Counts an event of the statement with query_id and hint variant (which
+ * hint it carries), run by the current role in the current database;
+ * text[0..textlen) names a statement seen for the first time. bytes and
+ * fill_ms go with STMT_FILL, skip with STMT_SKIP. Not after a commit (it
+ * takes a lock); allocates nothing.
+ */
+extern void cachebot_statements_count(uint64 query_id, uint64 variant,
+									  const char *text, int textlen,
+									  StatementEvent event, SkipReason skip,
+									  uint64 bytes, double fill_ms);
+
+/* One row of the view, as cachebot_statements_read() returns them. */
+typedef struct StatementRow
+{
+	Oid			dbid;
+	Oid			userid;
+	uint64		query_id;
+	char	   *query;			/* palloc'd */
+	int64		hits;
+	int64		misses;
+	int64		stale_misses;
+	int64		fills;
+	int64		skips;
+	int64		skips_by_reason[SKIP_NREASONS];
+	int64		bytes_stored;
+	double		fill_ms_total;
+	TimestampTz last_fill;		/* 0: none */
+	TimestampTz last_invalidation;	/* 0: none */
+} StatementRow;
+
+/* A copy of every row (palloc'd); how many in *n. */
+extern StatementRow *cachebot_statements_read(int *n);
+
+/* Removes the rows of database dbid (InvalidOid: every row). */
+extern void cachebot_statements_reset(Oid dbid);
+
+#endif							/* CACHEBOT_STATEMENTS_H */

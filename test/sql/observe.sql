@@ -1,0 +1,128 @@
+-- Seeing what the cache does: a message per decision, per-statement
+-- statistics, TTLs per statement, fixable skips told, misspelt hints warned.
+CREATE TABLE obs_photo (id int PRIMARY KEY, user_id int NOT NULL, title text);
+CREATE INDEX ON obs_photo (user_id);    -- keyed: track()'s default keys index-leading columns
+INSERT INTO obs_photo SELECT g, g % 3, 'photo ' || g FROM generate_series(1, 9) g;
+CREATE TABLE obs_untracked (id int PRIMARY KEY);
+SELECT cachebot.track('obs_photo');
+SELECT cachebot.reset_statements(all_databases => true);
+SELECT cachebot.reset_stats();
+-- an empty skips_by_reason is an empty object, not NULL
+SELECT skips_by_reason FROM cachebot.stats;
+
+-- cachebot.log_decisions: a NOTICE per execution saying what happened
+SET cachebot.log_decisions = on;
+SELECT /* cache(user_id) */ id, title FROM obs_photo WHERE user_id = 1 ORDER BY id;
+SELECT /* cache(user_id) */ id, title FROM obs_photo WHERE user_id = 1 ORDER BY id;
+UPDATE obs_photo SET title = 'renamed' WHERE id = 4;
+-- invalidated: the new title is in the result
+SELECT /* cache(user_id) */ id, title FROM obs_photo WHERE user_id = 1 ORDER BY id;
+SELECT /* cache(user_id) */ id, title FROM obs_photo WHERE user_id = 1 ORDER BY id;
+-- another user's photo does not invalidate it
+UPDATE obs_photo SET title = 'other' WHERE id = 5;
+SELECT /* cache(user_id) */ id, title FROM obs_photo WHERE user_id = 1 ORDER BY id;
+-- skips, with why
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT /* cache */ count(*) FROM obs_photo;
+COMMIT;
+SELECT /* nocache */ count(*) FROM obs_photo;
+SELECT count(*) FROM obs_photo;
+RESET cachebot.log_decisions;
+-- off: nothing said (the messages are DEBUG1)
+SELECT /* cache(user_id) */ id, title FROM obs_photo WHERE user_id = 1 ORDER BY id;
+
+-- a skip the user can fix is told once per session and object...
+SELECT /* cache */ id, now() > '2000-01-01' AS recent FROM obs_photo WHERE id = 1;
+SELECT /* cache */ id, now() > '2000-01-01' AS recent FROM obs_photo WHERE id = 1;
+SELECT /* cache */ id, random() < 2 AS r FROM obs_photo WHERE id = 1;
+SELECT /* cache */ id, CURRENT_USER = CURRENT_USER AS me FROM obs_photo WHERE id = 1;
+SELECT /* cache */ count(*) FROM obs_untracked;
+SELECT /* cache */ count(*) FROM obs_untracked;
+-- a hint column the table's writes do not key: cached, invalidated by every write
+SELECT /* cache(title) */ id FROM obs_photo WHERE title = 'photo 3';
+SELECT /* cache(title) */ id FROM obs_photo WHERE title = 'photo 3';
+-- ... an ERROR under cachebot.strict, every time
+SET cachebot.strict = on;
+SELECT /* cache */ id, now() > '2000-01-01' AS recent FROM obs_photo WHERE id = 1;
+SELECT /* cache */ count(*) FROM obs_untracked;
+SELECT /* cache(title) */ id FROM obs_photo WHERE title = 'photo 3';
+-- (not for a statement cache_all would have cached: it asked for nothing)
+SET cachebot.cache_all = on;
+SELECT id, now() > '2000-01-01' AS recent FROM obs_photo WHERE id = 1;
+RESET cachebot.cache_all;
+RESET cachebot.strict;
+
+-- a comment that looks like a misspelt hint warns, once per session and text
+SELECT /* cached */ count(*) FROM obs_photo;
+SELECT /* cached */ count(*) FROM obs_photo;
+SELECT /* cache ttl=60 */ count(*) FROM obs_photo;
+SELECT /* no-cache */ count(*) FROM obs_photo;
+SELECT /* Cache_Please */ count(*) FROM obs_photo;
+-- prose is not a hint and does not warn
+SELECT /* cache invalidation is hard */ count(*) FROM obs_photo;
+SELECT /* list every photo */ count(*) FROM obs_photo;
+SELECT cachebot._parse_hint(t) FROM (VALUES
+  ('SELECT /* cached */ 1'), ('SELECT /* no cache */ 1'), ('SELECT /* nocache_me */ 1'),
+  ('SELECT /* cache user_id */ 1'), ('SELECT /* caching is fun, they say */ 1')) v(t);
+
+-- TTL per statement: the hint's options follow its columns after ";"
+SELECT cachebot._parse_hint(t) FROM (VALUES
+  ('SELECT /* cache(ttl=60) */ 1'), ('SELECT /* cache(ttl = 60s) */ 1'),
+  ('SELECT /* cache(user_id; ttl=5min) */ 1'), ('SELECT /* cache(p.user_id, id; TTL = 2 h) */ 1'),
+  ('SELECT /* cache(;ttl=1d) */ 1'), ('SELECT /* cache("we;ird", "a=b") */ 1'),
+  ('SELECT /* cache(ttl=0) */ 1'), ('SELECT /* cache(ttl=-5) */ 1'), ('SELECT /* cache(ttl=soon) */ 1'),
+  ('SELECT /* cache(ttl=5 weeks) */ 1'), ('SELECT /* cache(user_id, ttl=60) */ 1'),
+  ('SELECT /* cache(user_id;) */ 1'), ('SELECT /* cache(user_id; size=3) */ 1'),
+  ('SELECT /* cache(user_id; ttl) */ 1'), ('SELECT /* cache(ttl=1s, ttl=2s) */ 1'),
+  ('SELECT /* cache(ttl=100ms) */ 1'), ('SELECT /* cache(ttl=99999999999) */ 1')) v(t);
+SELECT /* cache(ttl=maybe) */ count(*) FROM obs_photo;
+-- a 1-second TTL expires
+SET cachebot.log_decisions = on;
+SELECT /* cache(user_id; ttl=1s) */ id FROM obs_photo WHERE user_id = 2 ORDER BY id;
+SELECT /* cache(user_id; ttl=1s) */ id FROM obs_photo WHERE user_id = 2 ORDER BY id;
+SELECT pg_sleep(1.2);
+SELECT /* cache(user_id; ttl=1s) */ id FROM obs_photo WHERE user_id = 2 ORDER BY id;
+-- the same statement without the option is another entry, under cachebot.ttl
+SELECT /* cache(user_id) */ id FROM obs_photo WHERE user_id = 2 ORDER BY id;
+SELECT pg_sleep(1.2);
+SELECT /* cache(user_id) */ id FROM obs_photo WHERE user_id = 2 ORDER BY id;
+RESET cachebot.log_decisions;
+
+-- cachebot.statements: one row per statement shape (constants aside)
+SELECT /* cache */ title FROM obs_photo WHERE id = 7;
+SELECT /* cache */ title FROM obs_photo WHERE id = 8;
+SELECT /* cache */ title FROM obs_photo WHERE id = 7;
+SELECT query, hits, misses, invalidated, fills, skips, skips_by_reason,
+       bytes_stored > 0 AS stored, (last_fill IS NOT NULL) AS filled,
+       (last_invalidated IS NOT NULL) AS invalidated_once,
+       time_saved_ms >= 0 AS saved, role::text = current_user AS mine
+  FROM cachebot.statements
+ WHERE database = current_database()
+ ORDER BY query COLLATE "C";
+-- the cluster-wide counters agree with the statements'
+SELECT s.hits = st.hits AS hits_agree, s.fills = st.fills AS fills_agree,
+       s.skips = st.skips AS skips_agree
+  FROM cachebot.stats s,
+       (SELECT sum(hits) AS hits, sum(fills) AS fills, sum(skips) AS skips
+          FROM cachebot.statements) st;
+
+-- another role sees its own statements' text, and only the counters of others'
+CREATE ROLE regress_cb_observer;
+GRANT SELECT ON obs_photo TO regress_cb_observer;
+SET ROLE regress_cb_observer;
+SELECT /* cache */ title FROM obs_photo WHERE id = 9;
+SELECT role::text, query IS NOT NULL AS text_shown, queryid IS NOT NULL AS queryid_shown, count(*)
+  FROM cachebot.statements
+ WHERE database = current_database()
+ GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+-- resetting is for the database's owner (all databases: a superuser)
+SELECT cachebot.reset_statements();
+SELECT cachebot.reset_statements(all_databases => true);
+RESET ROLE;
+SELECT cachebot.reset_statements();
+SELECT count(*) FROM cachebot.statements WHERE database = current_database();
+
+REVOKE ALL ON obs_photo FROM regress_cb_observer;
+DROP ROLE regress_cb_observer;
+SELECT cachebot.untrack('obs_photo');
+DROP TABLE obs_photo, obs_untracked;

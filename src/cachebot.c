@@ -16,6 +16,7 @@
 #include "committing.h"
 #include "eligibility.h"
 #include "executor.h"
+#include "explain.h"
 #include "planner.h"
 #include "replay.h"
 #include "statements.h"
@@ -96,6 +97,7 @@ _PG_init(void)
 	EnableQueryId();
 
 	cachebot_executor_install_hooks();
+	cachebot_explain_install_hook();
 	cachebot_planner_install_hook();
 	cachebot_replay_register();
 	cachebot_utility_install_hooks();

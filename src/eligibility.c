@@ -522,6 +522,18 @@ cachebot_may_be_cached(const char *source, int location, int length)
 	return hint_asks(&hint);
 }
 
+bool
+cachebot_hinted(const char *source, int location, int length)
+{
+	const char *text;
+	int			textlen;
+	CacheHint	hint;
+
+	cachebot_hint_statement_text(source, location, length, &text, &textlen);
+	cachebot_hint_parse(text, textlen, &hint);
+	return hint.kind == HINT_CACHE || hint.kind == HINT_MALFORMED;
+}
+
 /* Reads the hint; false if the statement asks for nothing. */
 static bool
 decision_begin(const char *source, int location, int length, CacheDecision *d,

@@ -103,6 +103,9 @@ extern bool cachebot_decide(const DecisionInput *in, const char *source,
  */
 extern bool cachebot_may_be_cached(const char *source, int location, int length);
 
+/* Does it carry a cache hint (well-formed or not; not nocache)? */
+extern bool cachebot_hinted(const char *source, int location, int length);
+
 /*
  * The relation entries of a query and of every query nested in it;
  * *has_params tells whether it refers to external parameters.

@@ -43,6 +43,7 @@
 #include "lookup.h"
 #include "eligibility.h"
 #include "executor.h"
+#include "explain.h"
 #include "nesting.h"
 #include "planner.h"
 #include "replay.h"
@@ -432,6 +433,13 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	 */
 	if (IsParallelWorker())
 		return NULL;
+	/*
+	 * EXPLAIN runs nothing: outside its hook (a plan explained some other
+	 * way) nothing is decided; in it, a replay plan gives way to the real
+	 * one, which is decided about below.
+	 */
+	if ((eflags & EXEC_FLAG_EXPLAIN_ONLY) && (hit_only || !cachebot_explaining()))
+		return NULL;
 
 	if (lease_was_left_behind)
 	{
@@ -451,6 +459,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	if (!run.nested && starts_scrollable_cursor(eflags))
 		run.eflags &= ~(EXEC_FLAG_BACKWARD | EXEC_FLAG_REWIND);
 	run.replay = hit_only;
+	run.eflags &= ~EXEC_FLAG_EXPLAIN_ONLY;	/* decided as it would run */
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "cachebot query",
 								ALLOCSET_SMALL_SIZES);
@@ -477,6 +486,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	}
 
 	cq->decision = d = palloc0(sizeof(CacheDecision));
+	d->deps.describe = cachebot_explaining();
 	in.plan = qd->plannedstmt;
 	in.query = NULL;
 	in.rtable = qd->plannedstmt->rtable;
@@ -494,7 +504,9 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 		d->skip = SKIP_TOO_LARGE;
 	if (d->skip != SKIP_NONE)
 	{
-		if (!hit_only)
+		if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+			cachebot_explain_note(d, cachebot_report_skip_text(d));
+		else if (!hit_only)
 			cachebot_report_skip(d);
 		goto run_normally;
 	}
@@ -503,6 +515,11 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 
 	cq->gens = read.gens = palloc(d->deps.n * sizeof(uint64));
 	outcome = cachebot_cache_lookup(d, &view, &read);
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+	{
+		cachebot_explain_note(d, cachebot_report_would(outcome, read.pending));
+		goto run_normally;
+	}
 	if (outcome == LOOKUP_HIT)
 	{
 hit:

@@ -556,3 +556,77 @@ cachebot_hint_cursor_query(const char *source, int location, int length,
 	*query_length = length - found;
 	return true;
 }
+
+bool
+cachebot_hint_explain_query(const char *source, int location, int length,
+							int *query_location, int *query_length)
+{
+	int			srclen = strlen(source);
+	char	   *text;
+	core_yy_extra_type extra;
+	core_yyscan_t scanner;
+	int			explain = ScanKeywordTokens[ScanKeywordLookup("explain", &ScanKeywords)];
+	int			analyze = ScanKeywordTokens[ScanKeywordLookup("analyze", &ScanKeywords)];
+	int			analyse = ScanKeywordTokens[ScanKeywordLookup("analyse", &ScanKeywords)];
+	int			verbose = ScanKeywordTokens[ScanKeywordLookup("verbose", &ScanKeywords)];
+	int			depth = 0;
+	int			end = -1;		/* just after the prefix so far */
+	bool		first = true;
+
+	if (location < 0 || location > srclen)
+		return false;
+	if (length <= 0 || location + length > srclen)
+		length = srclen - location;
+	text = pnstrdup(source + location, length);
+
+	/*
+	 * EXPLAIN [ ( option, ... ) | ANALYZE | VERBOSE ...] statement: the
+	 * statement starts after the last token of that prefix (its leading
+	 * comment, where a hint may be, included).
+	 */
+	scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
+	for (;;)
+	{
+		core_YYSTYPE yylval;
+		YYLTYPE		yylloc;
+		int			token = core_yylex(&yylval, &yylloc, scanner);
+
+		if (token == 0)
+		{
+			end = -1;
+			break;
+		}
+		if (first)
+		{
+			first = false;
+			if (token != explain)
+				break;
+			end = yylloc + 7;
+			continue;
+		}
+		if (depth > 0 || token == '(')
+		{
+			if (token == '(')
+				depth++;
+			else if (token == ')')
+				depth--;
+			end = yylloc + 1;
+			continue;
+		}
+		if (token == analyze || token == analyse || token == verbose)
+		{
+			end = yylloc;
+			while (end < length && is_ident_cont(text[end]))
+				end++;
+			continue;
+		}
+		break;					/* the statement's first token */
+	}
+	scanner_finish(scanner);
+	pfree(text);
+	if (end < 0 || first)
+		return false;
+	*query_location = location + end;
+	*query_length = length - end;
+	return true;
+}

@@ -62,4 +62,12 @@ extern void cachebot_hint_statement_text(const char *source, int location, int l
 extern bool cachebot_hint_cursor_query(const char *source, int location, int length,
 									   int *query_location, int *query_length);
 
+/*
+ * The same for EXPLAIN [options] statement at location: the text of the
+ * statement explained, from just after the options (a comment before its
+ * first keyword is part of it). False if the text is not an EXPLAIN.
+ */
+extern bool cachebot_hint_explain_query(const char *source, int location, int length,
+										int *query_location, int *query_length);
+
 #endif							/* CACHEBOT_HINT_H */

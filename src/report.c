@@ -25,6 +25,7 @@
 #include "utils/memutils.h"
 #include "utils/regproc.h"
 
+#include "explain.h"
 #include "report.h"
 #include "settings.h"
 #include "statements.h"
@@ -123,6 +124,25 @@ decision_level(void)
 	return cachebot_log_decisions ? NOTICE : DEBUG1;
 }
 
+const char *
+cachebot_report_skip_text(const CacheDecision *d)
+{
+	if (d->skip == SKIP_BAD_HINT)
+		return psprintf("not cached: bad_hint (%s)", cachebot_bad_hint_reason(d));
+	return psprintf("not cached: %s", cachebot_skip_reason_names[d->skip]);
+}
+
+const char *
+cachebot_report_would(LookupOutcome outcome, bool pending)
+{
+	if (outcome == LOOKUP_HIT)
+		return "would hit";
+	if (pending)
+		return psprintf("would miss (%s) and run uncached: %s", miss_reason(outcome),
+						cachebot_skip_reason_names[SKIP_PENDING]);
+	return psprintf("would miss (%s)", miss_reason(outcome));
+}
+
 void
 cachebot_report_hit(const CacheDecision *d)
 {
@@ -130,6 +150,8 @@ cachebot_report_hit(const CacheDecision *d)
 
 	cachebot_stats_count(STAT_HITS, 1);
 	count_statement(d, STMT_HIT, SKIP_NONE, 0, 0);
+	if (cachebot_explaining())
+		cachebot_explain_note(d, "hit");
 	if (message_level_is_interesting(level))
 		ereport(level, (errmsg("cachebot: hit")));
 }
@@ -139,6 +161,8 @@ cachebot_report_miss(const CacheDecision *d, LookupOutcome why)
 {
 	cachebot_stats_count(STAT_MISSES, 1);
 	count_statement(d, why == LOOKUP_STALE ? STMT_MISS_STALE : STMT_MISS, SKIP_NONE, 0, 0);
+	if (cachebot_explaining())
+		cachebot_explain_note(d, psprintf("miss (%s)", miss_reason(why)));
 }
 
 void
@@ -149,6 +173,8 @@ cachebot_report_stored(const CacheDecision *d, LookupOutcome why, Size bytes, do
 	cachebot_stats_count(STAT_FILLS, 1);
 	cachebot_stats_count(STAT_BYTES_FILLED, bytes);
 	count_statement(d, STMT_FILL, SKIP_NONE, bytes, fill_ms);
+	if (cachebot_explaining())
+		cachebot_explain_note(d, psprintf("miss (%s), result stored", miss_reason(why)));
 	if (message_level_is_interesting(level))
 		ereport(level, (errmsg("cachebot: miss (%s), result stored", miss_reason(why))));
 }
@@ -160,6 +186,9 @@ cachebot_report_not_stored(const CacheDecision *d, LookupOutcome why, SkipReason
 
 	cachebot_stats_count_skip(skip);
 	count_statement(d, STMT_SKIP, skip, 0, 0);
+	if (cachebot_explaining())
+		cachebot_explain_note(d, psprintf("miss (%s), result not stored: %s", miss_reason(why),
+										  cachebot_skip_reason_names[skip]));
 	if (message_level_is_interesting(level))
 		ereport(level,
 				(errmsg("cachebot: miss (%s), result not stored: %s",
@@ -306,6 +335,8 @@ cachebot_report_skip(const CacheDecision *d)
 
 	cachebot_stats_count_skip(d->skip);
 	count_statement(d, STMT_SKIP, d->skip, 0, 0);
+	if (cachebot_explaining())
+		cachebot_explain_note(d, cachebot_report_skip_text(d));
 
 	/* What the user can fix, told in its own words (an ERROR under strict). */
 	if (d->skip == SKIP_BAD_HINT)

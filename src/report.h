@@ -15,6 +15,12 @@
 #include "eligibility.h"
 #include "lookup.h"
 
+/* Why d is not cached, in a few words, for EXPLAIN. */
+extern const char *cachebot_report_skip_text(const CacheDecision *d);
+
+/* What a lookup's outcome would make of an execution, for EXPLAIN. */
+extern const char *cachebot_report_would(LookupOutcome outcome, bool pending);
+
 /* Served from the cache (counted once the permission checks passed). */
 extern void cachebot_report_hit(const CacheDecision *d);
 

@@ -122,6 +122,35 @@ RESET ROLE;
 SELECT cachebot.reset_statements();
 SELECT count(*) FROM cachebot.statements WHERE database = current_database();
 
+-- EXPLAIN says what the cache would do, and on which keys; it counts nothing
+SELECT hits AS h0, misses AS m0, fills AS f0, skips AS s0 FROM cachebot.stats \gset
+EXPLAIN (COSTS OFF) SELECT /* cache */ title FROM obs_photo WHERE id = 6;
+SELECT /* cache */ title FROM obs_photo WHERE id = 6;
+EXPLAIN (COSTS OFF) SELECT /* cache */ title FROM obs_photo WHERE id = 6;
+-- (another text is another entry: the hint before SELECT)
+EXPLAIN (COSTS OFF) /* cache */ SELECT title FROM obs_photo WHERE id = 6;
+SELECT hits - :h0 AS hits, misses - :m0 AS misses, fills - :f0 AS fills, skips - :s0 AS skips
+  FROM cachebot.stats;
+-- EXPLAIN ANALYZE runs it: a hit shows the replay node and its rows
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT /* cache */ title FROM obs_photo WHERE id = 6;
+UPDATE obs_photo SET title = 'six' WHERE id = 6;
+EXPLAIN (COSTS OFF) SELECT /* cache */ title FROM obs_photo WHERE id = 6;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT /* cache */ title FROM obs_photo WHERE id = 6;
+SELECT /* cache */ title FROM obs_photo WHERE id = 6;
+SELECT hits - :h0 AS hits, misses - :m0 AS misses, fills - :f0 AS fills, skips - :s0 AS skips
+  FROM cachebot.stats;
+EXPLAIN (COSTS OFF) SELECT /* cache */ id, now() FROM obs_photo WHERE id = 6;
+EXPLAIN (COSTS OFF) SELECT /* cache(nosuch) */ id FROM obs_photo WHERE id = 6;
+BEGIN ISOLATION LEVEL SERIALIZABLE;
+EXPLAIN (COSTS OFF) SELECT /* cache */ title FROM obs_photo WHERE id = 6;
+COMMIT;
+-- without a hint, PostgreSQL's own output (under cache_all too)
+EXPLAIN (COSTS OFF) SELECT title FROM obs_photo WHERE id = 6;
+SET cachebot.cache_all = on;
+EXPLAIN (COSTS OFF) SELECT title FROM obs_photo WHERE id = 6;
+RESET cachebot.cache_all;
+EXPLAIN (FORMAT JSON, COSTS OFF) SELECT /* cache */ title FROM obs_photo WHERE id = 6;
+
 REVOKE ALL ON obs_photo FROM regress_cb_observer;
 DROP ROLE regress_cb_observer;
 SELECT cachebot.untrack('obs_photo');

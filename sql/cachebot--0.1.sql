@@ -15,7 +15,8 @@ REVOKE ALL ON FUNCTION cachebot._invalidate_trigger() FROM PUBLIC;
 -- track()'s last step: checks that the caller owns the table, then creates
 -- the triggers as the owner of _invalidate_trigger().
 CREATE FUNCTION cachebot._install_triggers(rel regclass, cache_all boolean,
-                                           cache_get boolean, columns text[])
+                                           cache_get boolean, columns text[],
+                                           ttl integer)
 RETURNS void
 AS 'MODULE_PATHNAME', 'cachebot_install_triggers'
 LANGUAGE C VOLATILE;
@@ -26,11 +27,17 @@ RETURNS name[]
 AS 'MODULE_PATHNAME', 'cachebot_trigger_keyed_columns'
 LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
 
+CREATE FUNCTION cachebot._trigger_ttl(tgargs bytea)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'cachebot_trigger_ttl'
+LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+
 -- Tables whose writes cachebot sees: those carrying its row trigger.
 CREATE VIEW cachebot.tracked_tables AS
 SELECT t.tgrelid::regclass AS "table",
        cachebot._trigger_keyed_columns(t.tgargs) AS keyed_columns,
-       t.tgenabled = 'A' AS always
+       t.tgenabled = 'A' AS always,
+       make_interval(secs => cachebot._trigger_ttl(t.tgargs)) AS ttl
   FROM pg_catalog.pg_trigger t
  WHERE t.tgfoid = 'cachebot._invalidate_trigger'::regproc
    AND t.tgname = 'cachebot_invalidate'
@@ -55,7 +62,8 @@ LANGUAGE C STRICT VOLATILE;
 CREATE FUNCTION cachebot.track(rel regclass,
                                columns text[] DEFAULT NULL,
                                cache_all boolean DEFAULT NULL,
-                               cache_get boolean DEFAULT NULL)
+                               cache_get boolean DEFAULT NULL,
+                               ttl interval DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -65,10 +73,16 @@ DECLARE
     c pg_class%ROWTYPE;
     keyed int2[];
     missing text;
+    ttl_seconds numeric := extract(epoch FROM ttl);
 BEGIN
     IF rel IS NULL THEN
         RAISE EXCEPTION 'cachebot.track() needs a table'
             USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF ttl_seconds IS NOT NULL AND (ttl_seconds < 1 OR ttl_seconds > 2147483647) THEN
+        RAISE EXCEPTION 'invalid ttl for table %: %', rel, ttl
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'A table''s ttl is at least one second, as ''10 min''; NULL leaves it to cachebot.ttl.';
     END IF;
     SELECT * INTO c FROM pg_class WHERE oid = rel;
     IF c.relkind NOT IN ('r', 'p') THEN
@@ -118,7 +132,8 @@ BEGIN
     END IF;
     PERFORM cachebot._install_triggers(rel, cache_all, cache_get,
         ARRAY(SELECT a.attname::text FROM pg_attribute a
-               WHERE a.attrelid = rel AND a.attnum = ANY (keyed) ORDER BY a.attnum));
+               WHERE a.attrelid = rel AND a.attnum = ANY (keyed) ORDER BY a.attnum),
+        floor(ttl_seconds)::integer);
     PERFORM cachebot.invalidate_table(rel);
 END;
 $$;
@@ -130,7 +145,8 @@ $$;
 CREATE FUNCTION cachebot.track_schema(schema regnamespace,
                                       columns text[] DEFAULT NULL,
                                       cache_all boolean DEFAULT NULL,
-                                      cache_get boolean DEFAULT NULL)
+                                      cache_get boolean DEFAULT NULL,
+                                      ttl interval DEFAULT NULL)
 RETURNS SETOF regclass
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -152,7 +168,7 @@ BEGIN
                               AND d.deptype = 'e')
          ORDER BY c.relname
     LOOP
-        PERFORM cachebot.track(t, columns, cache_all, cache_get);
+        PERFORM cachebot.track(t, columns, cache_all, cache_get, ttl);
         RETURN NEXT t;
     END LOOP;
 END;

@@ -663,6 +663,18 @@ cachebot_decide(const DecisionInput *in, const char *source, const RunContext *r
 		d->skip = resolve_hint_columns(in->rtable, targets, d);
 	if (d->implicit && d->skip != SKIP_NONE)
 		return false;			/* not asked for: no skip to count */
+	/* Tables' TTLs stand in for cachebot.ttl (the smallest of them); a hint's for both. */
+	if (d->skip == SKIP_NONE && d->hint.ttl == 0)
+	{
+		int			tables_ttl = 0;
+
+		for (int i = 1; i <= list_length(in->rtable); i++)
+			if (targets[i].tracked && targets[i].info.ttl > 0 &&
+				(tables_ttl == 0 || targets[i].info.ttl < tables_ttl))
+				tables_ttl = targets[i].info.ttl;
+		if (tables_ttl > 0)
+			d->ttl = tables_ttl;
+	}
 	if (d->skip == SKIP_NONE)
 	{
 		if (plan != NULL)

@@ -458,9 +458,9 @@ optional_flag(FunctionCallInfo fcinfo, int argno)
 }
 
 /*
- * _install_triggers(rel, cache_all, cache_get, columns): track()'s last
+ * _install_triggers(rel, cache_all, cache_get, columns, ttl): track()'s last
  * step, creating the triggers (see tracking.h for why only this function
- * can). NULL options follow the settings.
+ * can). NULL options follow the settings; ttl is in seconds.
  */
 Datum
 cachebot_install_triggers(PG_FUNCTION_ARGS)
@@ -471,13 +471,14 @@ cachebot_install_triggers(PG_FUNCTION_ARGS)
 	bool	   *nulls;
 	int			nnames;
 	List	   *keyed = NIL;
+	TrackOptions options;
 
-	/* An install script older than the library declared three arguments. */
-	if (PG_NARGS() != 4)
+	/* An install script older than the library declared fewer arguments. */
+	if (PG_NARGS() != 5)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("cachebot's SQL functions do not match its library"),
-				 errdetail("cachebot._install_triggers() takes %d arguments, not %d.", 4, PG_NARGS()),
+				 errdetail("cachebot._install_triggers() takes %d arguments, not %d.", 5, PG_NARGS()),
 				 errhint("Recreate the extension: DROP EXTENSION cachebot; CREATE EXTENSION cachebot;")));
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(3))
 		ereport(ERROR,
@@ -489,7 +490,14 @@ cachebot_install_triggers(PG_FUNCTION_ARGS)
 	for (int i = 0; i < nnames; i++)
 		if (!nulls[i])
 			keyed = lappend(keyed, TextDatumGetCString(names[i]));
-	cachebot_tracking_install(relid, optional_flag(fcinfo, 1), optional_flag(fcinfo, 2), keyed);
+	options.cache_all = optional_flag(fcinfo, 1);
+	options.cache_get = optional_flag(fcinfo, 2);
+	options.ttl = PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4);
+	if (options.ttl < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a table's ttl must be positive")));
+	cachebot_tracking_install(relid, &options, keyed);
 	PG_RETURN_VOID();
 }
 
@@ -503,12 +511,11 @@ Datum
 cachebot_trigger_keyed_columns(PG_FUNCTION_ARGS)
 {
 	List	   *keyed;
-	int8		cache_all;
-	int8		cache_get;
+	TrackOptions options;
 	Datum	   *names;
 	ListCell   *lc;
 
-	if (!cachebot_tracking_decode_tgargs(PG_GETARG_BYTEA_PP(0), &keyed, &cache_all, &cache_get))
+	if (!cachebot_tracking_decode_tgargs(PG_GETARG_BYTEA_PP(0), &keyed, &options))
 		PG_RETURN_NULL();
 	names = palloc(Max(list_length(keyed), 1) * sizeof(Datum));
 	foreach(lc, keyed)
@@ -520,6 +527,24 @@ cachebot_trigger_keyed_columns(PG_FUNCTION_ARGS)
 	}
 	PG_RETURN_ARRAYTYPE_P(construct_array(names, list_length(keyed), NAMEOID, NAMEDATALEN,
 										  false, TYPALIGN_CHAR));
+}
+
+PG_FUNCTION_INFO_V1(cachebot_trigger_ttl);
+
+/*
+ * _trigger_ttl(tgargs): the TTL a trigger's arguments give the table's
+ * entries, in seconds; NULL if none (or not track()'s arguments).
+ */
+Datum
+cachebot_trigger_ttl(PG_FUNCTION_ARGS)
+{
+	List	   *keyed;
+	TrackOptions options;
+
+	if (!cachebot_tracking_decode_tgargs(PG_GETARG_BYTEA_PP(0), &keyed, &options) ||
+		options.ttl <= 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(options.ttl);
 }
 
 PG_FUNCTION_INFO_V1(cachebot_key_settings);

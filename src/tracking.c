@@ -9,6 +9,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/relation.h"
@@ -150,8 +152,11 @@ cachebot_tracking_name_literal(Oid relid)
 
 /* ---- the trigger arguments: this is the one place that reads or writes them ---- */
 
-/* The options argument: "cache_all=<t|f|>;cache_get=<t|f|>". */
-#define OPTIONS_FORMAT "cache_all=%s;cache_get=%s"
+/*
+ * The options argument: "cache_all=<t|f|>;cache_get=<t|f|>;ttl=<seconds|>"
+ * (ttl= absent, as track() wrote it before it took a TTL: none).
+ */
+#define OPTIONS_FORMAT "cache_all=%s;cache_get=%s;ttl=%s"
 
 static const char *
 encode_flag(int8 flag)
@@ -174,11 +179,24 @@ decode_flag(const char *options, const char *name)
 	return -1;
 }
 
+/* A positive number of seconds after name, or 0. */
+static int
+decode_seconds(const char *options, const char *name)
+{
+	const char *p = strstr(options, name);
+	int64		seconds = 0;
+
+	if (p == NULL)
+		return 0;
+	for (p += strlen(name); *p >= '0' && *p <= '9' && seconds <= INT_MAX; p++)
+		seconds = seconds * 10 + (*p - '0');
+	return seconds <= INT_MAX ? (int) seconds : 0;
+}
+
 /* The arguments of a trigger track() made, decoded (pointing into args). */
 typedef struct TrackArgs
 {
-	int8		cache_all;
-	int8		cache_get;
+	TrackOptions options;
 	int			nkeyed;
 	char	  **keyed;			/* column names */
 } TrackArgs;
@@ -189,8 +207,9 @@ decode_args(int nargs, char **args, TrackArgs *out)
 {
 	if (nargs < 2 || strcmp(args[0], TRACK_ARGS_FORMAT) != 0)
 		return false;
-	out->cache_all = decode_flag(args[1], "cache_all=");
-	out->cache_get = decode_flag(args[1], "cache_get=");
+	out->options.cache_all = decode_flag(args[1], "cache_all=");
+	out->options.cache_get = decode_flag(args[1], "cache_get=");
+	out->options.ttl = decode_seconds(args[1], "ttl=");
 	out->nkeyed = Min(nargs - 2, TRACK_MAX_KEYED);
 	out->keyed = args + 2;
 	return true;
@@ -198,15 +217,16 @@ decode_args(int nargs, char **args, TrackArgs *out)
 
 /* The arguments of CREATE TRIGGER, as SQL literals separated by commas. */
 static char *
-encode_args(int8 cache_all, int8 cache_get, List *keyed_names)
+encode_args(const TrackOptions *options, List *keyed_names)
 {
 	StringInfoData buf;
 	ListCell   *lc;
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "%s, %s", quote_literal_cstr(TRACK_ARGS_FORMAT),
-					 quote_literal_cstr(psprintf(OPTIONS_FORMAT, encode_flag(cache_all),
-												 encode_flag(cache_get))));
+					 quote_literal_cstr(psprintf(OPTIONS_FORMAT, encode_flag(options->cache_all),
+												 encode_flag(options->cache_get),
+												 options->ttl > 0 ? psprintf("%d", options->ttl) : "")));
 	foreach(lc, keyed_names)
 		appendStringInfo(&buf, ", %s", quote_literal_cstr(lfirst(lc)));
 	return buf.data;
@@ -232,8 +252,7 @@ split_tgargs(bytea *tgargs, char ***args)
 }
 
 bool
-cachebot_tracking_decode_tgargs(bytea *tgargs, List **keyed_names, int8 *cache_all,
-								int8 *cache_get)
+cachebot_tracking_decode_tgargs(bytea *tgargs, List **keyed_names, TrackOptions *options)
 {
 	char	  **args;
 	int			nargs = split_tgargs(tgargs, &args);
@@ -245,8 +264,7 @@ cachebot_tracking_decode_tgargs(bytea *tgargs, List **keyed_names, int8 *cache_a
 	for (int i = 0; i < decoded.nkeyed; i++)
 		if (decoded.keyed[i][0] != '\0')
 			*keyed_names = lappend(*keyed_names, decoded.keyed[i]);
-	*cache_all = decoded.cache_all;
-	*cache_get = decoded.cache_get;
+	*options = decoded.options;
 	return true;
 }
 
@@ -342,8 +360,9 @@ compute_tracking(Relation rel, TrackInfo *info)
 
 	if (t == NULL || !sees_every_write(t) || !decode_args(t->tgnargs, t->tgargs, &args))
 		return false;
-	info->cache_all = args.cache_all;
-	info->cache_get = args.cache_get;
+	info->cache_all = args.options.cache_all;
+	info->cache_get = args.options.cache_get;
+	info->ttl = args.options.ttl;
 	info->nkeyed = 0;
 	if (!t->tgisclone)
 	{
@@ -445,16 +464,15 @@ cachebot_tracking_any_implicit(void)
 		bool		isnull;
 		Datum		args;
 		List	   *keyed;
-		int8		cache_all;
-		int8		cache_get;
+		TrackOptions options;
 
 		CHECK_FOR_INTERRUPTS();
 		if (trig->tgfoid != fn)
 			continue;
 		args = heap_getattr(tup, Anum_pg_trigger_tgargs, RelationGetDescr(rel), &isnull);
 		if (!isnull &&
-			cachebot_tracking_decode_tgargs(DatumGetByteaPP(args), &keyed, &cache_all, &cache_get) &&
-			(cache_all > 0 || cache_get > 0))
+			cachebot_tracking_decode_tgargs(DatumGetByteaPP(args), &keyed, &options) &&
+			(options.cache_all > 0 || options.cache_get > 0))
 		{
 			any_implicit = 1;
 			break;
@@ -759,7 +777,7 @@ cachebot_tracking_after_utility(Node *parsetree, bool lent)
 }
 
 void
-cachebot_tracking_install(Oid relid, int8 cache_all, int8 cache_get, List *keyed_names)
+cachebot_tracking_install(Oid relid, const TrackOptions *options, List *keyed_names)
 {
 	char	   *rel;
 	char	   *args;
@@ -770,7 +788,7 @@ cachebot_tracking_install(Oid relid, int8 cache_all, int8 cache_get, List *keyed
 
 	rel = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									 get_rel_name(relid));
-	args = encode_args(cache_all, cache_get, keyed_names);
+	args = encode_args(options, keyed_names);
 
 	/*
 	 * Only the trigger function's owner may attach it to a table (EXECUTE

@@ -43,7 +43,17 @@ typedef struct TrackInfo
 	AttrNumber	keyed[TRACK_MAX_KEYED];	/* of the relation itself */
 	int8		cache_all;		/* -1: as the setting says; 0 off; 1 on */
 	int8		cache_get;
+	int			ttl;			/* seconds an entry that reads it lives; 0: as
+								 * cachebot.ttl says */
 } TrackInfo;
+
+/* What track() was asked for, besides the keyed columns. */
+typedef struct TrackOptions
+{
+	int8		cache_all;		/* -1: as the setting says; 0 off; 1 on */
+	int8		cache_get;
+	int			ttl;			/* seconds; 0: as cachebot.ttl says */
+} TrackOptions;
 
 /* Fills *info and returns true if rel is tracked. */
 extern bool cachebot_tracking_lookup(Relation rel, TrackInfo *info);
@@ -67,7 +77,7 @@ extern bool cachebot_tracking_any_implicit(void);
  * Installs (or replaces) the triggers of a table the current user owns,
  * with these options (-1: as the setting says) and keyed columns.
  */
-extern void cachebot_tracking_install(Oid relid, int8 cache_all, int8 cache_get,
+extern void cachebot_tracking_install(Oid relid, const TrackOptions *options,
 									  List *keyed_names);
 
 /*
@@ -75,7 +85,7 @@ extern void cachebot_tracking_install(Oid relid, int8 cache_all, int8 cache_get,
  * they are not in the format track() writes.
  */
 extern bool cachebot_tracking_decode_tgargs(bytea *tgargs, List **keyed_names,
-											int8 *cache_all, int8 *cache_get);
+											TrackOptions *options);
 
 /*
  * The argument of a track() call for relid, for hints: its qualified, quoted

@@ -86,6 +86,28 @@ SELECT /* cache(user_id; ttl=1s) */ id FROM obs_photo WHERE user_id = 2 ORDER BY
 SELECT /* cache(user_id) */ id FROM obs_photo WHERE user_id = 2 ORDER BY id;
 SELECT pg_sleep(1.2);
 SELECT /* cache(user_id) */ id FROM obs_photo WHERE user_id = 2 ORDER BY id;
+-- TTL per table: every statement that reads it (the smallest of its tables'); a hint's wins
+CREATE TABLE obs_flash (id int PRIMARY KEY, v text);
+INSERT INTO obs_flash VALUES (1, 'one');
+SELECT cachebot.track('obs_flash', ttl => '1 second');
+SELECT "table", keyed_columns, ttl FROM cachebot.tracked_tables WHERE "table" = 'obs_flash'::regclass;
+SELECT position('ttl=1' in encode(tgargs, 'escape')) > 0 AS ttl_in_trigger FROM pg_trigger WHERE tgname = 'cachebot_invalidate' AND tgrelid = 'obs_flash'::regclass;
+SELECT /* cache */ v FROM obs_flash WHERE id = 1;
+SELECT /* cache */ f.v, p.title FROM obs_flash f JOIN obs_photo p ON p.id = f.id;
+SELECT /* cache(ttl = 1h) */ v FROM obs_flash WHERE id = 1;
+SELECT /* cache */ v FROM obs_flash WHERE id = 1;
+SELECT /* cache */ f.v, p.title FROM obs_flash f JOIN obs_photo p ON p.id = f.id;
+SELECT /* cache(ttl = 1h) */ v FROM obs_flash WHERE id = 1;
+SELECT pg_sleep(1.2);
+SELECT /* cache */ v FROM obs_flash WHERE id = 1;
+SELECT /* cache */ f.v, p.title FROM obs_flash f JOIN obs_photo p ON p.id = f.id;
+SELECT /* cache(ttl = 1h) */ v FROM obs_flash WHERE id = 1;
+-- re-tracked without one: cachebot.ttl again
+SELECT cachebot.track('obs_flash');
+SELECT "table", ttl FROM cachebot.tracked_tables WHERE "table" = 'obs_flash'::regclass;
+SELECT cachebot.track('obs_flash', ttl => '0');
+SELECT cachebot.track('obs_flash', ttl => '-5 min');
+SELECT cachebot.track('obs_flash', ttl => '100 years');
 RESET cachebot.log_decisions;
 
 -- cachebot.statements: one row per statement shape (constants aside)
@@ -154,4 +176,5 @@ EXPLAIN (FORMAT JSON, COSTS OFF) SELECT /* cache */ title FROM obs_photo WHERE i
 REVOKE ALL ON obs_photo FROM regress_cb_observer;
 DROP ROLE regress_cb_observer;
 SELECT cachebot.untrack('obs_photo');
-DROP TABLE obs_photo, obs_untracked;
+SELECT cachebot.untrack('obs_flash');
+DROP TABLE obs_photo, obs_untracked, obs_flash;

@@ -207,11 +207,11 @@ AS 'MODULE_PATHNAME', 'cachebot_flush'
 LANGUAGE C VOLATILE;
 REVOKE ALL ON FUNCTION cachebot.flush() FROM PUBLIC;
 
+-- A superuser's resets everything; a database owner's, the database's rows.
 CREATE FUNCTION cachebot.reset_stats()
 RETURNS void
 AS 'MODULE_PATHNAME', 'cachebot_reset_stats'
 LANGUAGE C VOLATILE;
-REVOKE ALL ON FUNCTION cachebot.reset_stats() FROM PUBLIC;
 
 CREATE FUNCTION cachebot._stat_counters(OUT counter text, OUT value bigint)
 RETURNS SETOF record
@@ -257,10 +257,19 @@ SELECT userid::regrole AS role, d.datname AS database, queryid, query,
   LEFT JOIN pg_database d ON d.oid = s.dbid;
 GRANT SELECT ON cachebot.statements TO PUBLIC;
 
-CREATE FUNCTION cachebot.reset_statements(all_databases boolean DEFAULT false)
-RETURNS void
-AS 'MODULE_PATHNAME', 'cachebot_reset_statements'
+CREATE FUNCTION cachebot._tables(OUT relid oid, OUT hits bigint, OUT misses bigint,
+                                 OUT invalidations bigint, OUT last_invalidation timestamptz)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'cachebot_tables'
 LANGUAGE C STRICT VOLATILE;
+
+-- One row per table of this database the cache saw read or written: hits and
+-- misses of the statements that read it, the writes to it that committed.
+CREATE VIEW cachebot.tables AS
+SELECT relid::regclass AS "table", hits, misses, invalidations, last_invalidation
+  FROM cachebot._tables()
+ WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = relid);
+GRANT SELECT ON cachebot.tables TO PUBLIC;
 
 CREATE FUNCTION cachebot.explain(query text,
                                  OUT cacheable boolean, OUT reason text,

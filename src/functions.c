@@ -47,7 +47,7 @@ PG_FUNCTION_INFO_V1(cachebot_stat_counters);
 PG_FUNCTION_INFO_V1(cachebot_reset_stats);
 PG_FUNCTION_INFO_V1(cachebot_explain);
 PG_FUNCTION_INFO_V1(cachebot_statements);
-PG_FUNCTION_INFO_V1(cachebot_reset_statements);
+PG_FUNCTION_INFO_V1(cachebot_tables);
 
 static const CacheStore *
 require_store(void)
@@ -253,11 +253,28 @@ cachebot_flush(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+/*
+ * reset_stats(): a superuser's forgets everything, the cluster-wide counters
+ * and every database's rows of cachebot.statements and cachebot.tables; the
+ * owner of a database's, that database's rows.
+ */
 Datum
 cachebot_reset_stats(PG_FUNCTION_ARGS)
 {
 	require_store();
-	cachebot_stats_reset();
+	if (superuser())
+	{
+		cachebot_stats_reset();
+		cachebot_statements_reset(InvalidOid);
+	}
+	else if (pg_database_ownercheck(MyDatabaseId, GetUserId()))
+		cachebot_statements_reset(MyDatabaseId);
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to reset cachebot's statistics of database \"%s\"",
+						get_database_name(MyDatabaseId)),
+				 errhint("The owner of a database can reset its statistics; a superuser, all of them.")));
 	PG_RETURN_VOID();
 }
 
@@ -644,6 +661,8 @@ cachebot_statements(PG_FUNCTION_ARGS)
 		double		mean_fill_ms = r->fills > 0 ? r->fill_ms_total / r->fills : 0;
 		int			c = 0;
 
+		if (r->is_table)
+			continue;
 		memset(nulls, 0, sizeof(nulls));
 		initStringInfo(&skips);
 		appendStringInfoChar(&skips, '{');
@@ -688,26 +707,33 @@ cachebot_statements(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/*
- * Forgets the statistics of the current database's statements: for its
- * owner (or a role granted EXECUTE); every database's, for a superuser.
- */
+/* cachebot.tables' rows: those of the current database's tables. */
 Datum
-cachebot_reset_statements(PG_FUNCTION_ARGS)
+cachebot_tables(PG_FUNCTION_ARGS)
 {
-	bool		all = PG_GETARG_BOOL(0);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	StatementRow *rows;
+	int			n;
 
-	if (all && !superuser())
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to reset the statistics of every database"),
-				 errhint("Only a superuser can; the owner of a database can reset its own.")));
-	if (!all && !pg_database_ownercheck(MyDatabaseId, GetUserId()))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to reset the statement statistics of database \"%s\"",
-						get_database_name(MyDatabaseId)),
-				 errhint("Only the owner of the database or a superuser can.")));
-	cachebot_statements_reset(all ? InvalidOid : MyDatabaseId);
-	PG_RETURN_VOID();
+	InitMaterializedSRF(fcinfo, 0);
+	rows = cachebot_statements_read(&n);
+	for (int i = 0; i < n; i++)
+	{
+		StatementRow *r = &rows[i];
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+
+		if (!r->is_table || r->dbid != MyDatabaseId)
+			continue;
+		values[0] = ObjectIdGetDatum((Oid) r->query_id);
+		values[1] = Int64GetDatum(r->hits);
+		values[2] = Int64GetDatum(r->misses);
+		values[3] = Int64GetDatum(r->invalidations);
+		if (r->last_invalidation != 0)
+			values[4] = TimestampTzGetDatum(r->last_invalidation);
+		else
+			nulls[4] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }

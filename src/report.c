@@ -118,6 +118,15 @@ count_statement(const CacheDecision *d, StatementEvent event, SkipReason skip,
 							  event, skip, bytes, fill_ms);
 }
 
+/* Counts an event in the row of each table the statement reads. */
+static void
+count_tables(const CacheDecision *d, TableEvent event)
+{
+	for (int i = 0; i < d->deps.n; i++)
+		if (d->deps.keys[i].kind == DEP_GENERATION)
+			cachebot_statements_count_table(d->deps.keys[i].relid, event);
+}
+
 static int
 decision_level(void)
 {
@@ -150,6 +159,7 @@ cachebot_report_hit(const CacheDecision *d)
 
 	cachebot_stats_count(STAT_HITS, 1);
 	count_statement(d, STMT_HIT, SKIP_NONE, 0, 0);
+	count_tables(d, TABLE_HIT);
 	if (cachebot_explaining())
 		cachebot_explain_note(d, "hit");
 	if (message_level_is_interesting(level))
@@ -161,6 +171,7 @@ cachebot_report_miss(const CacheDecision *d, LookupOutcome why)
 {
 	cachebot_stats_count(STAT_MISSES, 1);
 	count_statement(d, why == LOOKUP_STALE ? STMT_MISS_STALE : STMT_MISS, SKIP_NONE, 0, 0);
+	count_tables(d, TABLE_MISS);
 	if (cachebot_explaining())
 		cachebot_explain_note(d, psprintf("miss (%s)", miss_reason(why)));
 }

@@ -14,6 +14,9 @@
  *
  * The text kept is the statement's as first seen, constants included, cut
  * at STATEMENT_TEXT_MAX bytes.
+ *
+ * A tracked table's row (cachebot.tables) lives in the same table, keyed by
+ * (database, table): the same bound, the same eviction, one lock.
  */
 #include "postgres.h"
 
@@ -34,9 +37,11 @@
 typedef struct StatementKey
 {
 	Oid			dbid;
-	Oid			userid;
-	uint64		query_id;
+	Oid			userid;			/* InvalidOid for a table */
+	uint64		query_id;		/* a table's: its OID */
 	uint64		variant;		/* which hint: see report.c */
+	uint32		is_table;
+	uint32		unused;			/* zero: keys compare as bytes */
 } StatementKey;
 
 typedef struct StatementEntry
@@ -51,6 +56,7 @@ typedef struct StatementEntry
 	int64		skips_by_reason[SKIP_NREASONS];
 	int64		bytes_stored;
 	double		fill_ms_total;
+	int64		invalidations;
 	TimestampTz last_fill;
 	TimestampTz last_invalidation;
 	int			textlen;
@@ -82,7 +88,7 @@ cachebot_statements_startup(void)
 static int64
 usage(StatementEntry *e)
 {
-	return e->hits + e->misses + e->skips;
+	return e->hits + e->misses + e->skips + e->invalidations;
 }
 
 /* With the lock held exclusive: drops the least used row. */
@@ -116,12 +122,68 @@ add_row(const StatementKey *key, const char *text, int textlen)
 	memset((char *) e + offsetof(StatementEntry, mutex), 0,
 		   sizeof(StatementEntry) - offsetof(StatementEntry, mutex));
 	SpinLockInit(&e->mutex);
-	textlen = Max(textlen, 0);
+	textlen = text != NULL ? Max(textlen, 0) : 0;
 	if (textlen > STATEMENT_TEXT_MAX)
 		textlen = pg_mbcliplen(text, textlen, STATEMENT_TEXT_MAX);
-	memcpy(e->text, text, textlen);
+	if (textlen > 0)
+		memcpy(e->text, text, textlen);
 	e->textlen = textlen;
 	return e;
+}
+
+/*
+ * The row of key, added if need be, with the lock held (shared, or exclusive
+ * if it was added); NULL, with the lock released, if there is no room.
+ */
+static StatementEntry *
+find_row(const StatementKey *key, const char *text, int textlen)
+{
+	StatementEntry *e;
+
+	LWLockAcquire(statements_lock, LW_SHARED);
+	e = hash_search(statements, key, HASH_FIND, NULL);
+	if (e == NULL)
+	{
+		LWLockRelease(statements_lock);
+		LWLockAcquire(statements_lock, LW_EXCLUSIVE);
+		e = add_row(key, text, textlen);
+		if (e == NULL)
+			LWLockRelease(statements_lock);
+	}
+	return e;
+}
+
+void
+cachebot_statements_count_table(Oid relid, TableEvent event)
+{
+	StatementKey key;
+	StatementEntry *e;
+	TimestampTz now = event == TABLE_INVALIDATED ? GetCurrentTimestamp() : 0;
+
+	if (statements == NULL || !OidIsValid(relid))
+		return;
+	memset(&key, 0, sizeof(key));
+	key.dbid = MyDatabaseId;
+	key.query_id = relid;
+	key.is_table = 1;
+	if ((e = find_row(&key, NULL, 0)) == NULL)
+		return;
+	SpinLockAcquire(&e->mutex);
+	switch (event)
+	{
+		case TABLE_HIT:
+			e->hits++;
+			break;
+		case TABLE_MISS:
+			e->misses++;
+			break;
+		case TABLE_INVALIDATED:
+			e->invalidations++;
+			e->last_invalidation = now;
+			break;
+	}
+	SpinLockRelease(&e->mutex);
+	LWLockRelease(statements_lock);
 }
 
 void
@@ -143,19 +205,8 @@ cachebot_statements_count(uint64 query_id, uint64 variant, const char *text, int
 	if (event == STMT_FILL || event == STMT_MISS_STALE)
 		now = GetCurrentTimestamp();
 
-	LWLockAcquire(statements_lock, LW_SHARED);
-	e = hash_search(statements, &key, HASH_FIND, NULL);
-	if (e == NULL)
-	{
-		LWLockRelease(statements_lock);
-		LWLockAcquire(statements_lock, LW_EXCLUSIVE);
-		e = add_row(&key, text, textlen);
-		if (e == NULL)
-		{
-			LWLockRelease(statements_lock);
-			return;
-		}
-	}
+	if ((e = find_row(&key, text, textlen)) == NULL)
+		return;
 	SpinLockAcquire(&e->mutex);
 	switch (event)
 	{
@@ -226,6 +277,7 @@ cachebot_statements_read(int *n)
 		StatementEntry *c = &copies[i];
 		StatementRow *r = &rows[i];
 
+		r->is_table = c->key.is_table != 0;
 		r->dbid = c->key.dbid;
 		r->userid = c->key.userid;
 		r->query_id = c->key.query_id;
@@ -238,6 +290,7 @@ cachebot_statements_read(int *n)
 		memcpy(r->skips_by_reason, c->skips_by_reason, sizeof(r->skips_by_reason));
 		r->bytes_stored = c->bytes_stored;
 		r->fill_ms_total = c->fill_ms_total;
+		r->invalidations = c->invalidations;
 		r->last_fill = c->last_fill;
 		r->last_invalidation = c->last_invalidation;
 	}

@@ -1,8 +1,9 @@
 /*
  * statements.h
- *		Per-statement statistics behind the cachebot.statements view: one
- *		row per statement shape (database, role, query ID), bounded by
- *		cachebot.max_statements, the least used dropped first.
+ *		Per-statement and per-table statistics behind the cachebot.statements
+ *		and cachebot.tables views: one row per statement shape (database,
+ *		role, query ID, hint) and per tracked table (database, table), in one
+ *		table bounded by cachebot.max_statements, the least used dropped first.
  */
 #ifndef CACHEBOT_STATEMENTS_H
 #define CACHEBOT_STATEMENTS_H
@@ -38,9 +39,24 @@ extern void cachebot_statements_count(uint64 query_id, uint64 variant,
 									  StatementEvent event, SkipReason skip,
 									  uint64 bytes, double fill_ms);
 
-/* One row of the view, as cachebot_statements_read() returns them. */
+/*
+ * Counts, for each table whose generation key d's dependencies hold (every
+ * tracked table a statement reads), a hit or a miss of a statement that
+ * reads it, or (invalidated) a committing write to it.
+ */
+typedef enum TableEvent
+{
+	TABLE_HIT,
+	TABLE_MISS,
+	TABLE_INVALIDATED
+} TableEvent;
+
+extern void cachebot_statements_count_table(Oid relid, TableEvent event);
+
+/* One row of the views, as cachebot_statements_read() returns them. */
 typedef struct StatementRow
 {
+	bool		is_table;		/* a table's row: query_id is its OID */
 	Oid			dbid;
 	Oid			userid;
 	uint64		query_id;
@@ -53,6 +69,7 @@ typedef struct StatementRow
 	int64		skips_by_reason[SKIP_NREASONS];
 	int64		bytes_stored;
 	double		fill_ms_total;
+	int64		invalidations;	/* a table's: committed writes */
 	TimestampTz last_fill;		/* 0: none */
 	TimestampTz last_invalidation;	/* 0: none */
 } StatementRow;

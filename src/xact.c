@@ -21,6 +21,7 @@
 #include "committing.h"
 #include "ddl.h"
 #include "keys.h"
+#include "statements.h"
 #include "stats.h"
 #include "store.h"
 #include "tracking.h"
@@ -283,6 +284,27 @@ cachebot_xact_wrote(Oid relid)
 }
 
 /*
+ * One committed write more for each tracked table whose keys the
+ * transaction collected (cachebot.tables).
+ */
+static void
+count_invalidated_tables(void)
+{
+	HASH_SEQ_STATUS seq;
+	CollectedKey *c;
+	List	   *counted = NIL;
+
+	hash_seq_init(&seq, collected);
+	while ((c = hash_seq_search(&seq)) != NULL)
+		if (OidIsValid(c->key.relid) && !list_member_oid(counted, c->key.relid))
+		{
+			counted = lappend_oid(counted, c->key.relid);
+			cachebot_statements_count_table(c->key.relid, TABLE_INVALIDATED);
+		}
+	list_free(counted);
+}
+
+/*
  * The store keys of everything the transaction collected, and what its DDL
  * changed (*catalog: this database's catalog). Allocated in xact_cxt.
  */
@@ -312,6 +334,7 @@ keys_to_bump(Hash128 **keys, bool *catalog)
 	hash_seq_init(&seq, collected);
 	while ((c = hash_seq_search(&seq)) != NULL)
 		(*keys)[n++] = cachebot_depkey_hash(&c->key);
+	count_invalidated_tables();
 	return n;
 }
 

@@ -16,7 +16,6 @@ SELECT 1 + i % 2, i % 3, 'photo ' || i FROM generate_series(1, 12) i;
 SELECT cachebot.track('app_user');
 SELECT cachebot.track('photo');
 SELECT cachebot.reset_stats();
-SELECT cachebot.reset_statements();
 SET cachebot.log_decisions = on;
 
 -- Statements opt in with a hint. The first run is a miss and fills the cache...
@@ -62,5 +61,6 @@ RESET cachebot.log_decisions;
 -- Which statements the cache served, and what it saved them.
 SELECT query, hits, misses, invalidated, fills
   FROM cachebot.statements WHERE database = current_database() ORDER BY query COLLATE "C";
+SELECT "table", hits, misses, invalidations FROM cachebot.tables ORDER BY 1;
 SELECT hits, misses, fills, skips, skips_by_reason, invalidations
   FROM cachebot.stats;

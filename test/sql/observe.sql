@@ -5,7 +5,6 @@ CREATE INDEX ON obs_photo (user_id);    -- keyed: track()'s default keys index-l
 INSERT INTO obs_photo SELECT g, g % 3, 'photo ' || g FROM generate_series(1, 9) g;
 CREATE TABLE obs_untracked (id int PRIMARY KEY);
 SELECT cachebot.track('obs_photo');
-SELECT cachebot.reset_statements(all_databases => true);
 SELECT cachebot.reset_stats();
 -- an empty skips_by_reason is an empty object, not NULL
 SELECT skips_by_reason FROM cachebot.stats;
@@ -137,12 +136,25 @@ SELECT role::text, query IS NOT NULL AS text_shown, queryid IS NOT NULL AS query
   FROM cachebot.statements
  WHERE database = current_database()
  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
--- resetting is for the database's owner (all databases: a superuser)
-SELECT cachebot.reset_statements();
-SELECT cachebot.reset_statements(all_databases => true);
+-- cachebot.tables: per table, the hits and misses of the statements that read it,
+-- and the writes to it that committed
+SELECT "table", hits, misses, invalidations, last_invalidation IS NOT NULL AS invalidated
+  FROM cachebot.tables ORDER BY "table"::text;
+-- resetting: a superuser resets everything, a database's owner its database's rows
+SELECT cachebot.reset_stats();
 RESET ROLE;
-SELECT cachebot.reset_statements();
-SELECT count(*) FROM cachebot.statements WHERE database = current_database();
+SELECT current_database() AS db, pg_get_userbyid(datdba) AS dbowner
+  FROM pg_database WHERE datname = current_database() \gset
+ALTER DATABASE :"db" OWNER TO regress_cb_observer;
+SET ROLE regress_cb_observer;
+SELECT cachebot.reset_stats();
+RESET ROLE;
+ALTER DATABASE :"db" OWNER TO :"dbowner";
+SELECT (SELECT count(*) FROM cachebot.statements WHERE database = current_database()) AS statements,
+       (SELECT count(*) FROM cachebot.tables) AS tables,
+       (SELECT hits > 0 FROM cachebot.stats) AS cluster_counters_kept;
+SELECT cachebot.reset_stats();
+SELECT hits, misses, fills FROM cachebot.stats;
 
 -- EXPLAIN says what the cache would do, and on which keys; it counts nothing
 SELECT hits AS h0, misses AS m0, fills AS f0, skips AS s0 FROM cachebot.stats \gset

@@ -271,13 +271,13 @@ SELECT relid::regclass AS "table", hits, misses, invalidations, last_invalidatio
  WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = relid);
 GRANT SELECT ON cachebot.tables TO PUBLIC;
 
-CREATE FUNCTION cachebot.explain(query text,
+CREATE FUNCTION cachebot.explain(query text, params text[] DEFAULT NULL,
                                  OUT cacheable boolean, OUT reason text,
                                  OUT key text, OUT dependencies text[],
                                  OUT cached boolean, OUT stored text[])
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'cachebot_explain'
-LANGUAGE C STRICT VOLATILE;
+LANGUAGE C VOLATILE;
 
 -- How the hint parser reads a text (for tests and troubleshooting).
 CREATE FUNCTION cachebot._parse_hint(statement text)

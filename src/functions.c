@@ -333,13 +333,19 @@ cachebot_stat_counters(PG_FUNCTION_ARGS)
  * hint, or not a plain SELECT): *why then says which.
  */
 static bool
-decide_text(const char *query, CacheDecision *d, const char **why)
+decide_text(const char *query, ArrayType *param_values, CacheDecision *d, const char **why)
 {
 	List	   *raw;
 	List	   *rewritten;
 	PlannedStmt *stmt;
 	RunContext	run = {.eflags = 0,.dest = DestRemote};
 	DecisionInput in = {0};
+	Oid		   *param_types = NULL;
+	int			nparams = 0;
+	ParamListInfo params = NULL;
+	Datum	   *texts = NULL;
+	bool	   *text_nulls = NULL;
+	int			ntexts = 0;
 
 	raw = pg_parse_query(query);
 	if (list_length(raw) != 1)
@@ -347,8 +353,38 @@ decide_text(const char *query, CacheDecision *d, const char **why)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cachebot.explain() takes exactly one statement"),
 				 errdetail("The text holds %d statements.", list_length(raw))));
-	rewritten = pg_analyze_and_rewrite_fixedparams(linitial_node(RawStmt, raw), query,
-												  NULL, 0, NULL);
+	/* Parameters: their types as the statement uses them, their values as text. */
+	if (param_values != NULL)
+		deconstruct_array(param_values, TEXTOID, -1, false, TYPALIGN_INT,
+						  &texts, &text_nulls, &ntexts);
+	rewritten = pg_analyze_and_rewrite_varparams(linitial_node(RawStmt, raw), query,
+												 &param_types, &nparams, NULL);
+	if (nparams != ntexts)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cachebot.explain() got %d parameter values for a statement that takes %d",
+						ntexts, nparams),
+				 errhint("Pass one value per $n, as text: explain(query, params => ARRAY['42']).")));
+	if (nparams > 0)
+	{
+		params = makeParamList(nparams);
+		for (int i = 0; i < nparams; i++)
+		{
+			ParamExternData *prm = &params->params[i];
+			Oid			input;
+			Oid			ioparam;
+
+			if (param_types[i] == InvalidOid || param_types[i] == UNKNOWNOID)
+				param_types[i] = TEXTOID;
+			getTypeInputInfo(param_types[i], &input, &ioparam);
+			prm->ptype = param_types[i];
+			prm->pflags = PARAM_FLAG_CONST;
+			prm->isnull = text_nulls[i];
+			prm->value = OidInputFunctionCall(input, text_nulls[i] ? NULL :
+											  TextDatumGetCString(texts[i]), ioparam, -1);
+		}
+		params->numParams = nparams;
+	}
 
 	/* Only a plain SELECT is planned: a utility statement has no plan. */
 	if (list_length(rewritten) != 1 ||
@@ -360,9 +396,10 @@ decide_text(const char *query, CacheDecision *d, const char **why)
 			d->hint.kind == HINT_NONE ? "no hint" : cachebot_skip_reason_names[SKIP_NOT_SELECT];
 		return false;
 	}
-	stmt = pg_plan_query(linitial_node(Query, rewritten), query, CURSOR_OPT_PARALLEL_OK, NULL);
+	stmt = pg_plan_query(linitial_node(Query, rewritten), query, CURSOR_OPT_PARALLEL_OK, params);
 	in.plan = stmt;
 	in.rtable = stmt->rtable;
+	in.params = params;
 	if (!cachebot_decide(&in, query, &run, d))
 	{
 		*why = d->hint.kind == HINT_NOCACHE ? "nocache hint" : "no hint";
@@ -387,7 +424,7 @@ Datum
 cachebot_explain(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *query;
 	CacheDecision d;
 	const char *why;
 	Datum		values[6];
@@ -395,9 +432,13 @@ cachebot_explain(PG_FUNCTION_ARGS)
 	bool		cached = false;
 
 	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		return (Datum) 0;		/* no statement: no row */
+	query = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	memset(&d, 0, sizeof(d));
 	d.deps.describe = true;
-	values[0] = BoolGetDatum(decide_text(query, &d, &why) && d.skip == SKIP_NONE);
+	values[0] = BoolGetDatum(decide_text(query, PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1),
+										 &d, &why) && d.skip == SKIP_NONE);
 	values[1] = CStringGetTextDatum(why);
 	nulls[1] = false;
 	if (DatumGetBool(values[0]))
@@ -451,7 +492,7 @@ cachebot_corrupt_entry(PG_FUNCTION_ARGS)
 	Size		len = 0;
 
 	memset(&d, 0, sizeof(d));
-	if (!decide_text(query, &d, &why) || d.skip != SKIP_NONE)
+	if (!decide_text(query, NULL, &d, &why) || d.skip != SKIP_NONE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("statement is not cached"),

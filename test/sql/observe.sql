@@ -156,6 +156,21 @@ SELECT (SELECT count(*) FROM cachebot.statements WHERE database = current_databa
 SELECT cachebot.reset_stats();
 SELECT hits, misses, fills FROM cachebot.stats;
 
+-- explain() with parameters, as a client binds them: the dependencies of those values
+SELECT cacheable, reason, dependencies, cached
+  FROM cachebot.explain('SELECT /* cache(user_id) */ id FROM obs_photo WHERE user_id = $1 ORDER BY id',
+                        params => ARRAY['1']);
+SELECT cacheable, dependencies, cached
+  FROM cachebot.explain('SELECT /* cache(user_id) */ id FROM obs_photo WHERE user_id = $1 ORDER BY id',
+                        params => ARRAY['2']);
+SELECT cacheable, dependencies
+  FROM cachebot.explain('SELECT /* cache */ id FROM obs_photo WHERE user_id = $1 AND title = $2',
+                        params => ARRAY['2', NULL]);
+SELECT * FROM cachebot.explain('SELECT /* cache */ id FROM obs_photo WHERE user_id = $1');
+SELECT * FROM cachebot.explain('SELECT /* cache */ id FROM obs_photo WHERE user_id = $1', ARRAY['x']);
+SELECT * FROM cachebot.explain('SELECT /* cache */ id FROM obs_photo WHERE id = 1', ARRAY['1']);
+SELECT count(*) FROM cachebot.explain(NULL);
+
 -- EXPLAIN says what the cache would do, and on which keys; it counts nothing
 SELECT hits AS h0, misses AS m0, fills AS f0, skips AS s0 FROM cachebot.stats \gset
 EXPLAIN (COSTS OFF) SELECT /* cache */ title FROM obs_photo WHERE id = 6;

@@ -220,6 +220,8 @@ CONF
     run_pg pg_ctl -D "$pgdata" -l "$work/postgres.log" -w restart >/dev/null
     echo "== PostgreSQL 15 with cachebot.backend = shmem, fsync, synchronous_commit and full_page_writes off"
     BENCH_BACKEND_LABEL="fsync off" BENCH_SCOPE=durability bash bench/run.sh
+    # the results drawn: bench/results.svg, shown in the README
+    python3 bench/chart.py
     ;;
   *)
     echo "usage: $0 demo|test|bench" >&2; exit 2 ;;

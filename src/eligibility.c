@@ -384,12 +384,16 @@ check_statement_plans(PlannedStmt *stmt, ExprTest test, void *arg)
 static SkipReason
 check_exprs(Node *exprs, CacheDecision *d, bool *inlinable)
 {
-	ExprCheck	check = {SKIP_NONE, d->functions, false, InvalidOid};
+	ExprCheck	check = {SKIP_NONE, d->functions, false, InvalidOid, InvalidOid, InvalidOid};
 
 	(void) cachebot_exprcheck_walk(exprs, &check);
 	d->functions = check.functions;
 	if (check.why == SKIP_MUTABLE_FUNCTION)
+	{
 		d->skip_funcid = check.funcid;
+		d->skip_cast_from = check.cast_from;
+		d->skip_cast_to = check.cast_to;
+	}
 	if (inlinable != NULL)
 		*inlinable = check.inlinable;
 	return check.why;
@@ -550,6 +554,7 @@ decision_begin(const char *source, int location, int length, CacheDecision *d,
 	d->skip = d->hint.kind == HINT_MALFORMED ? SKIP_BAD_HINT : SKIP_NONE;
 	d->skip_relid = InvalidOid;
 	d->skip_funcid = InvalidOid;
+	d->skip_cast_from = d->skip_cast_to = InvalidOid;
 	d->ttl = d->hint.ttl > 0 ? d->hint.ttl : cachebot_ttl;
 	d->bad_column = NULL;
 	d->bad_column_ambiguous = false;

@@ -25,6 +25,8 @@ typedef struct CacheDecision
 	SkipReason	skip;			/* SKIP_NONE: look it up */
 	Oid			skip_relid;		/* the table behind the skip, if any */
 	Oid			skip_funcid;	/* the function behind a mutable_function skip */
+	Oid			skip_cast_from; /* ... and the cast through text it serves */
+	Oid			skip_cast_to;
 	uint64		query_id;		/* what the statement's text resolved to */
 	const char *text;			/* the statement's own text (in the source) */
 	int			textlen;

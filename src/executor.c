@@ -97,7 +97,8 @@ typedef struct CachedQuery
 	bool		filling;		/* still capturing */
 	bool		leased;			/* holds the entry's fill lease */
 	LookupOutcome miss;			/* what its lookup found */
-	instr_time	started;		/* when the fill began */
+	instr_time	ran;			/* the fill's time in ExecutorRun (not the
+								 * client's between a cursor's fetches) */
 	bool		runs;			/* ExecutorRun has been called */
 	bool		probing;		/* looking for a row past the last run */
 } CachedQuery;
@@ -352,12 +353,8 @@ store_fill(CachedQuery *cq)
 	if (store->put(&cq->decision->key, cq->builder.buf.data, cq->builder.buf.len,
 				   cq->decision->ttl))
 	{
-		instr_time	elapsed;
-
-		INSTR_TIME_SET_CURRENT(elapsed);
-		INSTR_TIME_SUBTRACT(elapsed, cq->started);
 		cachebot_report_stored(cq->decision, cq->miss, cq->builder.buf.len,
-							   INSTR_TIME_GET_MILLISEC(elapsed));
+							   INSTR_TIME_GET_MILLISEC(cq->ran));
 	}
 	else
 		cachebot_report_not_stored(cq->decision, cq->miss, SKIP_TOO_LARGE);
@@ -426,6 +423,7 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	SkipReason	skip = SKIP_NONE;
 	FillLease	lease = LEASE_NONE;
 	TimestampTz deadline = 0;
+	bool		decided;
 
 	/*
 	 * A parallel worker runs part of its leader's plan, which the leader
@@ -492,12 +490,13 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	in.rtable = qd->plannedstmt->rtable;
 	in.params = qd->params;
 	in.replayed = hit_only ? cachebot_replay_plan_query(qd->plannedstmt) : NULL;
-	if (!cachebot_decide(&in, qd->sourceText, &run, d))
-	{
-		if (!hit_only && d->hint.lookalike != NULL)
-			cachebot_report_lookalike(d);
+	decided = cachebot_decide(&in, qd->sourceText, &run, d);
+	/* (under cache_all too: a misspelt nocache there is cached) */
+	if (!hit_only && d->hint.kind == HINT_NONE && d->hint.lookalike != NULL &&
+		!(eflags & EXEC_FLAG_EXPLAIN_ONLY))
+		cachebot_report_lookalike(d);
+	if (!decided)
 		goto run_normally;
-	}
 	/* Past the bound an entry would be taken for corrupt (see entry.h). */
 	if (d->skip == SKIP_NONE &&
 		(d->deps.n > ENTRY_MAX_DEPS || list_length(d->functions) > ENTRY_MAX_FUNCTIONS))
@@ -592,7 +591,7 @@ hit:
 		goto run_normally;
 	}
 	cq->leased = lease == LEASE_TAKEN;
-	INSTR_TIME_SET_CURRENT(cq->started);
+	INSTR_TIME_SET_ZERO(cq->ran);
 
 	/*
 	 * The snapshot must be taken after the version read: a writer that
@@ -732,6 +731,8 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 	CachedQuery *cq = cached_queries ? find_cached(queryDesc) : NULL;
 	DestReceiver *dest = queryDesc->dest;
 	CaptureReceiver capture;
+	instr_time	run_start;
+	instr_time	run_end;
 
 	if (cq != NULL && cq->filling)
 	{
@@ -748,6 +749,8 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 		}
 	}
 
+	if (cq != NULL && cq->filling)
+		INSTR_TIME_SET_CURRENT(run_start);
 	nesting_enter();
 	PG_TRY();
 	{
@@ -769,6 +772,8 @@ cachebot_ExecutorRun(QueryDesc *queryDesc, ScanDirection direction, uint64 count
 
 	if (cq != NULL && cq->filling)
 	{
+		INSTR_TIME_SET_CURRENT(run_end);
+		INSTR_TIME_ACCUM_DIFF(cq->ran, run_end, run_start);
 		cq->runs = true;
 		if (count == 0 || queryDesc->estate->es_processed < count)
 			store_fill(cq);		/* the plan ran to its end */

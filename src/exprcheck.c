@@ -258,10 +258,19 @@ node_functions_check(Node *node, ExprCheck *check)
 		if (!type_renders_stably(exprType((Node *) io->arg)))
 		{
 			check->why = SKIP_MUTABLE_FUNCTION;
+			check->funcid = outfn;
+			check->cast_from = exprType((Node *) io->arg);
+			check->cast_to = io->resulttype;
 			return true;
 		}
 		check->functions = list_append_unique_oid(check->functions, outfn);
-		return function_checker(infn, check);
+		if (function_checker(infn, check))
+		{
+			check->cast_from = exprType((Node *) io->arg);
+			check->cast_to = io->resulttype;
+			return true;
+		}
+		return false;
 	}
 	return check_functions_in_node(node, function_checker, check);
 }

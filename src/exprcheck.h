@@ -44,6 +44,8 @@ typedef struct ExprCheck
 	Oid			funcid;			/* SKIP_MUTABLE_FUNCTION: the function, if one
 								 * (not a value function such as now's
 								 * CURRENT_TIMESTAMP) */
+	Oid			cast_from;		/* ... and the cast through text it serves */
+	Oid			cast_to;
 } ExprCheck;
 
 /*

@@ -718,7 +718,10 @@ cachebot_statements(PG_FUNCTION_ARGS)
 		if (read_all || r->userid == GetUserId())
 		{
 			values[c++] = Int64GetDatum((int64) r->query_id);
-			values[c++] = CStringGetTextDatum(r->query);
+			if (r->query != NULL)
+				values[c++] = CStringGetTextDatum(r->query);
+			else
+				nulls[c++] = true;	/* no equivalent in this encoding */
 		}
 		else
 		{

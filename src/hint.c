@@ -212,9 +212,14 @@ parse_option(const char *p, const char *end, CacheHint *hint)
 	while (end > p && isspace((unsigned char) end[-1]))
 		end--;
 	value = pnstrdup(p, end - p);
-	if (!parse_int(value, &seconds, GUC_UNIT_S, &unit_hint) || seconds <= 0)
+	/* (decimal only: parse_int would read 010 as octal, 0x10 as hex) */
+	if (!isdigit((unsigned char) value[0]) ||
+		(value[0] == '0' && value[1] != '\0' && !isspace((unsigned char) value[1]) &&
+		 value[1] != '.' && !isalpha((unsigned char) value[1])) ||
+		(value[0] == '0' && (value[1] == 'x' || value[1] == 'X')) ||
+		!parse_int(value, &seconds, GUC_UNIT_S, &unit_hint) || seconds <= 0)
 	{
-		hint->problem = psprintf("invalid ttl \"%s\": a positive number of seconds, or of ms, s, min, h or d",
+		hint->problem = psprintf("invalid ttl \"%s\": at least 1 s, written as seconds or with a unit (ms, s, min, h, d)",
 								 value);
 		return false;
 	}
@@ -267,6 +272,11 @@ parse_column_list(const char *p, const char *end, CacheHint *hint)
 			if (!parse_option(skip_space(opt, opt_end), opt_end, hint))
 				return false;
 			opt = comma ? comma + 1 : end;
+			if (comma != NULL && skip_space(opt, end) == end)
+			{
+				hint->problem = "expected an option after \",\"";
+				return false;
+			}
 		}
 		if (hint->ttl == 0)
 		{

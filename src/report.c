@@ -17,10 +17,10 @@
 #include "postgres.h"
 
 #include "common/hashfn.h"
-#include "access/htup_details.h"
+#include "catalog/catalog.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
-#include "utils/syscache.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/regproc.h"
@@ -275,31 +275,27 @@ report_untracked(const CacheDecision *d)
 	literal = cachebot_tracking_name_literal(d->skip_relid);
 	if (name == NULL || literal == NULL)
 		return false;			/* dropped meanwhile */
-	ereport(level,
-			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("cachebot does not track table \"%s\"", name),
-			 errdetail("Statements that read it run without the cache."),
-			 errhint("Run SELECT cachebot.track(%s);", literal)));
+	if (get_rel_relispartition(d->skip_relid))
+		ereport(level,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cachebot does not track table \"%s\"", name),
+				 errdetail("Statements that read it run without the cache."),
+				 errhint("It is a partition: track its partitioned table, and its partitions follow.")));
+	else if (!((get_rel_relkind(d->skip_relid) == RELKIND_RELATION ||
+				get_rel_relkind(d->skip_relid) == RELKIND_PARTITIONED_TABLE) &&
+			   get_rel_persistence(d->skip_relid) == RELPERSISTENCE_PERMANENT &&
+			   !IsCatalogRelationOid(d->skip_relid)))
+		ereport(level,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cachebot cannot track \"%s\"", name),
+				 errdetail("cachebot tracks permanent ordinary and partitioned tables, not materialized views, unlogged tables or system catalogs: statements that read it run without the cache.")));
+	else
+		ereport(level,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cachebot does not track table \"%s\"", name),
+				 errdetail("Statements that read it run without the cache."),
+				 errhint("Run SELECT cachebot.track(%s);", literal)));
 	return true;
-}
-
-/* The type whose input function funcid is, or InvalidOid. */
-static Oid
-type_input_of(Oid funcid)
-{
-	Oid			type = get_func_rettype(funcid);
-	HeapTuple	tup;
-	bool		is_input = false;
-
-	if (!OidIsValid(type))
-		return InvalidOid;
-	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
-	if (HeapTupleIsValid(tup))
-	{
-		is_input = ((Form_pg_type) GETSTRUCT(tup))->typinput == funcid;
-		ReleaseSysCache(tup);
-	}
-	return is_input ? type : InvalidOid;
 }
 
 /*
@@ -314,12 +310,14 @@ report_mutable(const CacheDecision *d)
 	if (level == NOTICE && !cachebot_log_decisions &&
 		!first_time(&told_functions, d->skip_funcid))
 		return false;
-	if (OidIsValid(d->skip_funcid) && type_input_of(d->skip_funcid) != InvalidOid)
+	if (OidIsValid(d->skip_cast_to))
 		ereport(level,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("cachebot does not cache a statement that casts text to %s",
-						format_type_be(type_input_of(d->skip_funcid))),
-				 errdetail("The type's input function %s is not IMMUTABLE: what a text means may change while the tables do not.",
+				 errmsg("cachebot does not cache a statement that casts %s to %s",
+						d->skip_cast_from == CSTRINGOID || d->skip_cast_from == UNKNOWNOID ?
+						"a value" : format_type_be(d->skip_cast_from),
+						format_type_be(d->skip_cast_to)),
+				 errdetail("%s is not IMMUTABLE: what the value reads as may change while the tables do not.",
 						   format_procedure(d->skip_funcid)),
 				 errhint("Write the value as a constant of the type, or pass it as a parameter.")));
 	else if (OidIsValid(d->skip_funcid))
@@ -401,7 +399,7 @@ cachebot_report_lookalike(const CacheDecision *d)
 			(errcode(ERRCODE_WARNING),
 			 errmsg("comment /* %.*s */ is not a cachebot hint", d->hint.lookalike_len,
 					d->hint.lookalike),
-			 errdetail("The statement runs without the cache."),
+			 errdetail("The statement runs as if it had no hint."),
 			 errhint("Write /* cache */, /* cache(column, ...; ttl = 60s) */ or /* nocache */; "
 					 "reword the comment if it is not meant as one.")));
 }

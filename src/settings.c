@@ -107,7 +107,7 @@ cachebot_define_gucs(void)
 							&cachebot_max_statements,
 							1000,
 							100,
-							1000000,
+							100000,
 							PGC_POSTMASTER,
 							0,
 							NULL, NULL, NULL);

@@ -8,9 +8,9 @@
  * different entries of one query. Its size is fixed at server start
  * (cachebot.max_statements). The table's LWLock is taken shared to count
  * (each row has a spinlock for its counters) and exclusive only to add or
- * remove rows. A full table drops its least used row (fewest executions
- * counted) to make room: a scan of the table under the exclusive lock,
- * which allocates nothing and costs a few microseconds per thousand rows.
+ * remove rows. A full table drops its least used twentieth (fewest
+ * executions counted) to make room: two scans of the table under the
+ * exclusive lock, which allocate nothing, once per twentieth of new rows.
  *
  * The text kept is the statement's as first seen, constants included, cut
  * at STATEMENT_TEXT_MAX bytes.
@@ -20,7 +20,9 @@
  */
 #include "postgres.h"
 
+#include "common/string.h"
 #include "mb/pg_wchar.h"
+#include "port/pg_bitutils.h"
 #include "miscadmin.h"
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
@@ -59,6 +61,7 @@ typedef struct StatementEntry
 	int64		invalidations;
 	TimestampTz last_fill;
 	TimestampTz last_invalidation;
+	int			encoding;		/* the text's: its database's */
 	int			textlen;
 	char		text[STATEMENT_TEXT_MAX];
 } StatementEntry;
@@ -91,20 +94,46 @@ usage(StatementEntry *e)
 	return e->hits + e->misses + e->skips + e->invalidations;
 }
 
-/* With the lock held exclusive: drops the least used row. */
+/* Rows of usage u go in histogram bucket usage_bucket(u): powers of two. */
+static int
+usage_bucket(int64 u)
+{
+	return u <= 0 ? 0 : Min(pg_leftmost_one_pos64((uint64) u) + 1, 63);
+}
+
+/*
+ * With the lock held exclusive: drops the least used twentieth of the rows,
+ * so that a full table scans itself once per twentieth of new rows, not once
+ * per row. Two passes, nothing allocated: the first counts the rows per
+ * power of two of their usage, the second drops those below the bucket
+ * that reaches a twentieth, and enough of that bucket.
+ */
 static void
 drop_least_used(void)
 {
 	HASH_SEQ_STATUS seq;
 	StatementEntry *e;
-	StatementEntry *victim = NULL;
+	long		counts[64] = {0};
+	long		want = Max(hash_get_num_entries(statements) / 20, 1);
+	long		below = 0;
+	long		in_last;
+	int			last = 0;
 
 	hash_seq_init(&seq, statements);
 	while ((e = hash_seq_search(&seq)) != NULL)
-		if (victim == NULL || usage(e) < usage(victim))
-			victim = e;
-	if (victim != NULL)
-		hash_search(statements, &victim->key, HASH_REMOVE, NULL);
+		counts[usage_bucket(usage(e))]++;
+	while (last < 63 && below + counts[last] < want)
+		below += counts[last++];
+	in_last = want - below;
+
+	hash_seq_init(&seq, statements);
+	while ((e = hash_seq_search(&seq)) != NULL)
+	{
+		int			b = usage_bucket(usage(e));
+
+		if (b < last || (b == last && in_last-- > 0))
+			hash_search(statements, &e->key, HASH_REMOVE, NULL);
+	}
 }
 
 /* With the lock held exclusive: the row of key, added if need be, or NULL. */
@@ -128,6 +157,7 @@ add_row(const StatementKey *key, const char *text, int textlen)
 	if (textlen > 0)
 		memcpy(e->text, text, textlen);
 	e->textlen = textlen;
+	e->encoding = GetDatabaseEncoding();
 	return e;
 }
 
@@ -236,6 +266,34 @@ cachebot_statements_count(uint64 query_id, uint64 variant, const char *text, int
 	LWLockRelease(statements_lock);
 }
 
+/*
+ * A row's text in this database's encoding: another database's may have
+ * another. NULL if it has no equivalent here.
+ */
+static char *
+text_in_server_encoding(const StatementEntry *c)
+{
+	char	   *text = pnstrdup(c->text, c->textlen);
+	MemoryContext cxt = CurrentMemoryContext;
+	char	   *volatile converted = NULL;
+
+	if (c->encoding == GetDatabaseEncoding() || pg_is_ascii(text))
+		return text;
+	PG_TRY();
+	{
+		converted = pg_any_to_server(text, c->textlen, c->encoding);
+	}
+	PG_CATCH();
+	{
+		/* a conversion error, which holds nothing to release */
+		MemoryContextSwitchTo(cxt);
+		FlushErrorState();
+		converted = NULL;
+	}
+	PG_END_TRY();
+	return converted;
+}
+
 StatementRow *
 cachebot_statements_read(int *n)
 {
@@ -281,7 +339,7 @@ cachebot_statements_read(int *n)
 		r->dbid = c->key.dbid;
 		r->userid = c->key.userid;
 		r->query_id = c->key.query_id;
-		r->query = pnstrdup(c->text, c->textlen);
+		r->query = text_in_server_encoding(c);
 		r->hits = c->hits;
 		r->misses = c->misses;
 		r->stale_misses = c->stale_misses;

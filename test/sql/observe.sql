@@ -51,12 +51,28 @@ SELECT id, now() > '2000-01-01' AS recent FROM obs_photo WHERE id = 1;
 RESET cachebot.cache_all;
 RESET cachebot.strict;
 
+-- casts through text whose functions are not IMMUTABLE are named as casts
+SELECT /* cache */ id, id::regclass::text AS r FROM obs_photo WHERE id = 1;
+SELECT /* cache */ id, '2000-01-01'::text::timestamptz AS t FROM obs_photo WHERE id = 1;
+-- what track() cannot take gets no track() hint
+CREATE MATERIALIZED VIEW obs_mv AS SELECT id FROM obs_photo;
+SELECT /* cache */ count(*) FROM obs_mv;
+CREATE TABLE obs_parted (k int) PARTITION BY LIST (k);
+CREATE TABLE obs_part1 PARTITION OF obs_parted FOR VALUES IN (1);
+SELECT /* cache */ count(*) FROM obs_part1;
+DROP MATERIALIZED VIEW obs_mv;
+DROP TABLE obs_parted;
+
 -- a comment that looks like a misspelt hint warns, once per session and text
 SELECT /* cached */ count(*) FROM obs_photo;
 SELECT /* cached */ count(*) FROM obs_photo;
 SELECT /* cache ttl=60 */ count(*) FROM obs_photo;
 SELECT /* no-cache */ count(*) FROM obs_photo;
 SELECT /* Cache_Please */ count(*) FROM obs_photo;
+-- under cache_all too: a misspelt opt-out would otherwise be cached unsaid
+SET cachebot.cache_all = on;
+SELECT /* no_cache */ count(*) FROM obs_photo;
+RESET cachebot.cache_all;
 -- prose is not a hint and does not warn
 SELECT /* cache invalidation is hard */ count(*) FROM obs_photo;
 SELECT /* list every photo */ count(*) FROM obs_photo;
@@ -170,6 +186,21 @@ SELECT * FROM cachebot.explain('SELECT /* cache */ id FROM obs_photo WHERE user_
 SELECT * FROM cachebot.explain('SELECT /* cache */ id FROM obs_photo WHERE user_id = $1', ARRAY['x']);
 SELECT * FROM cachebot.explain('SELECT /* cache */ id FROM obs_photo WHERE id = 1', ARRAY['1']);
 SELECT count(*) FROM cachebot.explain(NULL);
+
+-- the text of a statement from a database in another encoding is converted
+CREATE DATABASE obs_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+\c obs_latin1
+SET client_min_messages = warning;
+SET client_encoding = 'UTF8';
+CREATE EXTENSION cachebot;
+CREATE TABLE t (id int PRIMARY KEY, s text);
+SELECT cachebot.track('t');
+SELECT /* cache */ id FROM t WHERE s = 'café';
+\c :"db"
+-- (read in this database's encoding: length() fails on text that is not)
+SELECT length(query) > 0 AS readable, position('caf' in query) > 0 AS kept
+  FROM cachebot.statements WHERE database = 'obs_latin1';
+DROP DATABASE obs_latin1;
 
 -- EXPLAIN says what the cache would do, and on which keys; it counts nothing
 SELECT hits AS h0, misses AS m0, fills AS f0, skips AS s0 FROM cachebot.stats \gset

@@ -636,10 +636,12 @@ mc_put(const Hash128 *key, const char *data, Size len, int ttl)
 		return false;
 	make_key(k, 'e', key);
 	/*
-	 * memcached's clock ticks in whole seconds: one more, or a short TTL may
-	 * lapse at once. The entry's own age check ends it on time.
+	 * memcached's clock ticks in whole seconds and lags up to one behind: two
+	 * more, so that memcached never drops an entry before its TTL has passed
+	 * (a reader then sees it expired, not absent). The entry's own age check
+	 * ends it on time.
 	 */
-	rc = memcached_set(mc, k, KEY_LEN, data, len, (time_t) Min((int64) ttl + 1, MAX_TTL), 0);
+	rc = memcached_set(mc, k, KEY_LEN, data, len, (time_t) Min((int64) ttl + 2, MAX_TTL), 0);
 	if (rc == MEMCACHED_SUCCESS)
 		return true;
 	if (rc == MEMCACHED_E2BIG || rc == MEMCACHED_NOTSTORED)

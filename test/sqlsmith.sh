@@ -369,10 +369,11 @@ gen_prepared() {
 split_out() {
   local name=$1
   mkdir -p "$tmp/$name"
-  # cachebot's WARNING for a hinted statement over an untracked table (once
-  # per session and table) is documented: it is counted, not compared.
+  # cachebot's NOTICE for a hinted statement skipped for a reason its author
+  # can fix (an untracked table, a function that is not IMMUTABLE: once per
+  # session and object) is documented: it is counted, not compared.
   sed -E 's/^psql:[^ ]*:[0-9]+: //' "$tmp/$name.out" | awk -v dir="$tmp/$name" -v sf="$tmp/$name.stats" -v ef="$tmp/$name.explain" -v wf="$tmp/$name.warnings" '
-    /^WARNING:  cachebot does not track table / { print > wf; w = 1; next }
+    /^(WARNING|NOTICE):  cachebot (does not|cannot|hint column)/ { print > wf; w = 1; next }
     w && /^(DETAIL|HINT):  / { next }
     { w = 0 }
     /^@@Q / { if (f != "") close(f); f = dir "/" $2 "." $3; printf "" > f; next }

@@ -27,7 +27,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA fz TO :"fuzz_role";
 REVOKE INSERT, UPDATE, DELETE ON fz.doc FROM :"fuzz_role";
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA fz TO :"fuzz_role";
 -- cachebot's views would be fuzzed too (untracked, changing): hide them.
-REVOKE SELECT ON cachebot.stats, cachebot.tracked_tables, cachebot.statements FROM PUBLIC;
+REVOKE SELECT ON cachebot.stats, cachebot.tracked_tables, cachebot.statements, cachebot.tables
+  FROM PUBLIC;
 
 -- The counters, for the differential run (which runs as :fuzz_role).
 CREATE SCHEMA smith_admin;

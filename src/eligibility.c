@@ -514,27 +514,32 @@ hint_asks(const CacheHint *hint)
 		cachebot_tracking_any_implicit();
 }
 
-bool
-cachebot_may_be_cached(const char *source, int location, int length)
+/* The hint of the statement at location (of length) in source. */
+static void
+read_hint(const char *source, int location, int length, CacheHint *hint)
 {
 	const char *text;
 	int			textlen;
-	CacheHint	hint;
 
 	cachebot_hint_statement_text(source, location, length, &text, &textlen);
-	cachebot_hint_parse(text, textlen, &hint);
+	cachebot_hint_parse(text, textlen, hint);
+}
+
+bool
+cachebot_may_be_cached(const char *source, int location, int length)
+{
+	CacheHint	hint;
+
+	read_hint(source, location, length, &hint);
 	return hint_asks(&hint);
 }
 
 bool
 cachebot_hinted(const char *source, int location, int length)
 {
-	const char *text;
-	int			textlen;
 	CacheHint	hint;
 
-	cachebot_hint_statement_text(source, location, length, &text, &textlen);
-	cachebot_hint_parse(text, textlen, &hint);
+	read_hint(source, location, length, &hint);
 	return hint.kind == HINT_CACHE || hint.kind == HINT_MALFORMED;
 }
 

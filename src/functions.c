@@ -699,7 +699,8 @@ cachebot_statements(PG_FUNCTION_ARGS)
 		Datum		values[15];
 		bool		nulls[15];
 		StringInfoData skips;
-		double		mean_fill_ms = r->fills > 0 ? r->fill_ms_total / r->fills : 0;
+		StatementCounters *cnt = &r->counters;
+		double		mean_fill_ms = cnt->fills > 0 ? cnt->fill_ms_total / cnt->fills : 0;
 		int			c = 0;
 
 		if (r->is_table)
@@ -708,9 +709,9 @@ cachebot_statements(PG_FUNCTION_ARGS)
 		initStringInfo(&skips);
 		appendStringInfoChar(&skips, '{');
 		for (int k = SKIP_NONE + 1; k < SKIP_NREASONS; k++)
-			if (r->skips_by_reason[k] > 0)
+			if (cnt->skips_by_reason[k] > 0)
 				appendStringInfo(&skips, "%s\"%s\": " INT64_FORMAT, skips.len > 1 ? ", " : "",
-								 cachebot_skip_reason_names[k], r->skips_by_reason[k]);
+								 cachebot_skip_reason_names[k], cnt->skips_by_reason[k]);
 		appendStringInfoChar(&skips, '}');
 
 		values[c++] = ObjectIdGetDatum(r->userid);
@@ -728,21 +729,21 @@ cachebot_statements(PG_FUNCTION_ARGS)
 			nulls[c++] = true;
 			nulls[c++] = true;
 		}
-		values[c++] = Int64GetDatum(r->hits);
-		values[c++] = Int64GetDatum(r->misses);
-		values[c++] = Int64GetDatum(r->stale_misses);
-		values[c++] = Int64GetDatum(r->fills);
-		values[c++] = Int64GetDatum(r->skips);
+		values[c++] = Int64GetDatum(cnt->hits);
+		values[c++] = Int64GetDatum(cnt->misses);
+		values[c++] = Int64GetDatum(cnt->stale_misses);
+		values[c++] = Int64GetDatum(cnt->fills);
+		values[c++] = Int64GetDatum(cnt->skips);
 		values[c++] = CStringGetTextDatum(skips.data);
-		values[c++] = Int64GetDatum(r->bytes_stored);
+		values[c++] = Int64GetDatum(cnt->bytes_stored);
 		values[c++] = Float8GetDatum(mean_fill_ms);
-		values[c++] = Float8GetDatum(mean_fill_ms * r->hits);
-		if (r->last_fill != 0)
-			values[c++] = TimestampTzGetDatum(r->last_fill);
+		values[c++] = Float8GetDatum(mean_fill_ms * cnt->hits);
+		if (cnt->last_fill != 0)
+			values[c++] = TimestampTzGetDatum(cnt->last_fill);
 		else
 			nulls[c++] = true;
-		if (r->last_invalidation != 0)
-			values[c++] = TimestampTzGetDatum(r->last_invalidation);
+		if (cnt->last_invalidation != 0)
+			values[c++] = TimestampTzGetDatum(cnt->last_invalidation);
 		else
 			nulls[c++] = true;
 		Assert(c == lengthof(values));
@@ -770,11 +771,11 @@ cachebot_tables(PG_FUNCTION_ARGS)
 		if (!r->is_table || r->dbid != MyDatabaseId)
 			continue;
 		values[0] = ObjectIdGetDatum((Oid) r->query_id);
-		values[1] = Int64GetDatum(r->hits);
-		values[2] = Int64GetDatum(r->misses);
-		values[3] = Int64GetDatum(r->invalidations);
-		if (r->last_invalidation != 0)
-			values[4] = TimestampTzGetDatum(r->last_invalidation);
+		values[1] = Int64GetDatum(r->counters.hits);
+		values[2] = Int64GetDatum(r->counters.misses);
+		values[3] = Int64GetDatum(r->counters.invalidations);
+		if (r->counters.last_invalidation != 0)
+			values[4] = TimestampTzGetDatum(r->counters.last_invalidation);
 		else
 			nulls[4] = true;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);

@@ -520,22 +520,41 @@ cachebot_hint_statement_text(const char *source, int location, int length,
 	*textlen = length;
 }
 
+/*
+ * A copy of the statement at location (of length: 0 to the end) in source,
+ * its length in *length; NULL if location is outside source.
+ */
+static char *
+statement_copy(const char *source, int location, int *length)
+{
+	int			srclen = strlen(source);
+
+	if (location < 0 || location > srclen)
+		return NULL;
+	if (*length <= 0 || location + *length > srclen)
+		*length = srclen - location;
+	return pnstrdup(source + location, *length);
+}
+
+/* The scanner's token for a keyword. */
+static int
+keyword_token(const char *keyword)
+{
+	return ScanKeywordTokens[ScanKeywordLookup(keyword, &ScanKeywords)];
+}
+
 bool
 cachebot_hint_cursor_query(const char *source, int location, int length,
 						   int *query_location, int *query_length)
 {
-	int			srclen = strlen(source);
-	char	   *text;
+	char	   *text = statement_copy(source, location, &length);
 	core_yy_extra_type extra;
 	core_yyscan_t scanner;
-	int			for_token = ScanKeywordTokens[ScanKeywordLookup("for", &ScanKeywords)];
+	int			for_token = keyword_token("for");
 	int			found = -1;
 
-	if (location < 0 || location > srclen)
+	if (text == NULL)
 		return false;
-	if (length <= 0 || location + length > srclen)
-		length = srclen - location;
-	text = pnstrdup(source + location, length);
 
 	/*
 	 * DECLARE name [options] CURSOR [WITH[OUT] HOLD] FOR query: FOR is
@@ -571,23 +590,19 @@ bool
 cachebot_hint_explain_query(const char *source, int location, int length,
 							int *query_location, int *query_length)
 {
-	int			srclen = strlen(source);
-	char	   *text;
+	char	   *text = statement_copy(source, location, &length);
 	core_yy_extra_type extra;
 	core_yyscan_t scanner;
-	int			explain = ScanKeywordTokens[ScanKeywordLookup("explain", &ScanKeywords)];
-	int			analyze = ScanKeywordTokens[ScanKeywordLookup("analyze", &ScanKeywords)];
-	int			analyse = ScanKeywordTokens[ScanKeywordLookup("analyse", &ScanKeywords)];
-	int			verbose = ScanKeywordTokens[ScanKeywordLookup("verbose", &ScanKeywords)];
+	int			explain = keyword_token("explain");
+	int			analyze = keyword_token("analyze");
+	int			analyse = keyword_token("analyse");
+	int			verbose = keyword_token("verbose");
 	int			depth = 0;
 	int			end = -1;		/* just after the prefix so far */
 	bool		first = true;
 
-	if (location < 0 || location > srclen)
+	if (text == NULL)
 		return false;
-	if (length <= 0 || location + length > srclen)
-		length = srclen - location;
-	text = pnstrdup(source + location, length);
 
 	/*
 	 * EXPLAIN [ ( option, ... ) | ANALYZE | VERBOSE ...] statement: the

@@ -49,18 +49,8 @@ typedef struct StatementKey
 typedef struct StatementEntry
 {
 	StatementKey key;			/* must be first: the hash key */
-	slock_t		mutex;			/* protects what follows */
-	int64		hits;
-	int64		misses;
-	int64		stale_misses;
-	int64		fills;
-	int64		skips;
-	int64		skips_by_reason[SKIP_NREASONS];
-	int64		bytes_stored;
-	double		fill_ms_total;
-	int64		invalidations;
-	TimestampTz last_fill;
-	TimestampTz last_invalidation;
+	slock_t		mutex;			/* protects the counters */
+	StatementCounters c;
 	int			encoding;		/* the text's: its database's */
 	int			textlen;
 	char		text[STATEMENT_TEXT_MAX];
@@ -91,7 +81,7 @@ cachebot_statements_startup(void)
 static int64
 usage(StatementEntry *e)
 {
-	return e->hits + e->misses + e->skips + e->invalidations;
+	return e->c.hits + e->c.misses + e->c.skips + e->c.invalidations;
 }
 
 /* Rows of usage u go in histogram bucket usage_bucket(u): powers of two. */
@@ -148,8 +138,7 @@ add_row(const StatementKey *key, const char *text, int textlen)
 	e = hash_search(statements, key, HASH_ENTER_NULL, &found);
 	if (e == NULL || found)
 		return e;
-	memset((char *) e + offsetof(StatementEntry, mutex), 0,
-		   sizeof(StatementEntry) - offsetof(StatementEntry, mutex));
+	memset(&e->c, 0, sizeof(e->c));
 	SpinLockInit(&e->mutex);
 	textlen = text != NULL ? Max(textlen, 0) : 0;
 	if (textlen > STATEMENT_TEXT_MAX)
@@ -202,14 +191,14 @@ cachebot_statements_count_table(Oid relid, TableEvent event)
 	switch (event)
 	{
 		case TABLE_HIT:
-			e->hits++;
+			e->c.hits++;
 			break;
 		case TABLE_MISS:
-			e->misses++;
+			e->c.misses++;
 			break;
 		case TABLE_INVALIDATED:
-			e->invalidations++;
-			e->last_invalidation = now;
+			e->c.invalidations++;
+			e->c.last_invalidation = now;
 			break;
 	}
 	SpinLockRelease(&e->mutex);
@@ -241,25 +230,25 @@ cachebot_statements_count(uint64 query_id, uint64 variant, const char *text, int
 	switch (event)
 	{
 		case STMT_HIT:
-			e->hits++;
+			e->c.hits++;
 			break;
 		case STMT_MISS_STALE:
-			e->stale_misses++;
-			e->last_invalidation = now;
+			e->c.stale_misses++;
+			e->c.last_invalidation = now;
 			/* FALLTHROUGH */
 		case STMT_MISS:
-			e->misses++;
+			e->c.misses++;
 			break;
 		case STMT_FILL:
-			e->fills++;
-			e->bytes_stored += bytes;
-			e->fill_ms_total += fill_ms;
-			e->last_fill = now;
+			e->c.fills++;
+			e->c.bytes_stored += bytes;
+			e->c.fill_ms_total += fill_ms;
+			e->c.last_fill = now;
 			break;
 		case STMT_SKIP:
-			e->skips++;
+			e->c.skips++;
 			if (skip > SKIP_NONE && skip < SKIP_NREASONS)
-				e->skips_by_reason[skip]++;
+				e->c.skips_by_reason[skip]++;
 			break;
 	}
 	SpinLockRelease(&e->mutex);
@@ -340,17 +329,7 @@ cachebot_statements_read(int *n)
 		r->userid = c->key.userid;
 		r->query_id = c->key.query_id;
 		r->query = text_in_server_encoding(c);
-		r->hits = c->hits;
-		r->misses = c->misses;
-		r->stale_misses = c->stale_misses;
-		r->fills = c->fills;
-		r->skips = c->skips;
-		memcpy(r->skips_by_reason, c->skips_by_reason, sizeof(r->skips_by_reason));
-		r->bytes_stored = c->bytes_stored;
-		r->fill_ms_total = c->fill_ms_total;
-		r->invalidations = c->invalidations;
-		r->last_fill = c->last_fill;
-		r->last_invalidation = c->last_invalidation;
+		r->counters = c->c;
 	}
 	pfree(copies);
 	*n = count;

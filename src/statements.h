@@ -53,14 +53,9 @@ typedef enum TableEvent
 
 extern void cachebot_statements_count_table(Oid relid, TableEvent event);
 
-/* One row of the views, as cachebot_statements_read() returns them. */
-typedef struct StatementRow
+/* The counters of a row. */
+typedef struct StatementCounters
 {
-	bool		is_table;		/* a table's row: query_id is its OID */
-	Oid			dbid;
-	Oid			userid;
-	uint64		query_id;
-	char	   *query;			/* palloc'd */
 	int64		hits;
 	int64		misses;
 	int64		stale_misses;
@@ -72,6 +67,17 @@ typedef struct StatementRow
 	int64		invalidations;	/* a table's: committed writes */
 	TimestampTz last_fill;		/* 0: none */
 	TimestampTz last_invalidation;	/* 0: none */
+} StatementCounters;
+
+/* One row of the views, as cachebot_statements_read() returns them. */
+typedef struct StatementRow
+{
+	bool		is_table;		/* a table's row: query_id is its OID */
+	Oid			dbid;
+	Oid			userid;
+	uint64		query_id;
+	char	   *query;			/* palloc'd; NULL if not in this encoding */
+	StatementCounters counters;
 } StatementRow;
 
 /* A copy of every row (palloc'd); how many in *n. */

@@ -87,6 +87,7 @@ cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 {
 	EntryHeader hdr;
 	ListCell   *lc;
+	uint32		npermissions;
 
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.magic = ENTRY_MAGIC;
@@ -110,8 +111,12 @@ cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 		appendBinaryStringInfo(&b->buf, (char *) &d, sizeof(d));
 	}
 	pad_to_maxalign(&b->buf);
-	/* No notes: cachebot_entry_set_deps() may add some. */
-	((EntryHeader *) b->buf.data)->npermissions = append_permissions(&b->buf, rtable);
+	/*
+	 * No notes: cachebot_entry_set_deps() may add some. (The count is set
+	 * after the append: appending may move the buffer, and the header with it.)
+	 */
+	npermissions = append_permissions(&b->buf, rtable);
+	((EntryHeader *) b->buf.data)->npermissions = npermissions;
 	pad_to_maxalign(&b->buf);
 	((EntryHeader *) b->buf.data)->nfunctions = list_length(functions);
 	foreach(lc, functions)

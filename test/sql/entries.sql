@@ -120,6 +120,22 @@ SELECT hits_unplanned - :unplanned_before AS served_unplanned FROM cachebot.stat
 SELECT hits_unplanned - :unplanned_before AS served_unplanned FROM cachebot.stats;
 SELECT hits, misses, fills, errors FROM stats_delta();
 
+-- an entry whose privilege checks straddle the builder's first kilobyte reads back:
+-- the statements' texts (in their keys) grow by 8 bytes each, so one of them makes
+-- the buffer move while the privilege checks are appended
+SELECT * FROM stats_delta() \gset
+\set ECHO none
+\o /dev/null
+SELECT format('SELECT /* cache */ e.id, f.id AS fid, %L AS pad FROM ent e JOIN ent f ON f.id = e.id WHERE e.id = 1',
+              repeat('x', 500 + 8 * n)) AS q
+  FROM generate_series(0, 63) n \gexec
+SELECT format('SELECT /* cache */ e.id, f.id AS fid, %L AS pad FROM ent e JOIN ent f ON f.id = e.id WHERE e.id = 1',
+              repeat('x', 500 + 8 * n)) AS q
+  FROM generate_series(0, 63) n \gexec
+\o
+\set ECHO all
+SELECT hits, misses, fills, errors FROM stats_delta();
+
 -- only superusers may damage entries
 CREATE ROLE cachebot_regress_ent;
 SET ROLE cachebot_regress_ent;

@@ -231,6 +231,58 @@ EXPLAIN (COSTS OFF) SELECT title FROM obs_photo WHERE id = 6;
 RESET cachebot.cache_all;
 EXPLAIN (FORMAT JSON, COSTS OFF) SELECT /* cache */ title FROM obs_photo WHERE id = 6;
 
+-- what breaks the rules above, each case checked
+SELECT * FROM cachebot.tables WHERE "table" = 'obs_photo'::regclass \gset inv_
+-- a rolled-back write, or one in a rolled-back savepoint, is no invalidation
+BEGIN; UPDATE obs_photo SET title = 'never' WHERE id = 2; ROLLBACK;
+BEGIN; SAVEPOINT s; UPDATE obs_photo SET title = 'never' WHERE id = 2; ROLLBACK TO s; COMMIT;
+SELECT invalidations - :inv_invalidations AS new_invalidations FROM cachebot.tables
+ WHERE "table" = 'obs_photo'::regclass;
+-- ... a committed one is, once per transaction however many rows it wrote
+UPDATE obs_photo SET title = title WHERE id <= 3;
+SELECT invalidations - :inv_invalidations AS new_invalidations FROM cachebot.tables
+ WHERE "table" = 'obs_photo'::regclass;
+-- what no hint can fix is not an ERROR under strict: a session-private object, a
+-- nested statement, COPY; EXPLAIN says why
+SET cachebot.strict = on;
+SET cachebot.log_decisions = on;
+CREATE TEMP TABLE obs_tmp (id int);
+SELECT /* cache */ count(*) FROM obs_photo p WHERE p.id IN (SELECT id FROM obs_tmp);
+EXPLAIN (COSTS OFF) SELECT /* cache */ count(*) FROM obs_photo p WHERE p.id IN (SELECT id FROM obs_tmp);
+COPY (SELECT /* cache */ id FROM obs_photo WHERE id = 1) TO STDOUT;
+CREATE FUNCTION obs_nested() RETURNS bigint LANGUAGE plpgsql AS
+$$ DECLARE n bigint; BEGIN SELECT /* cache */ count(*) INTO n FROM obs_photo; RETURN n; END $$;
+SELECT obs_nested();
+-- an EXPLAIN inside a function explains its own statement, not its caller's
+CREATE FUNCTION obs_explain() RETURNS SETOF text LANGUAGE plpgsql AS
+$$ BEGIN RETURN QUERY EXECUTE 'EXPLAIN (COSTS OFF) SELECT /* cache */ title FROM obs_photo WHERE id = 6'; END $$;
+SELECT * FROM obs_explain();
+-- a trigger reading a tracked table while its write runs: the write commits, right rows
+CREATE TABLE obs_log (n bigint);
+CREATE FUNCTION obs_log_count() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN INSERT INTO obs_log SELECT /* cache */ count(*) FROM obs_photo; RETURN NULL; END $$;
+CREATE TRIGGER obs_log_count AFTER UPDATE ON obs_photo FOR EACH STATEMENT EXECUTE FUNCTION obs_log_count();
+UPDATE obs_photo SET title = title WHERE id = 1;
+SELECT n FROM obs_log;
+DROP TRIGGER obs_log_count ON obs_photo;
+DROP TABLE obs_log, obs_tmp;
+DROP FUNCTION obs_nested(), obs_explain(), obs_log_count();
+RESET cachebot.log_decisions;
+RESET cachebot.strict;
+-- a role's statements are its own rows
+SET ROLE regress_cb_observer;
+SELECT /* cache */ title FROM obs_photo WHERE id = 8;
+RESET ROLE;
+SELECT role::text, hits, misses FROM cachebot.statements
+ WHERE query = 'SELECT /* cache */ title FROM obs_photo WHERE id = 8' ORDER BY 1;
+-- a dropped table's row leaves cachebot.tables
+CREATE TABLE obs_gone (id int PRIMARY KEY);
+SELECT cachebot.track('obs_gone');
+SELECT /* cache */ count(*) FROM obs_gone;
+SELECT count(*) FROM cachebot.tables WHERE "table"::text = 'obs_gone';
+DROP TABLE obs_gone;
+SELECT count(*) FROM cachebot.tables WHERE "table"::text = 'obs_gone';
+
 REVOKE ALL ON obs_photo FROM regress_cb_observer;
 DROP ROLE regress_cb_observer;
 SELECT cachebot.untrack('obs_photo');

@@ -39,8 +39,6 @@
 #include "xact.h"
 #include "settings.h"
 
-/* Tables already warned about (once per session each). */
-
 void
 cachebot_eligibility_init(void)
 {

@@ -374,8 +374,7 @@ decide_text(const char *query, ArrayType *param_values, CacheDecision *d, const 
 			Oid			input;
 			Oid			ioparam;
 
-			if (param_types[i] == InvalidOid || param_types[i] == UNKNOWNOID)
-				param_types[i] = TEXTOID;
+			/* (analysis fails on a parameter whose type it cannot infer) */
 			getTypeInputInfo(param_types[i], &input, &ioparam);
 			prm->ptype = param_types[i];
 			prm->pflags = PARAM_FLAG_CONST;
@@ -383,7 +382,6 @@ decide_text(const char *query, ArrayType *param_values, CacheDecision *d, const 
 			prm->value = OidInputFunctionCall(input, text_nulls[i] ? NULL :
 											  TextDatumGetCString(texts[i]), ioparam, -1);
 		}
-		params->numParams = nparams;
 	}
 
 	/* Only a plain SELECT is planned: a utility statement has no plan. */
@@ -692,7 +690,7 @@ cachebot_statements(PG_FUNCTION_ARGS)
 	int			n;
 
 	InitMaterializedSRF(fcinfo, 0);
-	rows = cachebot_statements_read(&n);
+	rows = cachebot_statements_read(false, &n);
 	for (int i = 0; i < n; i++)
 	{
 		StatementRow *r = &rows[i];
@@ -703,8 +701,6 @@ cachebot_statements(PG_FUNCTION_ARGS)
 		double		mean_fill_ms = cnt->fills > 0 ? cnt->fill_ms_total / cnt->fills : 0;
 		int			c = 0;
 
-		if (r->is_table)
-			continue;
 		memset(nulls, 0, sizeof(nulls));
 		initStringInfo(&skips);
 		appendStringInfoChar(&skips, '{');
@@ -761,15 +757,13 @@ cachebot_tables(PG_FUNCTION_ARGS)
 	int			n;
 
 	InitMaterializedSRF(fcinfo, 0);
-	rows = cachebot_statements_read(&n);
+	rows = cachebot_statements_read(true, &n);
 	for (int i = 0; i < n; i++)
 	{
 		StatementRow *r = &rows[i];
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
 
-		if (!r->is_table || r->dbid != MyDatabaseId)
-			continue;
 		values[0] = ObjectIdGetDatum((Oid) r->query_id);
 		values[1] = Int64GetDatum(r->counters.hits);
 		values[2] = Int64GetDatum(r->counters.misses);

@@ -214,9 +214,7 @@ parse_option(const char *p, const char *end, CacheHint *hint)
 	value = pnstrdup(p, end - p);
 	/* (decimal only: parse_int would read 010 as octal, 0x10 as hex) */
 	if (!isdigit((unsigned char) value[0]) ||
-		(value[0] == '0' && value[1] != '\0' && !isspace((unsigned char) value[1]) &&
-		 value[1] != '.' && !isalpha((unsigned char) value[1])) ||
-		(value[0] == '0' && (value[1] == 'x' || value[1] == 'X')) ||
+		(value[0] == '0' && (isdigit((unsigned char) value[1]) || pg_tolower(value[1]) == 'x')) ||
 		!parse_int(value, &seconds, GUC_UNIT_S, &unit_hint) || seconds <= 0)
 	{
 		hint->problem = psprintf("invalid ttl \"%s\": at least 1 s, written as seconds or with a unit (ms, s, min, h, d)",

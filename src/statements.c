@@ -20,6 +20,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "common/string.h"
 #include "mb/pg_wchar.h"
 #include "port/pg_bitutils.h"
@@ -257,34 +258,33 @@ cachebot_statements_count(uint64 query_id, uint64 variant, const char *text, int
 
 /*
  * A row's text in this database's encoding: another database's may have
- * another. NULL if it has no equivalent here.
+ * another. NULL if it has no equivalent here (checked, not raised).
  */
 static char *
 text_in_server_encoding(const StatementEntry *c)
 {
+	int			to = GetDatabaseEncoding();
 	char	   *text = pnstrdup(c->text, c->textlen);
-	MemoryContext cxt = CurrentMemoryContext;
-	char	   *volatile converted = NULL;
+	char	   *converted;
+	Oid			proc;
 
-	if (c->encoding == GetDatabaseEncoding() || pg_is_ascii(text))
+	if (c->encoding == to || to == PG_SQL_ASCII || pg_is_ascii(text))
 		return text;
-	PG_TRY();
-	{
-		converted = pg_any_to_server(text, c->textlen, c->encoding);
-	}
-	PG_CATCH();
-	{
-		/* a conversion error, which holds nothing to release */
-		MemoryContextSwitchTo(cxt);
-		FlushErrorState();
-		converted = NULL;
-	}
-	PG_END_TRY();
+	if (c->encoding == PG_SQL_ASCII)
+		return pg_verify_mbstr(to, text, c->textlen, true) ? text : NULL;
+	proc = FindDefaultConversionProc(c->encoding, to);
+	if (!OidIsValid(proc))
+		return NULL;
+	converted = palloc((Size) c->textlen * MAX_CONVERSION_GROWTH + 1);
+	if (pg_do_encoding_conversion_buf(proc, c->encoding, to, (unsigned char *) text,
+									  c->textlen, (unsigned char *) converted,
+									  c->textlen * MAX_CONVERSION_GROWTH + 1, true) < c->textlen)
+		return NULL;			/* a character with no equivalent */
 	return converted;
 }
 
 StatementRow *
-cachebot_statements_read(int *n)
+cachebot_statements_read(bool tables, int *n)
 {
 	HASH_SEQ_STATUS seq;
 	StatementEntry *e;
@@ -311,6 +311,8 @@ cachebot_statements_read(int *n)
 			hash_seq_term(&seq);
 			break;
 		}
+		if ((e->key.is_table != 0) != tables || (tables && e->key.dbid != MyDatabaseId))
+			continue;
 		SpinLockAcquire(&e->mutex);
 		memcpy(&copies[count], e, sizeof(StatementEntry));
 		SpinLockRelease(&e->mutex);
@@ -324,7 +326,6 @@ cachebot_statements_read(int *n)
 		StatementEntry *c = &copies[i];
 		StatementRow *r = &rows[i];
 
-		r->is_table = c->key.is_table != 0;
 		r->dbid = c->key.dbid;
 		r->userid = c->key.userid;
 		r->query_id = c->key.query_id;

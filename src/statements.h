@@ -72,16 +72,18 @@ typedef struct StatementCounters
 /* One row of the views, as cachebot_statements_read() returns them. */
 typedef struct StatementRow
 {
-	bool		is_table;		/* a table's row: query_id is its OID */
 	Oid			dbid;
 	Oid			userid;
-	uint64		query_id;
+	uint64		query_id;		/* a table's row: its OID */
 	char	   *query;			/* palloc'd; NULL if not in this encoding */
 	StatementCounters counters;
 } StatementRow;
 
-/* A copy of every row (palloc'd); how many in *n. */
-extern StatementRow *cachebot_statements_read(int *n);
+/*
+ * A copy (palloc'd) of every statement's row, or (tables) of every row of
+ * the current database's tables; how many in *n.
+ */
+extern StatementRow *cachebot_statements_read(bool tables, int *n);
 
 /* Removes the rows of database dbid (InvalidOid: every row). */
 extern void cachebot_statements_reset(Oid dbid);

@@ -390,8 +390,8 @@ mc_prepare_finish(int nkeys)
 		exit_registered = true;
 	}
 	reserve_request_keys(nkeys);
-	if (usable())
-		(void) wire_ready();
+	/* (the pre-commit bump that follows opens the bumps' own connections) */
+	(void) usable();
 }
 
 static void

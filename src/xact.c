@@ -294,6 +294,8 @@ count_invalidated_tables(void)
 	CollectedKey *c;
 	List	   *counted = NIL;
 
+	if (collected == NULL)
+		return;
 	hash_seq_init(&seq, collected);
 	while ((c = hash_seq_search(&seq)) != NULL)
 		if (OidIsValid(c->key.relid) && !list_member_oid(counted, c->key.relid))
@@ -334,7 +336,6 @@ keys_to_bump(Hash128 **keys, bool *catalog)
 	hash_seq_init(&seq, collected);
 	while ((c = hash_seq_search(&seq)) != NULL)
 		(*keys)[n++] = cachebot_depkey_hash(&c->key);
-	count_invalidated_tables();
 	return n;
 }
 
@@ -385,6 +386,8 @@ bump_pre_commit(void)
 
 	if (n == 0 && !catalog)
 		return;
+	/* (here, not at PREPARE TRANSACTION: a prepared one may yet roll back) */
+	count_invalidated_tables();
 	/* COMMIT PREPARED (the only statement of its transaction) bumped nothing else. */
 	Assert(nbumped == 0 && !catalog_bumped);
 	bumped = keys;

@@ -19,6 +19,7 @@
 #include "utils/bytea.h"
 #include "utils/float.h"
 #include "utils/guc.h"
+#include "utils/guc_tables.h"
 #include "utils/pg_locale.h"
 #include "utils/xml.h"
 #include "utils/lsyscache.h"
@@ -49,9 +50,11 @@ append_string(StringInfo buf, const char *s)
  * The settings that change what the same resolved statement returns (how
  * its text parses, how its immutable functions compute). Output-only
  * settings need not be here: tuples are cached, not wire bytes. Settings are
- * read from their variables where PostgreSQL exports one: a lookup by name
- * on every statement costs more than the rest of the key. The test "settings" lists every setting of
- * PostgreSQL and fails when one is neither here nor known to be harmless.
+ * read from their variables: where PostgreSQL exports one, directly; else
+ * through the setting's record, found by name once per backend (a lookup by
+ * name on every statement costs more than the rest of the key). The test
+ * "settings" lists every setting of PostgreSQL and fails when one is neither
+ * here nor known to be harmless.
  */
 typedef enum KeySettingKind
 {
@@ -60,7 +63,7 @@ typedef enum KeySettingKind
 	KEY_BOOL,
 	KEY_DATESTYLE,				/* two variables */
 	KEY_TIMEZONE,				/* a pointer to the zone */
-	KEY_BY_NAME					/* no exported variable */
+	KEY_RECORD					/* no exported variable: read via its record */
 } KeySettingKind;
 
 typedef struct KeySetting
@@ -75,7 +78,7 @@ static const KeySetting key_settings[] = {
 	{"DateStyle", KEY_DATESTYLE, NULL},
 	{"IntervalStyle", KEY_INT, &IntervalStyle},
 	{"TimeZone", KEY_TIMEZONE, NULL},
-	{"timezone_abbreviations", KEY_BY_NAME, NULL},
+	{"timezone_abbreviations", KEY_RECORD, NULL},
 	{"extra_float_digits", KEY_INT, &extra_float_digits},
 	{"bytea_output", KEY_INT, &bytea_output},
 	{"xmloption", KEY_INT, &xmloption},
@@ -92,12 +95,71 @@ static const KeySetting key_settings[] = {
 	{"gin_fuzzy_search_limit", KEY_INT, &GinFuzzySearchLimit},
 	{"restrict_nonsystem_relation_kind", KEY_INT, &restrict_nonsystem_relation_kind},
 	/* newer minor versions: whether a stale composite value is an error */
-	{"composite_type_mismatch", KEY_BY_NAME, NULL},
+	{"composite_type_mismatch", KEY_RECORD, NULL},
 };
+
+/*
+ * The records of the KEY_RECORD settings, or NULL where this server has no
+ * such setting. Built-in settings' records are static in PostgreSQL and
+ * never move (only the array pointing at them is re-sorted as extensions
+ * add theirs), so they are found once.
+ */
+static struct config_generic *setting_records[lengthof(key_settings)];
+static bool setting_records_found = false;
+
+static void
+find_setting_records(void)
+{
+	struct config_generic **all = get_guc_variables();
+	int			n = GetNumConfigOptions();
+
+	for (int i = 0; i < lengthof(key_settings); i++)
+	{
+		setting_records[i] = NULL;
+		if (key_settings[i].kind != KEY_RECORD)
+			continue;
+		for (int j = 0; j < n; j++)
+			if ((all[j]->flags & GUC_CUSTOM_PLACEHOLDER) == 0 &&
+				pg_strcasecmp(all[j]->name, key_settings[i].name) == 0)
+				setting_records[i] = all[j];
+	}
+	setting_records_found = true;
+}
+
+static void
+append_setting_record(StringInfo buf, const struct config_generic *record)
+{
+	if (record == NULL)
+	{
+		append_string(buf, NULL);
+		return;
+	}
+	append_u32(buf, record->vartype);
+	switch (record->vartype)
+	{
+		case PGC_BOOL:
+			append_u32(buf, *((const struct config_bool *) record)->variable ? 1 : 0);
+			break;
+		case PGC_INT:
+			append_u32(buf, (uint32) *((const struct config_int *) record)->variable);
+			break;
+		case PGC_REAL:
+			append_bytes(buf, ((const struct config_real *) record)->variable, sizeof(double));
+			break;
+		case PGC_STRING:
+			append_string(buf, *((const struct config_string *) record)->variable);
+			break;
+		case PGC_ENUM:
+			append_u32(buf, (uint32) *((const struct config_enum *) record)->variable);
+			break;
+	}
+}
 
 static void
 append_settings(StringInfo buf)
 {
+	if (!setting_records_found)
+		find_setting_records();
 	for (int i = 0; i < lengthof(key_settings); i++)
 	{
 		const KeySetting *setting = &key_settings[i];
@@ -120,8 +182,8 @@ append_settings(StringInfo buf)
 			case KEY_TIMEZONE:
 				append_string(buf, session_timezone ? pg_get_timezone_name(session_timezone) : "");
 				break;
-			case KEY_BY_NAME:
-				append_string(buf, GetConfigOption(setting->name, true, false));
+			case KEY_RECORD:
+				append_setting_record(buf, setting_records[i]);
 				break;
 		}
 	}
@@ -171,7 +233,7 @@ cachebot_fingerprint_build(StringInfo buf, const char *text, int textlen, uint64
 	ListCell   *lc;
 	int			ncols = 0;
 
-	append_u32(buf, 0x63620003);	/* fingerprint format */
+	append_u32(buf, 0x63620004);	/* fingerprint format */
 	append_u32(buf, MyDatabaseId);
 	append_u32(buf, GetUserId());
 	append_settings(buf);

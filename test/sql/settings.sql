@@ -151,5 +151,16 @@ SELECT /* cache */ '01/02/2024'::date AS d;
 SET DateStyle = 'ISO, MDY';
 SELECT /* cache */ '01/02/2024'::date AS d;
 RESET DateStyle;
+-- timezone_abbreviations too (read through its setting's record, found once)
+SET TimeZone = 'UTC';
+SET timezone_abbreviations = 'Default';
+SELECT /* cache */ '2024-01-01 12:00 IST'::timestamptz AS t;
+SET timezone_abbreviations = 'India';
+SELECT cachebot.reset_stats();
+SELECT /* cache */ '2024-01-01 12:00 IST'::timestamptz AS t;
+SELECT /* cache */ '2024-01-01 12:00 IST'::timestamptz AS t;
+SELECT hits, misses, fills FROM cachebot.stats;
+RESET timezone_abbreviations;
+RESET TimeZone;
 RESET enable_seqscan;
 DROP TABLE set_docs;

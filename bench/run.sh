@@ -130,6 +130,7 @@ pg_version=$(q -c "SHOW server_version")
 shmem_size=$(q -c "SHOW cachebot.shmem_size")
 cache_backend=$(q -c "SHOW cachebot.backend")
 mc_servers=$(q -c "SHOW cachebot.memcached_servers" 2>/dev/null || echo "?")
+huge_pages=$(q -c "SHOW huge_pages")
 durability="fsync = $(q -c "SHOW fsync"), synchronous_commit = $(q -c "SHOW synchronous_commit"), full_page_writes = $(q -c "SHOW full_page_writes")"
 # targets per store backend
 case $cache_backend in
@@ -428,6 +429,8 @@ echo "== pgbench: 1 client, -n, ${SECS} s per run, $ROUNDS runs per side (A B B 
 if [ -n "$LABEL" ] && [ "$SCOPE" = backend ]; then
   echo "   backend comparison run [$LABEL]: cachebot.backend = $cache_backend, floor, point lookups and writes only"
   [ "$LABEL" = "$cache_backend" ] || warn "BENCH_BACKEND_LABEL=$LABEL but the server runs cachebot.backend = $cache_backend"
+elif [ -n "$LABEL" ] && [ "$SCOPE" = pages ]; then
+  echo "   memory pages comparison run [$LABEL]: huge_pages = $huge_pages, floor, point lookups and the miss path only"
 elif [ -n "$LABEL" ]; then
   echo "   durability comparison run [$LABEL]: $durability, writes and mixed workloads only"
 fi
@@ -445,7 +448,7 @@ pair "heavy read, all 2,000 groups returned (hit / uncached)" 100 \
 
 fi
 
-if [ -z "$LABEL" ] || [ "$SCOPE" = backend ]; then
+if [ -z "$LABEL" ] || [ "$SCOPE" = backend ] || [ "$SCOPE" = pages ]; then
 echo "-- floor"
 warm "$tmp/point_hit.sql"
 pair "floor, -M simple (point hit / SELECT 1)$SUFFIX" "$T_FLOOR" \
@@ -488,21 +491,31 @@ warm_get prepared
 pair "point lookup by id, cache_get, -M prepared (hit / cachebot.enabled=off)$SUFFIX" "$T_POINT" \
      "$tmp/point_get.sql" prepared "$GET_ON" hit \
      "$tmp/point_get.sql" prepared "$GET_OFF" none
+if [ -z "$LABEL" ]; then
+  # What the uncached prepared lookup costs beside the cheapest statement: a
+  # hit is a statement round trip plus a store lookup, so where the lookup
+  # uncached costs no more than SELECT 1 a hit cannot beat it.
+  pair "point lookup by id, the ceiling: SELECT 1 / uncached lookup, -M prepared" - \
+       "$tmp/select1.sql" prepared "" plain \
+       "$tmp/point_get.sql" prepared "$GET_OFF" none
+fi
 
 fi   # floor and point lookups
 
-if [ -z "$LABEL" ]; then
+if [ -z "$LABEL" ] || [ "$SCOPE" = pages ]; then
 echo "-- miss path"
-pair "miss path: random pk lookups, all new (hinted / cachebot.enabled=off)" 0.9 \
+pair "miss path: random pk lookups, all new (hinted / cachebot.enabled=off)$SUFFIX" 0.9 \
      "$tmp/miss.sql" simple "" miss \
      "$tmp/miss.sql" simple "-c cachebot.enabled=off" none
 fi
 
+if [ "$SCOPE" != pages ]; then
 echo "-- writes"
 q -c "CHECKPOINT"
 pair "writes: single-row UPDATE (tracked / untracked)$SUFFIX" "$T_WRITES" \
      "$tmp/update_tracked.sql" simple "" plain \
      "$tmp/update_untracked.sql" simple "" none
+fi
 
 # ------------------------------------------------------ against pgpool-II ----
 # start_pgpool: install pgpool2 if missing, start it in front of this server
@@ -618,6 +631,14 @@ else
     warn "against pgpool-II: side B was meant to be pgpool cache hits but had only $pct%"
   fi
   NOTES+=("against pgpool-II, top 10: pgpool's own hit ratio on side B was $pct% ($((ph2 - ph1)) SHOW pool_cache hits / $PAIR_TX_B transactions).")
+  # The ceiling of any cache inside the server: a statement the server answers
+  # at all (parse, analysis, a round trip to a backend) against pgpool's hit,
+  # which never reaches the server. Below 1, no hit made by the server can
+  # match pgpool's, whatever it costs cachebot.
+  pair "against pgpool-II, the ceiling: SELECT 1 direct / pgpool hit of the join (top 10)" - \
+       "$tmp/select1.sql" simple "" plain \
+       "$tmp/pgpool_heavy_top.sql" simple "@pgpool" none
+  NOTES+=("against pgpool-II, the ceiling: PostgreSQL's cheapest statement, made directly, runs at $(awk -v a="$PAIR_BEST_A" -v b="$PAIR_BEST_B" 'BEGIN { printf "%.3f", a / b }') of pgpool's hit of the join: a hit served by the server itself (cachebot's, or any extension's) can only be slower than that statement.")
   pair "against pgpool-II: random pk lookups, all new (cachebot miss path direct / through pgpool)" - \
        "$tmp/miss.sql" simple "" miss \
        "$tmp/pgpool_miss.sql" simple "@pgpool" none
@@ -809,12 +830,14 @@ if [ -n "$LABEL" ]; then
     echo
     if [ "$SCOPE" = backend ]; then
       echo "## cachebot.backend = $cache_backend [$LABEL]: floor, point lookups, writes"
+    elif [ "$SCOPE" = pages ]; then
+      echo "## huge_pages = $huge_pages [$LABEL]: floor, point lookups, miss path"
     else
       echo "## $durability [$LABEL]: writes, mixed workloads"
     fi
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); load average at the end: $load"
-    echo "- PostgreSQL $pg_version; cachebot.backend = $cache_backend$( [ "$cache_backend" = memcached ] && echo ", cachebot.memcached_servers = $mc_servers"); $durability"
+    echo "- PostgreSQL $pg_version; cachebot.backend = $cache_backend$( [ "$cache_backend" = memcached ] && echo ", cachebot.memcached_servers = $mc_servers"); $durability; huge_pages = $huge_pages"
     echo "- same machine and settings as above (pgbench: 1 client, -n, $SECS s per run, $ROUNDS runs per side interleaved; TPS = best run of the side); the database is reloaded first. targets for this backend: floor ≥ $T_FLOOR, point ≥ $T_POINT, writes ≥ $T_WRITES."
     echo
     echo "| scenario | TPS A | TPS B | ratio A/B | target | A hit ratio | result |"
@@ -823,6 +846,8 @@ if [ -n "$LABEL" ]; then
     echo
     if [ "$SCOPE" = backend ]; then
       echo "Sides: floor and writes as above; ${point_side#- }"
+    elif [ "$SCOPE" = pages ]; then
+      echo "Sides: as above. The server's shared memory (shared buffers and cachebot's store alike) is mapped with 2 MB pages instead of 4 kB ones: a random probe of the store or of a B-tree then rarely misses the TLB, which on this virtual machine costs a nested page walk."
     else
       echo "Sides: writes and the mixed workloads as above."
     fi

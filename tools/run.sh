@@ -87,6 +87,8 @@ stop_servers() {
   [ -f "$pgdata/postmaster.pid" ] && run_pg pg_ctl -D "$pgdata" -m immediate -w stop >/dev/null 2>&1
   [ -f "$mc_pidfile" ] && kill "$(cat "$mc_pidfile")" 2>/dev/null
   [ -f "$mc_pidfile" ] && kill -CONT "$(cat "$mc_pidfile")" 2>/dev/null
+  # huge pages the benchmarks reserved, given back
+  [ -n "${huge_before:-}" ] && echo "$huge_before" > /proc/sys/vm/nr_hugepages 2>/dev/null
   if [ "${KEEP_WORKDIR:-}" = "" ]; then rm -rf "$work"; else echo "kept $work"; fi
 }
 trap stop_servers EXIT
@@ -103,8 +105,11 @@ max_prepared_transactions = 2
 log_min_messages = warning
 CONF
 # The tests need no durability; the benchmarks run with PostgreSQL's default
-# (fsync and synchronous_commit on) first, and without it after (see bench).
-if [ "$mode" != bench ]; then
+# (fsync and synchronous_commit on) first, and without it after (see bench),
+# in 4 kB pages but for their huge pages part, whatever the kernel has reserved.
+if [ "$mode" = bench ]; then
+  echo "huge_pages = off" >> "$pgdata/postgresql.conf"
+else
   cat >> "$pgdata/postgresql.conf" <<CONF
 fsync = off
 synchronous_commit = off
@@ -209,10 +214,46 @@ CONF
     echo "== PostgreSQL 15 with cachebot.backend = memcached (memcached on 127.0.0.1:$mc_port)"
     BENCH_BACKEND_LABEL=memcached bash bench/run.sh
 
+    # the embedded store again, the server's shared memory in 2 MB pages:
+    # the read paths, appended to bench/results.md. Needs pages reserved in
+    # the kernel (as root; given back at the end); skipped otherwise.
+    echo "== huge pages"
+    cat >> "$pgdata/postgresql.conf" <<CONF
+cachebot.backend = 'shmem'
+CONF
+    run_pg pg_ctl -D "$pgdata" -m fast -w stop >/dev/null
+    huge_needed=$(run_pg postgres -D "$pgdata" -C shared_memory_size_in_huge_pages 2>/dev/null || echo "")
+    huge_skip=""
+    case "$huge_needed" in
+      '' | *[!0-9]* | 0) huge_skip="the server cannot say how many huge pages it needs" ;;
+    esac
+    if [ -n "$huge_skip" ]; then
+      :
+    elif ! [ -w /proc/sys/vm/nr_hugepages ]; then
+      huge_skip="/proc/sys/vm/nr_hugepages is not writable here (not root?)"
+    else
+      huge_before=$(cat /proc/sys/vm/nr_hugepages)
+      echo $((huge_before + huge_needed + 8)) > /proc/sys/vm/nr_hugepages 2>/dev/null || true
+      echo "huge_pages = on" >> "$pgdata/postgresql.conf"
+      if ! run_pg pg_ctl -D "$pgdata" -l "$work/postgres.log" -w start >/dev/null; then
+        huge_skip="the server did not start with huge_pages = on ($(grep -m1 -i 'huge' "$work/postgres.log" || echo 'see its log'))"
+      fi
+    fi
+    if [ -z "$huge_skip" ]; then
+      echo "== PostgreSQL 15 with huge_pages = on ($huge_needed pages of $(grep Hugepagesize /proc/meminfo | awk '{print $2 " " $3}'))"
+      BENCH_BACKEND_LABEL="huge pages" BENCH_SCOPE=pages bash bench/run.sh
+      run_pg pg_ctl -D "$pgdata" -m fast -w stop >/dev/null
+    else
+      echo "   skipped: $huge_skip"
+      printf '\n## huge pages: skipped\n\n%s.\n' "$huge_skip" >> bench/results.md
+    fi
+    echo "huge_pages = off" >> "$pgdata/postgresql.conf"
+    [ -n "${huge_before:-}" ] && echo "$huge_before" > /proc/sys/vm/nr_hugepages 2>/dev/null || true
+    run_pg pg_ctl -D "$pgdata" -l "$work/postgres.log" -w start >/dev/null
+
     # back to the embedded store, without durability: writes and the mixed
     # workloads again, appended to bench/results.md
     cat >> "$pgdata/postgresql.conf" <<CONF
-cachebot.backend = 'shmem'
 fsync = off
 synchronous_commit = off
 full_page_writes = off

@@ -2,7 +2,7 @@
 MODULE_big = cachebot
 OBJS = src/cachebot.o src/settings.o src/hint.o src/fingerprint.o src/entry.o \
        src/eligibility.o src/exprcheck.o src/tracking.o src/deps.o src/keys.o \
-       src/lookup.o src/capture.o src/nesting.o src/explain.o src/report.o src/executor.o src/replay.o src/planner.o src/ddl.o src/utility.o src/catalog_gen.o src/committing.o \
+       src/lookup.o src/capture.o src/nesting.o src/explain.o src/report.o src/executor.o src/replay.o src/planner.o src/ddl.o src/utility.o src/catalog_gen.o src/filled_texts.o src/committing.o \
        src/xact.o src/trigger.o src/store.o src/store_shmem.o src/memcached_wire.o src/store_memcached.o \
        src/stats.o src/statements.o src/functions.o
 EXTENSION = cachebot

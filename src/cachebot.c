@@ -13,6 +13,7 @@
 
 #include "settings.h"
 #include "catalog_gen.h"
+#include "filled_texts.h"
 #include "committing.h"
 #include "eligibility.h"
 #include "executor.h"
@@ -44,6 +45,7 @@ cachebot_shmem_request(void)
 	cachebot_statements_request();
 	cachebot_store_request();
 	cachebot_catalog_gen_request();
+	cachebot_filled_texts_request();
 	cachebot_committing_request();
 	cachebot_xact_shmem_request();
 }
@@ -58,6 +60,7 @@ cachebot_shmem_startup(void)
 	cachebot_statements_startup();
 	cachebot_store_startup();
 	cachebot_catalog_gen_startup();
+	cachebot_filled_texts_startup();
 	cachebot_committing_startup();
 	cachebot_xact_shmem_startup();
 	LWLockRelease(AddinShmemInitLock);

@@ -44,6 +44,7 @@
 #include "eligibility.h"
 #include "executor.h"
 #include "explain.h"
+#include "filled_texts.h"
 #include "nesting.h"
 #include "planner.h"
 #include "replay.h"
@@ -353,6 +354,7 @@ store_fill(CachedQuery *cq)
 	if (store->put(&cq->decision->key, cq->builder.buf.data, cq->builder.buf.len,
 				   cq->decision->ttl))
 	{
+		cachebot_filled_texts_note(cq->decision->text, cq->decision->textlen);
 		cachebot_report_stored(cq->decision, cq->miss, cq->builder.buf.len,
 							   INSTR_TIME_GET_MILLISEC(cq->ran));
 	}
@@ -522,6 +524,9 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	if (outcome == LOOKUP_HIT)
 	{
 hit:
+		/* (a hit of an entry filled elsewhere: the planner may look next time) */
+		if (!hit_only)
+			cachebot_filled_texts_note(d->text, d->textlen);
 		cq->mode = CACHED_HIT;
 		cq->tuples = view.tuples;
 		cq->ntuples = view.ntuples;

@@ -23,6 +23,8 @@
 #include "eligibility.h"
 #include "entry.h"
 #include "exprcheck.h"
+#include "filled_texts.h"
+#include "hint.h"
 #include "lookup.h"
 #include "nesting.h"
 #include "planner.h"
@@ -117,6 +119,21 @@ cachebot_planner_take_hit(PlannedStmt *stmt, const char *source, MemoryContext o
 	return match;
 }
 
+/*
+ * Has the statement's text been filled or served lately? If not, it has no
+ * entry to find: deciding before planning would be spent for nothing.
+ */
+static bool
+text_may_have_entry(Query *parse, const char *query_string)
+{
+	const char *text;
+	int			textlen;
+
+	cachebot_hint_statement_text(query_string, parse->stmt_location, parse->stmt_len,
+								 &text, &textlen);
+	return cachebot_filled_texts_may_have(text, textlen);
+}
+
 /* Decides and looks a query up as the executor would, before planning it. */
 static LookupOutcome
 lookup_query(Query *query, const char *query_string, List **rtes,
@@ -161,7 +178,7 @@ cachebot_planner(Query *parse, const char *query_string, int cursorOptions,
 	if (cachebot_enabled && query_string != NULL && boundParams == NULL &&
 		(cursorOptions & ~(CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_NO_SCROLL)) == 0 &&
 		parse->commandType == CMD_SELECT && parse->utilityStmt == NULL &&
-		!nesting_inside_statement())
+		!nesting_inside_statement() && text_may_have_entry(parse, query_string))
 	{
 		MemoryContext cxt = AllocSetContextCreate(TopMemoryContext,
 												  "cachebot planning",

@@ -2,10 +2,11 @@
  * filled_texts.c
  *		Which statement texts may have an entry (see filled_texts.h).
  *
- * One bit per hash of (database, text) in 2^20 bits (128 kB: small enough
- * to stay in the CPU caches), set with an
- * atomic OR; no lock. Clearing races with setting: a bit set meanwhile may
- * be lost, which the filter allows (a clear bit costs one planning).
+ * One bit per hash of (database, text) in 2^20 bits: 128 kB, small enough
+ * to stay in the CPU's caches (a probe of a larger region can miss the TLB,
+ * which costs more than the decision it spares). Bits are set with an atomic
+ * OR and no lock. Clearing races with setting: a bit set meanwhile may be
+ * lost, which the filter allows (a clear bit costs one planning).
  */
 #include "postgres.h"
 

@@ -162,5 +162,17 @@ SELECT /* cache */ '2024-01-01 12:00 IST'::timestamptz AS t;
 SELECT hits, misses, fills FROM cachebot.stats;
 RESET timezone_abbreviations;
 RESET TimeZone;
+-- composite_type_mismatch, an enum read the same way, where this minor
+-- version has it (the check says true either way)
+SELECT cachebot.reset_stats();
+SELECT /* cache */ 'composite' AS c;
+SELECT count(*) >= 0 AS set FROM (SELECT set_config(name, 'warn', false)
+  FROM pg_settings WHERE name = 'composite_type_mismatch') s;
+SELECT /* cache */ 'composite' AS c;
+SELECT misses = CASE WHEN EXISTS (SELECT FROM pg_settings WHERE name = 'composite_type_mismatch')
+                     THEN 2 ELSE 1 END AS keyed
+  FROM cachebot.stats;
+SELECT count(*) >= 0 AS reset FROM (SELECT set_config(name, reset_val, false)
+  FROM pg_settings WHERE name = 'composite_type_mismatch') s;
 RESET enable_seqscan;
 DROP TABLE set_docs;

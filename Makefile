@@ -10,7 +10,7 @@ DATA = sql/cachebot--0.1.sql
 PGFILEDESC = "cachebot - result cache with precise invalidation"
 
 REGRESS = hints hint_fuzz eligibility transactions errors store keys_rows keys_in_lists keys_ranges keys_joins keys_derived keys_derived_edges keys_union_exists \
-          keys_prepared keys_hints keys_outer_joins keys_overflow implicit cursors parallel types privileges entries catalog nesting results tracking settings functions_settings auto_track robustness observe demo
+          keys_prepared keys_hints keys_outer_joins keys_overflow implicit cursors parallel types privileges entries catalog nesting results tracking settings filled_texts functions_settings auto_track robustness observe demo
 REGRESS_OPTS = --inputdir=test --load-extension=cachebot
 ISOLATION = pending_invisible_writer fill_lease derived_keys derived_keys_hash fill_while_writer_open writer_rollback savepoint_rollback \
             two_writers commit_between_lookup_and_store truncate \

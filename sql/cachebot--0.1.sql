@@ -298,3 +298,11 @@ RETURNS boolean
 AS 'MODULE_PATHNAME', 'cachebot_corrupt_entry'
 LANGUAGE C STRICT VOLATILE;
 REVOKE ALL ON FUNCTION cachebot._corrupt_entry(text, text) FROM PUBLIC;
+
+-- For tests: clears the filter of filled texts, as it clears itself when a
+-- quarter of its bits are set, to show a hit whose text's bit is clear.
+CREATE FUNCTION cachebot._forget_filled_texts()
+RETURNS void
+AS 'MODULE_PATHNAME', 'cachebot_forget_filled_texts'
+LANGUAGE C STRICT VOLATILE;
+REVOKE ALL ON FUNCTION cachebot._forget_filled_texts() FROM PUBLIC;

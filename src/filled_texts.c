@@ -70,11 +70,13 @@ cachebot_filled_texts_may_have(const char *text, int len)
 	return (pg_atomic_read_u64(&filter->words[bit / 64]) & (UINT64CONST(1) << (bit % 64))) != 0;
 }
 
-static void
-clear_filter(void)
+void
+cachebot_filled_texts_clear(void)
 {
 	uint32		expected = 0;
 
+	if (filter == NULL)
+		return;
 	if (!pg_atomic_compare_exchange_u32(&filter->clearing, &expected, 1))
 		return;					/* another backend clears it */
 	for (int i = 0; i < FILTER_WORDS; i++)
@@ -100,5 +102,5 @@ cachebot_filled_texts_note(const char *text, int len)
 		return;
 	if ((pg_atomic_fetch_or_u64(word, mask) & mask) == 0 &&
 		pg_atomic_add_fetch_u32(&filter->nset, 1) > FILTER_CLEAR_AT)
-		clear_filter();
+		cachebot_filled_texts_clear();
 }

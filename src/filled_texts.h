@@ -33,4 +33,7 @@ extern bool cachebot_filled_texts_may_have(const char *text, int len);
 /* text[0..len) has an entry now (filled or served). Never raises an ERROR. */
 extern void cachebot_filled_texts_note(const char *text, int len);
 
+/* Clears every bit (unless another backend is clearing them). */
+extern void cachebot_filled_texts_clear(void);
+
 #endif							/* CACHEBOT_FILLED_TEXTS_H */

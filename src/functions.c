@@ -33,6 +33,7 @@
 #include "keys.h"
 #include "lookup.h"
 #include "entry.h"
+#include "filled_texts.h"
 #include "statements.h"
 #include "stats.h"
 #include "store.h"
@@ -502,6 +503,19 @@ cachebot_corrupt_entry(PG_FUNCTION_ARGS)
 	if (entry == NULL || !cachebot_entry_corrupt(&entry, &len, what, cachebot_store_incarnation()))
 		PG_RETURN_BOOL(false);
 	PG_RETURN_BOOL(store->put(&d.key, entry, len, d.ttl));
+}
+
+PG_FUNCTION_INFO_V1(cachebot_forget_filled_texts);
+
+/*
+ * _forget_filled_texts(): for tests, clears the filter of filled texts as it
+ * clears itself when full (see filled_texts.h).
+ */
+Datum
+cachebot_forget_filled_texts(PG_FUNCTION_ARGS)
+{
+	cachebot_filled_texts_clear();
+	PG_RETURN_VOID();
 }
 
 PG_FUNCTION_INFO_V1(cachebot_install_triggers);

@@ -160,6 +160,13 @@ SELECT cachebot.reset_stats();
 SELECT /* cache */ '2024-01-01 12:00 IST'::timestamptz AS t;
 SELECT /* cache */ '2024-01-01 12:00 IST'::timestamptz AS t;
 SELECT hits, misses, fills FROM cachebot.stats;
+-- set for a transaction that rolls back: the key follows it back
+BEGIN;
+SET LOCAL timezone_abbreviations = 'Default';
+SELECT /* cache */ '2024-01-01 12:00 IST'::timestamptz AS t;
+ROLLBACK;
+SELECT /* cache */ '2024-01-01 12:00 IST'::timestamptz AS t;
+SELECT hits, misses, fills FROM cachebot.stats;
 RESET timezone_abbreviations;
 RESET TimeZone;
 -- composite_type_mismatch, an enum read the same way, where this minor

@@ -543,13 +543,11 @@ cachebot_hinted(const char *source, int location, int length)
 
 /* Reads the hint; false if the statement asks for nothing. */
 static bool
-decision_begin(const char *source, int location, int length, CacheDecision *d,
-			   const char **text, int *textlen)
+decision_begin(const char *source, int location, int length, CacheDecision *d)
 {
-	cachebot_hint_statement_text(source, location, length, text, textlen);
-	cachebot_hint_parse(*text, *textlen, &d->hint);
-	d->text = *text;
-	d->textlen = *textlen;
+	cachebot_hint_statement_text(source, location, length, &d->text, &d->textlen);
+	cachebot_hint_parse(d->text, d->textlen, &d->hint);
+	d->hint_variant = cachebot_hint_variant(&d->hint);
 	d->query_id = 0;
 	if (!hint_asks(&d->hint))
 		return false;
@@ -571,14 +569,13 @@ decision_begin(const char *source, int location, int length, CacheDecision *d,
 
 /* Hashes the dependencies and builds the key of an eligible statement. */
 static void
-decision_finish(CacheDecision *d, const char *text, int textlen, uint64 query_id,
-				ParamListInfo params, List *targetlist)
+decision_finish(CacheDecision *d, ParamListInfo params, List *targetlist)
 {
 	cachebot_depset_finish(&d->deps);
 
 	initStringInfo(&d->fingerprint);
-	d->natts = cachebot_fingerprint_build(&d->fingerprint, text, textlen, query_id, params,
-								 targetlist, &d->columns);
+	d->natts = cachebot_fingerprint_build(&d->fingerprint, d->text, d->textlen, d->query_id,
+										  params, targetlist, &d->columns);
 	d->key = cachebot_hash128(d->fingerprint.data, d->fingerprint.len);
 }
 
@@ -617,15 +614,13 @@ cachebot_decide(const DecisionInput *in, const char *source, const RunContext *r
 {
 	PlannedStmt *plan = in->plan;
 	Query	   *query = in->query;
-	const char *text;
-	int			textlen;
 	ScanTarget *targets = NULL;
 	List	   *targetlist = plan ? plan->planTree->targetlist : query->targetList;
 	uint64		query_id = plan ? plan->queryId : query->queryId;
 
 	Assert((plan == NULL) != (query == NULL));
 	if (!decision_begin(source, plan ? plan->stmt_location : query->stmt_location,
-						plan ? plan->stmt_len : query->stmt_len, d, &text, &textlen))
+						plan ? plan->stmt_len : query->stmt_len, d))
 		return false;
 	d->query_id = query_id;
 
@@ -687,7 +682,7 @@ cachebot_decide(const DecisionInput *in, const char *source, const RunContext *r
 	{
 		if (plan != NULL)
 			cachebot_plan_scan_dependencies(plan, in->params, targets, &d->deps);
-		decision_finish(d, text, textlen, query_id, in->params, targetlist);
+		decision_finish(d, in->params, targetlist);
 	}
 	return true;
 }

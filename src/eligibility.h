@@ -21,6 +21,7 @@
 typedef struct CacheDecision
 {
 	CacheHint	hint;
+	uint64		hint_variant;	/* cachebot_hint_variant(&hint) */
 	bool		implicit;		/* no hint: asked for by cache_all/cache_get */
 	SkipReason	skip;			/* SKIP_NONE: look it up */
 	Oid			skip_relid;		/* the table behind the skip, if any */

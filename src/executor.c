@@ -524,8 +524,11 @@ prepare_cached(QueryDesc *qd, int eflags, bool hit_only)
 	if (outcome == LOOKUP_HIT)
 	{
 hit:
-		/* (a hit of an entry filled elsewhere: the planner may look next time) */
-		if (!hit_only)
+		/*
+		 * (a hit of an entry filled elsewhere: the planner may look next
+		 * time; it never looks for a statement with parameters)
+		 */
+		if (!hit_only && (qd->params == NULL || qd->params->numParams == 0))
 			cachebot_filled_texts_note(d->text, d->textlen);
 		cq->mode = CACHED_HIT;
 		cq->tuples = view.tuples;

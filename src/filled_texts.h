@@ -7,8 +7,9 @@
  * so that a hit costs no planning; for a statement that has no entry (a
  * text never filled, as when an ORM inlines every value into the text),
  * that decision and lookup are spent for nothing, and the executor makes
- * its own on the plan anyway. So every fill and every hit of a text sets a
- * bit for it, by a hash of the database and the statement's own text, in a
+ * its own on the plan anyway. So every fill and every hit of a text (but
+ * hits with parameters: the planner looks up no such statement) sets a bit
+ * for it, by a hash of the database and the statement's own text, in a
  * bitmap in this server's shared memory; the planner looks before planning
  * only where the bit is set.
  *

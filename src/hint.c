@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 
+#include "common/hashfn.h"
 #include "common/keywords.h"
 #include "lib/stringinfo.h"
 #include "parser/scanner.h"
@@ -240,6 +241,7 @@ parse_column_list(const char *p, const char *end, CacheHint *hint)
 {
 	const char *semicolon = find_unquoted(p, end, ';');
 	const char *cols_end = semicolon ? semicolon : end;
+	const char *equals;
 
 	p = skip_space(p, end);
 	if (p >= end)
@@ -247,11 +249,11 @@ parse_column_list(const char *p, const char *end, CacheHint *hint)
 		hint->problem = "empty column list";
 		return false;
 	}
-	if (semicolon == NULL && find_unquoted(p, end, '=') != NULL)
+	if (semicolon == NULL && (equals = find_unquoted(p, end, '=')) != NULL)
 	{
 		const char *comma = find_unquoted(p, end, ',');
 
-		if (comma != NULL && comma < find_unquoted(p, end, '='))
+		if (comma != NULL && comma < equals)
 		{
 			hint->problem = "options follow the columns after \";\", as in cache(user_id; ttl = 60s)";
 			return false;
@@ -624,7 +626,9 @@ cachebot_hint_explain_query(const char *source, int location, int length,
 			first = false;
 			if (token != explain)
 				break;
-			end = yylloc + 7;
+			end = yylloc;
+			while (end < length && is_ident_cont(text[end]))
+				end++;
 			continue;
 		}
 		if (depth > 0 || token == '(')
@@ -647,9 +651,31 @@ cachebot_hint_explain_query(const char *source, int location, int length,
 	}
 	scanner_finish(scanner);
 	pfree(text);
-	if (end < 0 || first)
+	if (end < 0)
 		return false;
 	*query_location = location + end;
 	*query_length = length - end;
 	return true;
+}
+
+uint64
+cachebot_hint_variant(const CacheHint *hint)
+{
+	uint64		h = (uint64) hint->kind * UINT64CONST(0x9E3779B97F4A7C15) + (uint64) hint->ttl;
+	ListCell   *lc;
+
+	foreach(lc, hint->columns)
+	{
+		HintColumn *col = lfirst(lc);
+
+		if (col->qualifier)
+			h = hash_combine64(h, hash_bytes_extended((const unsigned char *) col->qualifier,
+													  strlen(col->qualifier), 1));
+		h = hash_combine64(h, hash_bytes_extended((const unsigned char *) col->column,
+												  strlen(col->column), 2));
+	}
+	if (hint->problem)
+		h = hash_combine64(h, hash_bytes_extended((const unsigned char *) hint->problem,
+												  strlen(hint->problem), 3));
+	return h;
 }

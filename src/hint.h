@@ -49,6 +49,13 @@ typedef struct CacheHint
  */
 extern void cachebot_hint_parse(const char *text, int len, CacheHint *hint);
 
+/*
+ * Which hint it is, as a number: statements with one query ID but different
+ * hints (columns, TTL) have different entries, and their own rows in
+ * cachebot.statements.
+ */
+extern uint64 cachebot_hint_variant(const CacheHint *hint);
+
 /* The statement's own text inside a possibly multi-statement source string. */
 extern void cachebot_hint_statement_text(const char *source, int location, int length,
 								const char **text, int *textlen);

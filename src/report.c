@@ -82,39 +82,12 @@ miss_reason(LookupOutcome why)
 	}
 }
 
-/*
- * Which hint the statement carries, as a number: statements with one query
- * ID but different hints (columns, TTL) have different entries, and their
- * own rows in cachebot.statements.
- */
-static uint64
-hint_variant(const CacheDecision *d)
-{
-	uint64		h = (uint64) d->hint.kind * UINT64CONST(0x9E3779B97F4A7C15) + (uint64) d->hint.ttl;
-	ListCell   *lc;
-
-	foreach(lc, d->hint.columns)
-	{
-		HintColumn *col = lfirst(lc);
-
-		if (col->qualifier)
-			h = hash_combine64(h, hash_bytes_extended((const unsigned char *) col->qualifier,
-													  strlen(col->qualifier), 1));
-		h = hash_combine64(h, hash_bytes_extended((const unsigned char *) col->column,
-												  strlen(col->column), 2));
-	}
-	if (d->hint.problem)
-		h = hash_combine64(h, hash_bytes_extended((const unsigned char *) d->hint.problem,
-												  strlen(d->hint.problem), 3));
-	return h;
-}
-
 /* Counts an event in the statement's row. */
 static void
 count_statement(const CacheDecision *d, StatementEvent event, SkipReason skip,
 				uint64 bytes, double fill_ms)
 {
-	cachebot_statements_count(d->query_id, hint_variant(d), d->text, d->textlen,
+	cachebot_statements_count(d->query_id, d->hint_variant, d->text, d->textlen,
 							  event, skip, bytes, fill_ms);
 }
 
@@ -122,9 +95,21 @@ count_statement(const CacheDecision *d, StatementEvent event, SkipReason skip,
 static void
 count_tables(const CacheDecision *d, TableEvent event)
 {
+	Oid			relids[32];
+	int			n = 0;
+
 	for (int i = 0; i < d->deps.n; i++)
 		if (d->deps.keys[i].kind == DEP_GENERATION)
-			cachebot_statements_count_table(d->deps.keys[i].relid, event);
+		{
+			relids[n++] = d->deps.keys[i].relid;
+			if (n == lengthof(relids))
+			{
+				cachebot_statements_count_tables(relids, n, event);
+				n = 0;
+			}
+		}
+	if (n > 0)
+		cachebot_statements_count_tables(relids, n, event);
 }
 
 static int

@@ -173,21 +173,9 @@ find_row(const StatementKey *key, const char *text, int textlen)
 	return e;
 }
 
-void
-cachebot_statements_count_table(Oid relid, TableEvent event)
+static void
+count_table_row(StatementEntry *e, TableEvent event, TimestampTz now)
 {
-	StatementKey key;
-	StatementEntry *e;
-	TimestampTz now = event == TABLE_INVALIDATED ? GetCurrentTimestamp() : 0;
-
-	if (statements == NULL || !OidIsValid(relid))
-		return;
-	memset(&key, 0, sizeof(key));
-	key.dbid = MyDatabaseId;
-	key.query_id = relid;
-	key.is_table = 1;
-	if ((e = find_row(&key, NULL, 0)) == NULL)
-		return;
 	SpinLockAcquire(&e->mutex);
 	switch (event)
 	{
@@ -203,7 +191,51 @@ cachebot_statements_count_table(Oid relid, TableEvent event)
 			break;
 	}
 	SpinLockRelease(&e->mutex);
+}
+
+static void
+table_key(StatementKey *key, Oid relid)
+{
+	memset(key, 0, sizeof(*key));
+	key->dbid = MyDatabaseId;
+	key->query_id = relid;
+	key->is_table = 1;
+}
+
+void
+cachebot_statements_count_tables(const Oid *relids, int n, TableEvent event)
+{
+	TimestampTz now = event == TABLE_INVALIDATED ? GetCurrentTimestamp() : 0;
+	StatementKey key;
+	StatementEntry *e;
+	int			i;
+
+	if (statements == NULL)
+		return;
+	/* Up to the first table without a row: counted under one shared lock. */
+	LWLockAcquire(statements_lock, LW_SHARED);
+	for (i = 0; i < n; i++)
+	{
+		if (!OidIsValid(relids[i]))
+			continue;
+		table_key(&key, relids[i]);
+		if ((e = hash_search(statements, &key, HASH_FIND, NULL)) == NULL)
+			break;
+		count_table_row(e, event, now);
+	}
 	LWLockRelease(statements_lock);
+
+	/* From there (a table's first event), each row found or added on its own. */
+	for (; i < n; i++)
+	{
+		if (!OidIsValid(relids[i]))
+			continue;
+		table_key(&key, relids[i]);
+		if ((e = find_row(&key, NULL, 0)) == NULL)
+			continue;
+		count_table_row(e, event, now);
+		LWLockRelease(statements_lock);
+	}
 }
 
 void

@@ -40,9 +40,10 @@ extern void cachebot_statements_count(uint64 query_id, uint64 variant,
 									  uint64 bytes, double fill_ms);
 
 /*
- * Counts, for each table whose generation key d's dependencies hold (every
- * tracked table a statement reads), a hit or a miss of a statement that
- * reads it, or (invalidated) a committing write to it.
+ * Counts, for each of the tables relids[0..n) (distinct), a hit or a miss of
+ * a statement that reads it, or (invalidated) a committing write to it:
+ * under one acquisition of the lock but where a row must be added. Not
+ * after a commit (it takes a lock); allocates nothing.
  */
 typedef enum TableEvent
 {
@@ -51,7 +52,7 @@ typedef enum TableEvent
 	TABLE_INVALIDATED
 } TableEvent;
 
-extern void cachebot_statements_count_table(Oid relid, TableEvent event);
+extern void cachebot_statements_count_tables(const Oid *relids, int n, TableEvent event);
 
 /* The counters of a row. */
 typedef struct StatementCounters

@@ -263,7 +263,6 @@ went_wrong(void)
 }
 
 static bool increment(const Hash128 *dep, uint64 delta);
-static bool wire_ready(void);
 
 /* Is the store in its back-off period? */
 static bool

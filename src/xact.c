@@ -13,6 +13,7 @@
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
+#include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
@@ -292,18 +293,23 @@ count_invalidated_tables(void)
 {
 	HASH_SEQ_STATUS seq;
 	CollectedKey *c;
-	List	   *counted = NIL;
+	Oid		   *relids;
+	int			n = 0;
+	int			distinct = 0;
 
 	if (collected == NULL)
 		return;
+	relids = palloc(Max(hash_get_num_entries(collected), 1) * sizeof(Oid));
 	hash_seq_init(&seq, collected);
 	while ((c = hash_seq_search(&seq)) != NULL)
-		if (OidIsValid(c->key.relid) && !list_member_oid(counted, c->key.relid))
-		{
-			counted = lappend_oid(counted, c->key.relid);
-			cachebot_statements_count_table(c->key.relid, TABLE_INVALIDATED);
-		}
-	list_free(counted);
+		if (OidIsValid(c->key.relid))
+			relids[n++] = c->key.relid;
+	qsort(relids, n, sizeof(Oid), oid_cmp);
+	for (int i = 0; i < n; i++)
+		if (i == 0 || relids[i] != relids[i - 1])
+			relids[distinct++] = relids[i];
+	cachebot_statements_count_tables(relids, distinct, TABLE_INVALIDATED);
+	pfree(relids);
 }
 
 /*

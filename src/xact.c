@@ -181,6 +181,17 @@ take_prepared(const char *gid, bool *catalog, int *nkeys, Hash128 *keys)
 
 /* ---- collecting ---- */
 
+/*
+ * The two sets are kept from one transaction to the next and emptied at its
+ * end: creating two hash tables (each its own memory context) cost every
+ * writing transaction about a microsecond. A set that outgrew its initial
+ * size is dropped instead (dynahash never shrinks), so that the scans of
+ * the next transaction's sets stay short.
+ */
+#define COLLECTED_INITIAL	64
+#define WRITTEN_INITIAL		16
+static bool sets_grew = false;
+
 static void
 ensure_sets(void)
 {
@@ -194,13 +205,47 @@ ensure_sets(void)
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(DepKey);
 	ctl.entrysize = sizeof(CollectedKey);
-	ctl.hcxt = xact_cxt;
-	collected = hash_create("cachebot collected keys", 64, &ctl,
+	ctl.hcxt = TopMemoryContext;
+	collected = hash_create("cachebot collected keys", COLLECTED_INITIAL, &ctl,
 							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	ctl.keysize = sizeof(Oid);
 	ctl.entrysize = sizeof(WrittenRel);
-	written = hash_create("cachebot written relations", 16, &ctl,
+	written = hash_create("cachebot written relations", WRITTEN_INITIAL, &ctl,
 						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	sets_grew = false;
+}
+
+static inline bool
+sets_empty(void)
+{
+	return collected == NULL ||
+		(hash_get_num_entries(collected) == 0 && hash_get_num_entries(written) == 0);
+}
+
+/* Runs at the end of every transaction: nothing here raises an ERROR. */
+static void
+clear_sets(void)
+{
+	HASH_SEQ_STATUS seq;
+	CollectedKey *c;
+	WrittenRel *w;
+
+	if (sets_empty())
+		return;
+	if (sets_grew)
+	{
+		hash_destroy(collected);
+		hash_destroy(written);
+		collected = NULL;
+		written = NULL;
+		return;
+	}
+	hash_seq_init(&seq, collected);
+	while ((c = hash_seq_search(&seq)) != NULL)
+		hash_search(collected, &c->key, HASH_REMOVE, NULL);
+	hash_seq_init(&seq, written);
+	while ((w = hash_seq_search(&seq)) != NULL)
+		hash_search(written, &w->relid, HASH_REMOVE, NULL);
 }
 
 static void
@@ -209,8 +254,7 @@ forget_all(void)
 	cachebot_committing_withdraw();
 	if (xact_cxt != NULL)
 		MemoryContextReset(xact_cxt);
-	collected = NULL;
-	written = NULL;
+	clear_sets();
 	bumped = NULL;
 	nbumped = 0;
 	catalog_bumped = false;
@@ -233,7 +277,11 @@ cachebot_xact_mark_written(Oid relid)
 	ensure_sets();
 	w = hash_search(written, &relid, HASH_ENTER, &found);
 	if (!found)
+	{
 		w->nest_level = GetCurrentTransactionNestLevel();
+		if (hash_get_num_entries(written) > WRITTEN_INITIAL)
+			sets_grew = true;
+	}
 }
 
 void
@@ -263,7 +311,11 @@ cachebot_xact_collect(const DepKey *key)
 	}
 	c = hash_search(collected, &k, HASH_ENTER, &found);
 	if (!found)
+	{
 		c->nest_level = GetCurrentTransactionNestLevel();
+		if (hash_get_num_entries(collected) > COLLECTED_INITIAL)
+			sets_grew = true;
+	}
 	if (k.relid != InvalidOid)
 		cachebot_xact_mark_written(k.relid);
 	last_collected = k;
@@ -297,7 +349,7 @@ count_invalidated_tables(void)
 	int			n = 0;
 	int			distinct = 0;
 
-	if (collected == NULL)
+	if (sets_empty())
 		return;
 	relids = palloc(Max(hash_get_num_entries(collected), 1) * sizeof(Oid));
 	hash_seq_init(&seq, collected);
@@ -332,7 +384,7 @@ keys_to_bump(Hash128 **keys, bool *catalog)
 
 		cachebot_xact_collect(&epoch);
 	}
-	if (collected == NULL)
+	if (sets_empty())
 	{
 		*keys = NULL;
 		return 0;
@@ -491,7 +543,7 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	WrittenRel *w;
 
 	last_collected_valid = false;
-	if (collected == NULL)
+	if (sets_empty())
 		return;
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{

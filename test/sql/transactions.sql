@@ -175,6 +175,32 @@ COMMIT PREPARED 'cachebot_regress_gid';
 EXECUTE q;
 SELECT hits, misses, fills FROM s;
 
+-- A transaction's keys are collected in sets that the next transaction
+-- reuses: after one that collected many keys (committed, then one rolled
+-- back), a single-row write is still seen at once, and a write to the other
+-- user's row still leaves this user's page cached
+INSERT INTO other SELECT generate_series(2, 200);
+SELECT cachebot.reset_stats();
+EXECUTE q;
+UPDATE photo SET title = 'after many keys' WHERE id = 2;
+EXECUTE q;
+UPDATE photo SET title = 'the other user' WHERE id = 3;
+EXECUTE q;
+BEGIN;
+UPDATE other SET id = id + 1000 WHERE id > 1;
+ROLLBACK;
+UPDATE photo SET title = 'after many keys rolled back' WHERE id = 2;
+EXECUTE q;
+BEGIN;
+SAVEPOINT a;
+DELETE FROM other WHERE id > 1;
+ROLLBACK TO SAVEPOINT a;
+UPDATE photo SET title = 'after a savepoint of many keys' WHERE id = 2;
+COMMIT;
+EXECUTE q;
+SELECT hits, misses, fills FROM s;
+SELECT count(*) FROM other;
+
 DEALLOCATE q;
 DROP TABLE photo, other;
 

@@ -34,12 +34,14 @@ typedef struct EntryPermission
 	/* int32 members of selectedCols follow */
 } EntryPermission;
 
-/* Keyed with seed: see entry.h. */
+/* Keyed with the seal's seed, or none (0): see entry.h. */
 static uint64
-checksum(const char *data, Size len, uint64 seed)
+checksum(const char *data, Size len, EntrySeal seal)
 {
+	if (!seal.checksummed)
+		return 0;
 	return hash_bytes_extended((const unsigned char *) data, (int) len,
-							   CHECKSUM_SEED ^ seed);
+							   CHECKSUM_SEED ^ seal.seed);
 }
 
 static void
@@ -83,7 +85,7 @@ append_permissions(StringInfo buf, List *rtable)
 void
 cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 					 int ndeps, const Hash128 *deps, const uint64 *gens,
-					 List *rtable, List *functions, int natts, Size limit, uint64 seed)
+					 List *rtable, List *functions, int natts, Size limit, EntrySeal seal)
 {
 	EntryHeader hdr;
 	ListCell   *lc;
@@ -128,7 +130,7 @@ cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 	pad_to_maxalign(&b->buf);
 	b->ntuples = 0;
 	b->limit = limit;
-	b->seed = seed;
+	b->seal = seal;
 	b->too_large = (Size) b->buf.len > limit;
 }
 
@@ -247,7 +249,7 @@ cachebot_entry_finish(EntryBuilder *b)
 
 	hdr->total_len = b->buf.len;
 	hdr->ntuples = b->ntuples;
-	hdr->checksum = checksum(b->buf.data + hdrlen, b->buf.len - hdrlen, b->seed);
+	hdr->checksum = checksum(b->buf.data + hdrlen, b->buf.len - hdrlen, b->seal);
 }
 
 /*
@@ -385,7 +387,7 @@ read_permissions(const char *data, Size len, Size *off, uint32 npermissions, Lis
 
 EntryCheck
 cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
-					int natts, const ColumnLayout *columns, int ttl, uint64 seed,
+					int natts, const ColumnLayout *columns, int ttl, EntrySeal seal,
 					EntryView *view)
 {
 	EntryHeader hdr;
@@ -399,7 +401,7 @@ cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
 	if (hdr.magic != ENTRY_MAGIC || hdr.format != ENTRY_FORMAT ||
 		hdr.total_len != len)
 		return ENTRY_CORRUPT;
-	if (checksum(data + hdrlen, len - hdrlen, seed) != hdr.checksum)
+	if (checksum(data + hdrlen, len - hdrlen, seal) != hdr.checksum)
 		return ENTRY_CORRUPT;
 
 	off = hdrlen;
@@ -496,7 +498,7 @@ cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
  * it. Returns false if what is unknown or the entry has no such part.
  */
 bool
-cachebot_entry_corrupt(char **data, Size *len, const char *what, uint64 seed)
+cachebot_entry_corrupt(char **data, Size *len, const char *what, EntrySeal seal)
 {
 	EntryHeader *hdr = (EntryHeader *) *data;
 	Size		hdrlen = MAXALIGN(sizeof(EntryHeader));
@@ -575,6 +577,6 @@ cachebot_entry_corrupt(char **data, Size *len, const char *what, uint64 seed)
 		return false;
 
 	hdr->total_len = (uint32) *len;
-	hdr->checksum = checksum(*data + hdrlen, *len - hdrlen, seed);
+	hdr->checksum = checksum(*data + hdrlen, *len - hdrlen, seal);
 	return true;
 }

@@ -5,11 +5,11 @@
  *	header | fingerprint | dependencies {hash, gen} | notes | permissions |
  *	functions | MinimalTuples
  *
- * The header carries a magic number, a format version and a checksum of
- * everything after it, keyed with a seed the caller passes: the store's
- * incarnation (a number chosen at server start, see store.h), so that an
- * entry of another run of the server never checks out. What is read back is untrusted input all
- * the same: every count, length and offset is checked against the entry's
+ * The header carries a magic number, a format version and, where the
+ * caller's seal asks for one, a checksum of everything after it, keyed with
+ * the seal's seed: the store's incarnation (a number chosen at server start,
+ * see store.h), so that an entry of another run of the server never checks
+ * out. What is read back is untrusted input all the same, checksum or not: every count, length and offset is checked against the entry's
  * size and every tuple against the statement's result columns (their number,
  * lengths and alignment; values stored in line, never compressed or out of
  * line) before a byte of it is used. Whatever fails is a miss, counted as
@@ -32,6 +32,7 @@
 
 #include "access/htup.h"
 #include "access/tupdesc.h"
+#include "executor/tuptable.h"
 #include "lib/stringinfo.h"
 
 #include "keys.h"
@@ -68,13 +69,23 @@ typedef struct EntryDep
 	uint64		gen;
 } EntryDep;
 
+/*
+ * Whether an entry carries a checksum (the header's is 0 if not), and its
+ * key. Chosen by the store (cachebot_store_entry_seal()).
+ */
+typedef struct EntrySeal
+{
+	bool		checksummed;
+	uint64		seed;
+} EntrySeal;
+
 /* Builds the results of a fill, tuple by tuple. */
 typedef struct EntryBuilder
 {
 	StringInfoData buf;
 	uint32		ntuples;
 	Size		limit;			/* stop when the entry would exceed this */
-	uint64		seed;			/* of the checksum */
+	EntrySeal	seal;
 	bool		too_large;
 } EntryBuilder;
 
@@ -89,7 +100,7 @@ struct List;
 extern void cachebot_entry_begin(EntryBuilder *b, const char *fingerprint, int fplen,
 								 int ndeps, const Hash128 *deps, const uint64 *gens,
 								 struct List *rtable, struct List *functions, int natts,
-								 Size limit, uint64 seed);
+								 Size limit, EntrySeal seal);
 
 /*
  * Appends the slot's tuple (out-of-line and compressed values expanded);
@@ -129,7 +140,7 @@ typedef struct EntryView
 } EntryView;
 
 /*
- * Checks an entry's integrity (its checksum under seed), fingerprint, age
+ * Checks an entry's integrity (its checksum, if seal has one), fingerprint, age
  * (at most ttl seconds) and tuples (natts columns stored as columns says);
  * on ENTRY_OK fills view. data must be MAXALIGNed.
  * Whether its dependencies are still current is for the caller to check,
@@ -138,9 +149,9 @@ typedef struct EntryView
 struct ColumnLayout;
 extern EntryCheck cachebot_entry_open(char *data, Size len, const char *fingerprint, int fplen,
 							 int natts, const struct ColumnLayout *columns,
-							 int ttl, uint64 seed, EntryView *view);
+							 int ttl, EntrySeal seal, EntryView *view);
 
 /* For the tests: damages an entry as a broken store could (see entry.c). */
-extern bool cachebot_entry_corrupt(char **data, Size *len, const char *what, uint64 seed);
+extern bool cachebot_entry_corrupt(char **data, Size *len, const char *what, EntrySeal seal);
 
 #endif							/* CACHEBOT_ENTRY_H */

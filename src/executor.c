@@ -611,7 +611,7 @@ hit:
 	cq->filling = true;
 	cachebot_entry_begin(&cq->builder, d->fingerprint.data, d->fingerprint.len,
 				d->deps.n, d->deps.hashes, cq->gens, qd->plannedstmt->rtable, d->functions, d->natts,
-				(Size) cachebot_max_entry_size * 1024, cachebot_store_incarnation());
+				(Size) cachebot_max_entry_size * 1024, cachebot_store_entry_seal());
 	MemoryContextSwitchTo(old);
 	return cq;
 

@@ -500,7 +500,7 @@ cachebot_corrupt_entry(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_CONNECTION_FAILURE),
 				 errmsg("the store did not answer")));
-	if (entry == NULL || !cachebot_entry_corrupt(&entry, &len, what, cachebot_store_incarnation()))
+	if (entry == NULL || !cachebot_entry_corrupt(&entry, &len, what, cachebot_store_entry_seal()))
 		PG_RETURN_BOOL(false);
 	PG_RETURN_BOOL(store->put(&d.key, entry, len, d.ttl));
 }

@@ -110,7 +110,7 @@ cachebot_cache_lookup(const CacheDecision *d, EntryView *view, LookupVersions *r
 	if (entry == NULL)
 		return LOOKUP_MISS;
 	check = cachebot_entry_open(entry, len, d->fingerprint.data, d->fingerprint.len, d->natts,
-								d->columns, d->ttl, cachebot_store_incarnation(), view);
+								d->columns, d->ttl, cachebot_store_entry_seal(), view);
 	if (check != ENTRY_OK)
 		return check == ENTRY_CORRUPT ? LOOKUP_CORRUPT : LOOKUP_EXPIRED;
 

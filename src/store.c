@@ -68,6 +68,17 @@ cachebot_store_incarnation(void)
 	return store_shared ? store_shared->incarnation : 0;
 }
 
+EntrySeal
+cachebot_store_entry_seal(void)
+{
+	const CacheStore *store = chosen_store();
+	EntrySeal	seal;
+
+	seal.checksummed = store == NULL || store->checksum_entries;
+	seal.seed = cachebot_store_incarnation();
+	return seal;
+}
+
 uint64
 cachebot_new_generation(void)
 {

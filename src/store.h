@@ -10,6 +10,7 @@
 #ifndef CACHEBOT_STORE_H
 #define CACHEBOT_STORE_H
 
+#include "entry.h"
 #include "keys.h"
 #include "settings.h"
 
@@ -57,6 +58,15 @@ typedef enum FillLease
 typedef struct CacheStore
 {
 	const char *name;
+
+	/*
+	 * Its entries carry a checksum. One that keeps them in this server's
+	 * own memory (written by this server's code alone, copied out under a
+	 * lock, gone at every restart) has nothing for a checksum to catch that
+	 * the structural checks every read makes (entry.h) do not, and spares
+	 * every hit a hash of the whole entry.
+	 */
+	bool		checksum_entries;
 
 	/* Shared memory the backend needs: requested, then set up (postmaster). */
 	void		(*shmem_request) (void);
@@ -140,6 +150,9 @@ extern uint64 cachebot_new_generation(void);
  * stored by an earlier run of the server is ever taken for current.
  */
 extern uint64 cachebot_store_incarnation(void);
+
+/* How the chosen store's entries are sealed: a checksum under the incarnation, or none. */
+extern EntrySeal cachebot_store_entry_seal(void);
 
 /* Shared memory of the interface and of the chosen store. */
 extern void cachebot_store_request(void);

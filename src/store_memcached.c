@@ -827,6 +827,7 @@ mc_lease_release(const Hash128 *key)
 
 const CacheStore cachebot_memcached_store = {
 	.name = "memcached",
+	.checksum_entries = true,
 	.shmem_request = mc_shmem_request,
 	.shmem_startup = mc_shmem_startup,
 	.ready = NULL,

@@ -430,7 +430,7 @@ if [ -n "$LABEL" ] && [ "$SCOPE" = backend ]; then
   echo "   backend comparison run [$LABEL]: cachebot.backend = $cache_backend, floor, point lookups and writes only"
   [ "$LABEL" = "$cache_backend" ] || warn "BENCH_BACKEND_LABEL=$LABEL but the server runs cachebot.backend = $cache_backend"
 elif [ -n "$LABEL" ] && [ "$SCOPE" = pages ]; then
-  echo "   memory pages comparison run [$LABEL]: huge_pages = $huge_pages, floor, point lookups and the miss path only"
+  echo "   memory pages comparison run [$LABEL]: huge_pages = $huge_pages, floor, point lookups, the miss path and writes only"
 elif [ -n "$LABEL" ]; then
   echo "   durability comparison run [$LABEL]: $durability, writes and mixed workloads only"
 fi
@@ -509,13 +509,12 @@ pair "miss path: random pk lookups, all new (hinted / cachebot.enabled=off)$SUFF
      "$tmp/miss.sql" simple "-c cachebot.enabled=off" none
 fi
 
-if [ "$SCOPE" != pages ]; then
+# (every scope: the pages one too, since a commit's bumps probe the store at random places)
 echo "-- writes"
 q -c "CHECKPOINT"
 pair "writes: single-row UPDATE (tracked / untracked)$SUFFIX" "$T_WRITES" \
      "$tmp/update_tracked.sql" simple "" plain \
      "$tmp/update_untracked.sql" simple "" none
-fi
 
 # ------------------------------------------------------ against pgpool-II ----
 # start_pgpool: install pgpool2 if missing, start it in front of this server
@@ -831,7 +830,7 @@ if [ -n "$LABEL" ]; then
     if [ "$SCOPE" = backend ]; then
       echo "## cachebot.backend = $cache_backend [$LABEL]: floor, point lookups, writes"
     elif [ "$SCOPE" = pages ]; then
-      echo "## huge_pages = $huge_pages [$LABEL]: floor, point lookups, miss path"
+      echo "## huge_pages = $huge_pages [$LABEL]: floor, point lookups, miss path, writes"
     else
       echo "## $durability [$LABEL]: writes, mixed workloads"
     fi

@@ -215,7 +215,7 @@ CONF
     BENCH_BACKEND_LABEL=memcached bash bench/run.sh
 
     # the embedded store again, the server's shared memory in 2 MB pages:
-    # the read paths, appended to bench/results.md. Needs pages reserved in
+    # the read paths and writes, appended to bench/results.md. Needs pages reserved in
     # the kernel (as root; given back at the end); skipped otherwise.
     echo "== huge pages"
     cat >> "$pgdata/postgresql.conf" <<CONF

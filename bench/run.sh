@@ -56,7 +56,7 @@
 # under a heading of their own instead of replacing it.
 #
 # Environment: BENCH_DB (default cachebot_bench), BENCH_SECONDS (default 3),
-# BENCH_ROUNDS (default 4), BENCH_PERF (default 1; 0 = no CPU measurement),
+# BENCH_ROUNDS (default 6), BENCH_PERF (default 1; 0 = no CPU measurement),
 # BENCH_PGPOOL (default 1; 0 = no pgpool-II comparison), BENCH_MIXED_SECONDS
 # (default 10), BENCH_MIXED_ROUNDS (default 2), BENCH_MIXED_CLIENTS (default
 # 8), BENCH_BACKEND_LABEL (default empty: the full run, results.md
@@ -70,7 +70,7 @@ PSQL=$bindir/psql
 [ -x "$PSQL" ] || PSQL=psql
 DB=${BENCH_DB:-cachebot_bench}
 SECS=${BENCH_SECONDS:-3}
-ROUNDS=${BENCH_ROUNDS:-4}
+ROUNDS=${BENCH_ROUNDS:-6}
 MSECS=${BENCH_MIXED_SECONDS:-10}
 MROUNDS=${BENCH_MIXED_ROUNDS:-2}
 MCLIENTS=${BENCH_MIXED_CLIENTS:-8}

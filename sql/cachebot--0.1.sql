@@ -292,7 +292,8 @@ AS 'MODULE_PATHNAME', 'cachebot_key_settings'
 LANGUAGE C STRICT VOLATILE;
 
 -- For tests: damages the stored entry of a statement as a broken or hostile
--- store could (its checksum kept right), to check that it is refused.
+-- store could (its checksum, if the store keeps one, kept right), to check
+-- that it is refused.
 CREATE FUNCTION cachebot._corrupt_entry(query text, what text)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'cachebot_corrupt_entry'

@@ -9,8 +9,9 @@
  * caller's seal asks for one, a checksum of everything after it, keyed with
  * the seal's seed: the store's incarnation (a number chosen at server start,
  * see store.h), so that an entry of another run of the server never checks
- * out. What is read back is untrusted input all the same, checksum or not: every count, length and offset is checked against the entry's
- * size and every tuple against the statement's result columns (their number,
+ * out. What is read back is untrusted input all the same, checksum or not:
+ * every count, length and offset is checked against the entry's size and
+ * every tuple against the statement's result columns (their number,
  * lengths and alignment; values stored in line, never compressed or out of
  * line) before a byte of it is used. Whatever fails is a miss, counted as
  * an error. The values themselves are trusted as far as their lengths go:

@@ -476,7 +476,8 @@ PG_FUNCTION_INFO_V1(cachebot_corrupt_entry);
 
 /*
  * _corrupt_entry(query, what): for tests, damages the stored entry of query
- * as a broken or hostile store could, checksum kept right (see entry.c).
+ * as a broken or hostile store could, its checksum (if the store keeps one)
+ * kept right (see entry.c).
  * False if there is no entry, or no such part to damage.
  */
 Datum

@@ -232,15 +232,18 @@ entry_intact(const EntryPartition *part, const IndexSlot *slot)
  * of queueing one after another. Only a hint: nothing is read or locked.
  */
 #define PREFETCH_LINE	64
-#define PREFETCH_MAX	(4 * PREFETCH_LINE)	/* the rest of a long entry streams */
+#define PREFETCH_ENTRY_MAX	(4 * PREFETCH_LINE)	/* the rest of a long entry
+												 * streams */
+#define PREFETCH_AHEAD	8		/* records asked for ahead of the one read */
 
 static inline void
 prefetch_range(const void *start, Size len)
 {
-#if defined(__GNUC__) || defined(__clang__)
+#if defined(__GNUC__)
 	const char *p = (const char *) start;
 
-	len = Min(len, PREFETCH_MAX);
+	if (len == 0)
+		return;
 	for (Size off = 0; off < len; off += PREFETCH_LINE)
 		__builtin_prefetch(p + off);
 	__builtin_prefetch(p + len - 1);
@@ -458,7 +461,8 @@ entry_get(const Hash128 *key, Size *len)
 	if (slot == NULL)
 		return NULL;
 
-	prefetch_range(ep->arena + pos % header->arena_size, size);
+	prefetch_range(ep->arena + pos % header->arena_size,
+				   Min(size, PREFETCH_ENTRY_MAX));
 	copy = palloc(size);
 	LWLockAcquire(entry_lock(part), LW_SHARED);
 	slot = entry_find(part, key);
@@ -489,7 +493,7 @@ shmem_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	if (entry != NULL && key != NULL)
 		prefetch_range(entry_set(partition_of(key), key),
 					   ENTRY_WAYS * sizeof(IndexSlot));
-	for (int i = 0; i < ndeps; i++)
+	for (int i = 0; i < Min(ndeps, PREFETCH_AHEAD); i++)
 		version_prefetch(&deps[i]);
 
 	if (entry != NULL)
@@ -497,6 +501,8 @@ shmem_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	for (int i = 0; i < ndeps; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
+		if (i + PREFETCH_AHEAD < ndeps)
+			version_prefetch(&deps[i + PREFETCH_AHEAD]);
 		if (hash128_equal(&deps[i], &cachebot_epoch_key))
 		{
 			versions[i].gen = pg_atomic_read_u64(&header->epoch);
@@ -622,10 +628,12 @@ shmem_bump(int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked)
 
 	if (header == NULL)
 		return false;
-	for (int i = 0; i < nkeys; i++)
+	for (int i = 0; i < Min(nkeys, PREFETCH_AHEAD); i++)
 		version_prefetch(&keys[i]);
 	for (int i = 0; i < nkeys; i++)
 	{
+		if (i + PREFETCH_AHEAD < nkeys)
+			version_prefetch(&keys[i + PREFETCH_AHEAD]);
 		if (hash128_equal(&keys[i], &cachebot_epoch_key))
 		{
 			/* never pending: readers have no mark of it to look past */

@@ -42,8 +42,20 @@ typedef struct WrittenRel
 } WrittenRel;
 
 static MemoryContext xact_cxt = NULL;
+
+/*
+ * The keys the transaction collected and the tables it wrote. Kept from one
+ * transaction to the next (in TopMemoryContext) and emptied at the next's
+ * first use (see clear_stale_sets()): creating two hash tables, each with
+ * its own memory context, cost every writing transaction about a
+ * microsecond. Until then they are stale, and read as empty.
+ */
+#define COLLECTED_INITIAL	64
+#define WRITTEN_INITIAL		16
 static HTAB *collected = NULL;
 static HTAB *written = NULL;
+static bool sets_stale = false;
+static bool sets_grew = false;	/* past an initial size: dropped, not emptied */
 
 /*
  * What was bumped before the commit, to bump again after it (or to release
@@ -182,21 +194,47 @@ take_prepared(const char *gid, bool *catalog, int *nkeys, Hash128 *keys)
 /* ---- collecting ---- */
 
 /*
- * The two sets are kept from one transaction to the next and emptied at its
- * end: creating two hash tables (each its own memory context) cost every
- * writing transaction about a microsecond. A set that outgrew its initial
- * size is dropped instead (dynahash never shrinks), so that the scans of
- * the next transaction's sets stay short.
+ * Empties the sets left by the transaction before, at the first use of a new
+ * one: where an ERROR is allowed, and so that nothing but a flag is left for
+ * the end of a transaction. A set that outgrew its initial size is dropped
+ * instead (dynahash never shrinks), so that scans of the next transaction's
+ * sets stay short.
  */
-#define COLLECTED_INITIAL	64
-#define WRITTEN_INITIAL		16
-static bool sets_grew = false;
+static void
+clear_stale_sets(void)
+{
+	HASH_SEQ_STATUS seq;
+	CollectedKey *c;
+	WrittenRel *w;
+
+	if (sets_grew)
+	{
+		hash_destroy(collected);
+		hash_destroy(written);
+		collected = NULL;
+		written = NULL;
+		sets_grew = false;
+	}
+	else
+	{
+		hash_seq_init(&seq, collected);
+		while ((c = hash_seq_search(&seq)) != NULL)
+			hash_search(collected, &c->key, HASH_REMOVE, NULL);
+		hash_seq_init(&seq, written);
+		while ((w = hash_seq_search(&seq)) != NULL)
+			hash_search(written, &w->relid, HASH_REMOVE, NULL);
+	}
+	sets_stale = false;
+}
 
 static void
 ensure_sets(void)
 {
 	HASHCTL		ctl;
+	HTAB	   *new_collected;
 
+	if (collected != NULL && sets_stale)
+		clear_stale_sets();
 	if (collected != NULL)
 		return;
 	if (xact_cxt == NULL)
@@ -206,46 +244,33 @@ ensure_sets(void)
 	ctl.keysize = sizeof(DepKey);
 	ctl.entrysize = sizeof(CollectedKey);
 	ctl.hcxt = TopMemoryContext;
-	collected = hash_create("cachebot collected keys", COLLECTED_INITIAL, &ctl,
-							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	new_collected = hash_create("cachebot collected keys", COLLECTED_INITIAL, &ctl,
+								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	ctl.keysize = sizeof(Oid);
 	ctl.entrysize = sizeof(WrittenRel);
-	written = hash_create("cachebot written relations", WRITTEN_INITIAL, &ctl,
-						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	/* Both or neither: an out-of-memory ERROR here leaves neither set. */
+	PG_TRY();
+	{
+		written = hash_create("cachebot written relations", WRITTEN_INITIAL, &ctl,
+							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	PG_CATCH();
+	{
+		hash_destroy(new_collected);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	collected = new_collected;
 	sets_grew = false;
+	sets_stale = false;
 }
 
+/* Has this transaction collected anything, or written a table? */
 static inline bool
 sets_empty(void)
 {
-	return collected == NULL ||
+	return collected == NULL || sets_stale ||
 		(hash_get_num_entries(collected) == 0 && hash_get_num_entries(written) == 0);
-}
-
-/* Runs at the end of every transaction: nothing here raises an ERROR. */
-static void
-clear_sets(void)
-{
-	HASH_SEQ_STATUS seq;
-	CollectedKey *c;
-	WrittenRel *w;
-
-	if (sets_empty())
-		return;
-	if (sets_grew)
-	{
-		hash_destroy(collected);
-		hash_destroy(written);
-		collected = NULL;
-		written = NULL;
-		return;
-	}
-	hash_seq_init(&seq, collected);
-	while ((c = hash_seq_search(&seq)) != NULL)
-		hash_search(collected, &c->key, HASH_REMOVE, NULL);
-	hash_seq_init(&seq, written);
-	while ((w = hash_seq_search(&seq)) != NULL)
-		hash_search(written, &w->relid, HASH_REMOVE, NULL);
 }
 
 static void
@@ -254,7 +279,8 @@ forget_all(void)
 	cachebot_committing_withdraw();
 	if (xact_cxt != NULL)
 		MemoryContextReset(xact_cxt);
-	clear_sets();
+	if (collected != NULL)
+		sets_stale = true;
 	bumped = NULL;
 	nbumped = 0;
 	catalog_bumped = false;
@@ -333,7 +359,8 @@ cachebot_xact_collect_generation(Oid relid)
 bool
 cachebot_xact_wrote(Oid relid)
 {
-	return written != NULL && hash_search(written, &relid, HASH_FIND, NULL) != NULL;
+	return !sets_empty() && hash_get_num_entries(written) > 0 &&
+		hash_search(written, &relid, HASH_FIND, NULL) != NULL;
 }
 
 /*

@@ -1,8 +1,9 @@
 --
 -- entries: whatever the store hands back is checked before a byte of it is
--- used. Each case damages the stored entry of a statement (its checksum kept
--- right, as a store that lies would), then reads it: the right rows, a miss,
--- an error counted, and the refilled entry hits again.
+-- used. Each case damages the stored entry of a statement (its checksum, if
+-- the store keeps one, kept right, as a store that lies would), then reads
+-- it: the right rows, a miss, an error counted, and the refilled entry hits
+-- again.
 --
 SELECT cachebot.reset_stats();
 CREATE TABLE ent (id int PRIMARY KEY, v text, n int);

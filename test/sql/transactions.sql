@@ -176,30 +176,55 @@ EXECUTE q;
 SELECT hits, misses, fills FROM s;
 
 -- A transaction's keys are collected in sets that the next transaction
--- reuses: after one that collected many keys (committed, then one rolled
--- back), a single-row write is still seen at once, and a write to the other
--- user's row still leaves this user's page cached
-INSERT INTO other SELECT generate_series(2, 200);
+-- reuses once emptied (or drops, past their initial size). k depends on
+-- photo 2's row key only: a key of a transaction that rolled back, of a
+-- savepoint rolled back, or of a prepared transaction not committed yet must
+-- not be bumped by the next commit, which writes photo 3 (k hits, and is
+-- not skipped as written_in_xact); a key collected after a transaction with
+-- many keys must be (k misses and shows the new title).
+PREPARE k AS SELECT /* cache */ id, title FROM photo WHERE id = 2;
+EXECUTE k;
 SELECT cachebot.reset_stats();
-EXECUTE q;
-UPDATE photo SET title = 'after many keys' WHERE id = 2;
-EXECUTE q;
-UPDATE photo SET title = 'the other user' WHERE id = 3;
-EXECUTE q;
 BEGIN;
-UPDATE other SET id = id + 1000 WHERE id > 1;
+UPDATE photo SET title = 'rolled back' WHERE id = 2;
 ROLLBACK;
-UPDATE photo SET title = 'after many keys rolled back' WHERE id = 2;
-EXECUTE q;
+UPDATE photo SET title = 'photo three' WHERE id = 3;
+EXECUTE k;
+BEGIN;
+UPDATE photo SET title = 'rolled back' WHERE id = 2;
+INSERT INTO other SELECT generate_series(1000, 1100);
+ROLLBACK;
+UPDATE photo SET title = 'photo three again' WHERE id = 3;
+EXECUTE k;
 BEGIN;
 SAVEPOINT a;
-DELETE FROM other WHERE id > 1;
+UPDATE photo SET title = 'rolled back' WHERE id = 2;
+INSERT INTO other SELECT generate_series(1000, 1100);
+ROLLBACK TO SAVEPOINT a;
+UPDATE photo SET title = 'photo three in a savepoint' WHERE id = 3;
+COMMIT;
+EXECUTE k;
+BEGIN;
+UPDATE photo SET title = 'prepared' WHERE id = 2;
+PREPARE TRANSACTION 'cachebot_regress_sets';
+UPDATE photo SET title = 'photo three after a prepare' WHERE id = 3;
+EXECUTE k;
+SELECT hits, misses, fills, skips_by_reason FROM s;
+COMMIT PREPARED 'cachebot_regress_sets';
+EXECUTE k;
+INSERT INTO other SELECT generate_series(2000, 2100);
+UPDATE photo SET title = 'after many keys' WHERE id = 2;
+EXECUTE k;
+BEGIN;
+SAVEPOINT a;
+INSERT INTO other SELECT generate_series(3000, 3100);
 ROLLBACK TO SAVEPOINT a;
 UPDATE photo SET title = 'after a savepoint of many keys' WHERE id = 2;
 COMMIT;
-EXECUTE q;
-SELECT hits, misses, fills FROM s;
+EXECUTE k;
+SELECT hits, misses, fills, skips_by_reason FROM s;
 SELECT count(*) FROM other;
+DEALLOCATE k;
 
 DEALLOCATE q;
 DROP TABLE photo, other;

@@ -200,13 +200,27 @@ take_prepared(const char *gid, bool *catalog, int *nkeys, Hash128 *keys)
  * instead (dynahash never shrinks), so that scans of the next transaction's
  * sets stay short.
  */
+/* Drops what the sets hold from (sub)transaction nest level `level` down. */
 static void
-clear_stale_sets(void)
+forget_from_level(int level)
 {
 	HASH_SEQ_STATUS seq;
 	CollectedKey *c;
 	WrittenRel *w;
 
+	hash_seq_init(&seq, collected);
+	while ((c = hash_seq_search(&seq)) != NULL)
+		if (c->nest_level >= level)
+			hash_search(collected, &c->key, HASH_REMOVE, NULL);
+	hash_seq_init(&seq, written);
+	while ((w = hash_seq_search(&seq)) != NULL)
+		if (w->nest_level >= level)
+			hash_search(written, &w->relid, HASH_REMOVE, NULL);
+}
+
+static void
+clear_stale_sets(void)
+{
 	if (sets_grew)
 	{
 		hash_destroy(collected);
@@ -216,14 +230,7 @@ clear_stale_sets(void)
 		sets_grew = false;
 	}
 	else
-	{
-		hash_seq_init(&seq, collected);
-		while ((c = hash_seq_search(&seq)) != NULL)
-			hash_search(collected, &c->key, HASH_REMOVE, NULL);
-		hash_seq_init(&seq, written);
-		while ((w = hash_seq_search(&seq)) != NULL)
-			hash_search(written, &w->relid, HASH_REMOVE, NULL);
-	}
+		forget_from_level(0);
 	sets_stale = false;
 }
 
@@ -359,8 +366,7 @@ cachebot_xact_collect_generation(Oid relid)
 bool
 cachebot_xact_wrote(Oid relid)
 {
-	return !sets_empty() && hash_get_num_entries(written) > 0 &&
-		hash_search(written, &relid, HASH_FIND, NULL) != NULL;
+	return !sets_empty() && hash_search(written, &relid, HASH_FIND, NULL) != NULL;
 }
 
 /*
@@ -573,16 +579,7 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	if (sets_empty())
 		return;
 	if (event == SUBXACT_EVENT_ABORT_SUB)
-	{
-		hash_seq_init(&seq, collected);
-		while ((c = hash_seq_search(&seq)) != NULL)
-			if (c->nest_level >= level)
-				hash_search(collected, &c->key, HASH_REMOVE, NULL);
-		hash_seq_init(&seq, written);
-		while ((w = hash_seq_search(&seq)) != NULL)
-			if (w->nest_level >= level)
-				hash_search(written, &w->relid, HASH_REMOVE, NULL);
-	}
+		forget_from_level(level);
 	else if (event == SUBXACT_EVENT_COMMIT_SUB)
 	{
 		hash_seq_init(&seq, collected);

@@ -182,6 +182,12 @@ SELECT hits, misses, fills FROM s;
 -- not be bumped by the next commit, which writes photo 3 (k hits, and is
 -- not skipped as written_in_xact); a key collected after a transaction with
 -- many keys must be (k misses and shows the new title).
+-- (a trigger on other that writes photo 2, for one value; created first:
+-- DDL invalidates every entry)
+CREATE FUNCTION touch_photo_2() RETURNS trigger LANGUAGE plpgsql AS
+  $$BEGIN UPDATE photo SET title = 'by a trigger' WHERE id = 2; RETURN NULL; END$$;
+CREATE TRIGGER touch_photo_2 AFTER INSERT ON other FOR EACH ROW
+  WHEN (NEW.id = 5000) EXECUTE FUNCTION touch_photo_2();
 PREPARE k AS SELECT /* cache */ id, title FROM photo WHERE id = 2;
 EXECUTE k;
 SELECT cachebot.reset_stats();
@@ -204,6 +210,26 @@ ROLLBACK TO SAVEPOINT a;
 UPDATE photo SET title = 'photo three in a savepoint' WHERE id = 3;
 COMMIT;
 EXECUTE k;
+-- the same through a COPY, a TRUNCATE and another table's trigger, each
+-- rolled back
+BEGIN;
+DELETE FROM photo WHERE id = 2;
+COPY photo (id, user_id, status, title) FROM STDIN;
+2	1	0	copied back
+\.
+ROLLBACK;
+UPDATE photo SET title = 'photo three after a COPY' WHERE id = 3;
+EXECUTE k;
+BEGIN;
+TRUNCATE photo;
+ROLLBACK;
+UPDATE photo SET title = 'photo three after a TRUNCATE' WHERE id = 3;
+EXECUTE k;
+BEGIN;
+INSERT INTO other VALUES (5000);
+ROLLBACK;
+UPDATE photo SET title = 'photo three after a trigger' WHERE id = 3;
+EXECUTE k;
 BEGIN;
 UPDATE photo SET title = 'prepared' WHERE id = 2;
 PREPARE TRANSACTION 'cachebot_regress_sets';
@@ -225,6 +251,8 @@ EXECUTE k;
 SELECT hits, misses, fills, skips_by_reason FROM s;
 SELECT count(*) FROM other;
 DEALLOCATE k;
+DROP TRIGGER touch_photo_2 ON other;
+DROP FUNCTION touch_photo_2();
 
 DEALLOCATE q;
 DROP TABLE photo, other;

@@ -17,6 +17,7 @@
 #include "storage/proc.h"
 #include "storage/procarray.h"
 #include "storage/shmem.h"
+#include "utils/timestamp.h"
 
 #include "committing.h"
 
@@ -33,6 +34,8 @@ typedef struct CommittingSlot
 	int			nkeys;
 	Hash128		keys[COMMITTING_MAX_KEYS];
 	uint64		marked[COMMITTING_MAX_KEYS];	/* a gen with the mark on */
+	TimestampTz settle_until;	/* 0, or until when settles sent unconfirmed
+								 * may still land */
 } CommittingSlot;
 
 typedef struct CommittingShared
@@ -44,6 +47,7 @@ typedef struct CommittingShared
 
 static CommittingShared *shared = NULL;
 static CommittingSlot *my_slot = NULL;	/* set while this backend published */
+static bool my_slot_settling = false;
 
 static Size
 shared_size(void)
@@ -74,44 +78,83 @@ cachebot_committing_startup(void)
 			pg_atomic_init_u32(&shared->slots[i].change, 0);
 			shared->slots[i].xid = InvalidTransactionId;
 			shared->slots[i].nkeys = 0;
+			shared->slots[i].settle_until = 0;
 		}
 	}
 }
 
-void
-cachebot_committing_publish(int nkeys, const Hash128 *keys, const uint64 *marked)
-{
-	TransactionId xid = GetTopTransactionIdIfAny();
-	CommittingSlot *slot;
-
-	cachebot_committing_withdraw();
-	/* Without an ID, visibility is not the proc array's to tell. */
-	if (shared == NULL || MyProc == NULL || !TransactionIdIsValid(xid) ||
-		nkeys <= 0 || nkeys > COMMITTING_MAX_KEYS ||
-		MY_PROC_INDEX < 0 || MY_PROC_INDEX >= shared->nslots)
-		return;
-	slot = &shared->slots[MY_PROC_INDEX];
-	pg_atomic_fetch_add_u32(&slot->change, 1);	/* a full barrier */
-	slot->xid = xid;
-	slot->nkeys = nkeys;
-	memcpy(slot->keys, keys, nkeys * sizeof(Hash128));
-	memcpy(slot->marked, marked, nkeys * sizeof(uint64));
-	pg_atomic_fetch_add_u32(&slot->change, 1);
-	pg_atomic_fetch_add_u32(&shared->published, 1);
-	my_slot = slot;
-}
-
-void
-cachebot_committing_withdraw(void)
+static void
+withdraw_slot(void)
 {
 	if (my_slot == NULL)
 		return;
 	pg_atomic_fetch_add_u32(&my_slot->change, 1);
 	my_slot->xid = InvalidTransactionId;
 	my_slot->nkeys = 0;
+	my_slot->settle_until = 0;
 	pg_atomic_fetch_add_u32(&my_slot->change, 1);
 	pg_atomic_fetch_sub_u32(&shared->published, 1);
 	my_slot = NULL;
+	my_slot_settling = false;
+}
+
+static void
+withdraw_at_exit(int code, Datum arg)
+{
+	withdraw_slot();
+}
+
+void
+cachebot_committing_publish(int nkeys, const Hash128 *keys, const uint64 *marked)
+{
+	static bool exit_registered = false;
+	TransactionId xid = GetTopTransactionIdIfAny();
+	CommittingSlot *slot;
+
+	withdraw_slot();
+	/* Without an ID, visibility is not the proc array's to tell. */
+	if (shared == NULL || MyProc == NULL || !TransactionIdIsValid(xid) ||
+		nkeys <= 0 || nkeys > COMMITTING_MAX_KEYS ||
+		MY_PROC_INDEX < 0 || MY_PROC_INDEX >= shared->nslots)
+		return;
+	if (!exit_registered)
+	{
+		before_shmem_exit(withdraw_at_exit, (Datum) 0);
+		exit_registered = true;
+	}
+	slot = &shared->slots[MY_PROC_INDEX];
+	pg_atomic_fetch_add_u32(&slot->change, 1);	/* a full barrier */
+	slot->xid = xid;
+	slot->nkeys = nkeys;
+	memcpy(slot->keys, keys, nkeys * sizeof(Hash128));
+	memcpy(slot->marked, marked, nkeys * sizeof(uint64));
+	slot->settle_until = 0;
+	pg_atomic_fetch_add_u32(&slot->change, 1);
+	pg_atomic_fetch_add_u32(&shared->published, 1);
+	my_slot = slot;
+}
+
+void
+cachebot_committing_settling(int wait_ms)
+{
+	if (my_slot == NULL)
+		return;
+	/*
+	 * One not landed by then is taken as lost: the record stays pending,
+	 * and readers turn away as from any other mark.
+	 */
+	pg_atomic_fetch_add_u32(&my_slot->change, 1);
+	my_slot->settle_until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), wait_ms);
+	pg_atomic_fetch_add_u32(&my_slot->change, 1);
+	my_slot_settling = true;
+}
+
+void
+cachebot_committing_withdraw(void)
+{
+	/* a settling slot stays for the readers; the next publish replaces it */
+	if (!my_slot_settling)
+		withdraw_slot();
 }
 
 /*
@@ -129,10 +172,22 @@ descends_from(uint64 gen, uint64 marked)
 	return d / CACHEBOT_GEN_MARK < DESCENT_MAX && d % CACHEBOT_GEN_MARK < DESCENT_MAX;
 }
 
+/*
+ * Has no settle reached the record since marked, the gen it had just after
+ * a mark? Then that mark's writer's settle has not landed either.
+ */
+static bool
+unsettled_since(uint64 gen, uint64 marked)
+{
+	uint64		d = gen - marked;
+
+	return d / CACHEBOT_GEN_MARK < DESCENT_MAX && d % CACHEBOT_GEN_MARK == 0;
+}
+
 /* A consistent copy of a slot, or false if it was being written. */
 static bool
 read_slot(CommittingSlot *slot, TransactionId *xid, int *nkeys, Hash128 *keys,
-		  uint64 *marked)
+		  uint64 *marked, TimestampTz *settle_until)
 {
 	uint32		before = pg_atomic_read_u32(&slot->change);
 
@@ -143,6 +198,7 @@ read_slot(CommittingSlot *slot, TransactionId *xid, int *nkeys, Hash128 *keys,
 	*nkeys = Min(Max(slot->nkeys, 0), COMMITTING_MAX_KEYS);
 	memcpy(keys, slot->keys, *nkeys * sizeof(Hash128));
 	memcpy(marked, slot->marked, *nkeys * sizeof(uint64));
+	*settle_until = slot->settle_until;
 	pg_read_barrier();
 	return pg_atomic_read_u32(&slot->change) == before;
 }
@@ -157,9 +213,11 @@ typedef struct WriterMark
 
 /*
  * Takes the marks of writers nobody can see yet out of versions[], which
- * store->lookup just returned for deps[0..n).
+ * store->lookup just returned for deps[0..n). True if a record stays
+ * pending with the mark of a writer whose settle was sent unconfirmed a
+ * moment ago and has not landed: worth reading again.
  */
-static void
+static bool
 discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 						 VersionRead *versions)
 {
@@ -168,12 +226,15 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 	Hash128    *pending_keys;
 	VersionRead *reread;
 	TransactionId *xids;
+	TimestampTz *settle_until;
 	bool	   *alive;
 	WriterMark *marks = NULL;	/* at most COMMITTING_MAX_KEYS a writer */
 	int			nmarks = 0;
 	int			maxmarks = 0;
 	int32	   *invisible;
 	int			nwriters = 0;
+	bool		settling = false;
+	bool		await_settle = false;
 	Hash128		slot_keys[COMMITTING_MAX_KEYS];
 	uint64		slot_marked[COMMITTING_MAX_KEYS];
 
@@ -181,7 +242,7 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 		if (versions[i].pending > 0)
 			npending++;
 	if (npending == 0 || shared == NULL || pg_atomic_read_u32(&shared->published) == 0)
-		return;
+		return false;
 
 	pending_index = palloc(npending * sizeof(int));
 	pending_keys = palloc(npending * sizeof(Hash128));
@@ -194,6 +255,7 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 
 	/* 1. Who published which of these keys (before the records' second read). */
 	xids = palloc(shared->nslots * sizeof(TransactionId));
+	settle_until = palloc(shared->nslots * sizeof(TimestampTz));
 	for (int s = 0; s < shared->nslots; s++)
 	{
 		CommittingSlot *slot = &shared->slots[s];
@@ -203,7 +265,7 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 
 		if (!TransactionIdIsValid(slot->xid) || slot == my_slot)
 			continue;
-		if (!read_slot(slot, &xid, &nkeys, slot_keys, slot_marked) ||
+		if (!read_slot(slot, &xid, &nkeys, slot_keys, slot_marked, &settle_until[nwriters]) ||
 			!TransactionIdIsValid(xid))
 			continue;
 		for (int k = 0; k < nkeys; k++)
@@ -223,25 +285,26 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 					break;
 				}
 		if (any)
+		{
+			settling |= settle_until[nwriters] != 0;
 			xids[nwriters++] = xid;
+		}
 	}
-	if (nwriters == 0)
-		return;
+	reread = palloc(npending * sizeof(VersionRead));
+	alive = palloc(Max(nwriters, 1) * sizeof(bool));
+	invisible = palloc0(npending * sizeof(int32));
 
 	/* 2. The pending records again. */
-	reread = palloc(npending * sizeof(VersionRead));
-	if (!store->lookup(NULL, npending, pending_keys, NULL, NULL, reread))
-		return;
+	if (nwriters == 0 || !store->lookup(NULL, npending, pending_keys, NULL, NULL, reread))
+		goto done;
 
 	/*
 	 * 3. Which of those writers are still in progress: they were marking the
 	 * records all through the second read, if the records still carry their
 	 * marks.
 	 */
-	alive = palloc(nwriters * sizeof(bool));
 	for (int w = 0; w < nwriters; w++)
 		alive[w] = TransactionIdIsInProgress(xids[w]);
-	invisible = palloc0(npending * sizeof(int32));
 	for (int m = 0; m < nmarks; m++)
 		if (alive[marks[m].writer] &&
 			descends_from(reread[marks[m].pending].gen, marks[m].marked))
@@ -257,6 +320,38 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 			v->pending = 0;
 		}
 	}
+
+	/*
+	 * 4. A record still pending with the mark of a writer that is visible
+	 * and sent its settle unconfirmed a moment ago, which has not landed:
+	 * it is on its way (store.h, settle_wait_ms).
+	 */
+	if (settling)
+	{
+		TimestampTz now = GetCurrentTimestamp();
+
+		for (int m = 0; m < nmarks && !await_settle; m++)
+		{
+			int			w = marks[m].writer;
+			int			p = marks[m].pending;
+
+			await_settle = !alive[w] && now < settle_until[w] &&
+				versions[pending_index[p]].pending > 0 &&
+				unsettled_since(reread[p].gen, marks[m].marked);
+		}
+	}
+
+done:
+	pfree(pending_index);
+	pfree(pending_keys);
+	pfree(xids);
+	pfree(settle_until);
+	if (marks)
+		pfree(marks);
+	pfree(reread);
+	pfree(alive);
+	pfree(invisible);
+	return await_settle;
 }
 
 bool
@@ -266,6 +361,8 @@ cachebot_committing_lookup(const CacheStore *store, const Hash128 *key,
 {
 	if (!store->lookup(key, ndeps, deps, entry, entrylen, versions))
 		return false;
-	discount_invisible_marks(store, ndeps, deps, versions);
+	/* each round reads the slots and the records again: a round trip */
+	while (discount_invisible_marks(store, ndeps, deps, versions))
+		CHECK_FOR_INTERRUPTS();
 	return true;
 }

@@ -38,6 +38,18 @@
  * mark; whether its snapshot shows W or not, W's second bump (after W
  * became visible) moves K's gen past it, and between W's visibility and
  * that bump W is no longer in progress, so K reads as pending.
+ *
+ * A store whose second bumps return before it confirmed them (memcached:
+ * the COMMIT does not wait a round trip for them) leaves that pending
+ * moment running on after the COMMIT returned. Its writer then keeps its
+ * slot, noting when the settles went out. A reader that finds a record
+ * still pending with such a writer's mark, and no settle on the record
+ * since that mark (its low half unchanged: so not this writer's either),
+ * reads the slots and the records again, until the time the store gives a
+ * settle to land (memcached's timeout) has passed since the settles went
+ * out: a session that saw the COMMIT return finds the record settled,
+ * as it would had the COMMIT waited. Waiting only ever changes which read
+ * is used; each read is used by the rules above.
  */
 #ifndef CACHEBOT_COMMITTING_H
 #define CACHEBOT_COMMITTING_H
@@ -59,8 +71,18 @@ extern void cachebot_committing_startup(void);
  */
 extern void cachebot_committing_publish(int nkeys, const Hash128 *keys, const uint64 *marked);
 
-/* After the second bumps (or at any end): takes them back. Raises nothing. */
+/*
+ * After the second bumps (or at any end): takes them back, unless they were
+ * declared settling. Raises nothing.
+ */
 extern void cachebot_committing_withdraw(void);
+
+/*
+ * After second bumps sent unconfirmed (store.h, settle_wait_ms): keeps the
+ * slot, noting until when readers should wait for them to land, until this
+ * backend publishes again or exits. Raises nothing.
+ */
+extern void cachebot_committing_settling(int wait_ms);
 
 /*
  * store->lookup, with marks of writers nobody can see yet taken out of the

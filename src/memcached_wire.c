@@ -22,6 +22,13 @@
  * SO_RCVTIMEO, a polled connect). Batches are cut into chunks so that the
  * replies to one chunk always fit in the socket buffers: a server never has
  * to stop reading requests because its replies are not being read.
+ *
+ * A batch of one chunk may be sent without waiting for its replies (a
+ * commit's second bumps: the COMMIT need not wait a round trip for them).
+ * They stay in the socket until collect() reads them, which the store does
+ * before the connections' next use; nothing else is sent on them meanwhile,
+ * so the replies read are always that batch's. Their few bytes a server
+ * (at most CHUNK replies of 32 bytes) always fit in the socket buffers.
  */
 #include "postgres.h"
 
@@ -36,7 +43,7 @@
 #include "memcached_wire.h"
 #include "utils/memutils.h"
 
-#define CHUNK			256		/* increments per round trip and server */
+#define CHUNK			MCWIRE_UNAWAITED_MAX	/* increments per round trip */
 #define MAX_KEY			250		/* memcached's key limit */
 #define HEADER			24
 #define INCR_EXTRAS		20		/* delta, initial, expiration */
@@ -53,6 +60,14 @@ static int	nconns = 0;
 
 static char *sendbuf = NULL;	/* one chunk's requests to one server */
 static char *recvbuf = NULL;
+
+/* The chunk in flight: each increment's server, and what its reply said. */
+static int	chunk_server[CHUNK];
+static uint64 chunk_value[CHUNK];
+static bool chunk_done[CHUNK];
+
+/* Increments of the last chunk sent whose replies are still unread: 0 none. */
+static int	unread_n = 0;
 
 static void
 put16(char *p, uint16 v)
@@ -160,6 +175,9 @@ connect_to(const char *host, int port, int timeout_ms)
 bool
 cachebot_mcwire_prepare(int nservers, const McWireServer *servers, int timeout_ms)
 {
+	/* the store collects first: nothing else may be read from them before */
+	if (unread_n > 0)
+		return false;
 	if (sendbuf == NULL)
 	{
 		sendbuf = MemoryContextAlloc(TopMemoryContext,
@@ -241,7 +259,10 @@ recv_at_least(int fd, size_t *have, size_t want)
 	return true;
 }
 
-/* Writes the requests of incs[from..to) that go to server s; how many. */
+/*
+ * Writes the requests of incs[from..to) that go to server s; how many. The
+ * opaque field of each names its place in the chunk.
+ */
 static int
 send_chunk(McWireIncrement *incs, int from, int to, int s, uint64 delta)
 {
@@ -258,7 +279,7 @@ send_chunk(McWireIncrement *incs, int from, int to, int s, uint64 delta)
 		put16(p + 2, (uint16) incs[i].keylen);
 		p[4] = INCR_EXTRAS;
 		put32(p + 8, INCR_EXTRAS + incs[i].keylen);
-		put32(p + 12, (uint32) i);	/* opaque: which increment */
+		put32(p + 12, (uint32) (i - from));
 		put64(p + HEADER, delta);
 		put64(p + HEADER + 8, incs[i].initial);
 		put32(p + HEADER + 16, 0);	/* no expiry: create if absent */
@@ -271,21 +292,25 @@ send_chunk(McWireIncrement *incs, int from, int to, int s, uint64 delta)
 	return count;
 }
 
-/* Reads count replies from server s, in the order of incs[from..to). */
+/*
+ * Reads count replies from server s, in the order of the chunk's (nchunk)
+ * increments that went to it: their values into chunk_value, chunk_done set
+ * for each reply read.
+ */
 static bool
-read_chunk(McWireIncrement *incs, int from, int to, int s, int count)
+read_chunk(int nchunk, int s, int count)
 {
 	size_t		have = 0;
-	int			next = from;
+	int			next = 0;
 
 	for (int r = 0; r < count; r++)
 	{
 		uint32		bodylen;
 		size_t		packet;
 
-		while (next < to && incs[next].server != s)
+		while (next < nchunk && chunk_server[next] != s)
 			next++;
-		if (next >= to || !recv_at_least(conns[s], &have, HEADER))
+		if (next >= nchunk || !recv_at_least(conns[s], &have, HEADER))
 			return false;
 		bodylen = (uint32) get_be(recvbuf + 8, 4);
 		if (bodylen > RECV_SIZE - HEADER)
@@ -299,7 +324,8 @@ read_chunk(McWireIncrement *incs, int from, int to, int s, int count)
 			get_be(recvbuf + 12, 4) != (uint32) next ||
 			bodylen != 8 || recvbuf[4] != 0 || get_be(recvbuf + 2, 2) != 0)
 			return false;
-		incs[next].value = get_be(recvbuf + HEADER, 8);
+		chunk_value[next] = get_be(recvbuf + HEADER, 8);
+		chunk_done[next] = true;
 		next++;
 		memmove(recvbuf, recvbuf + packet, have - packet);
 		have -= packet;
@@ -307,33 +333,72 @@ read_chunk(McWireIncrement *incs, int from, int to, int s, int count)
 	return have == 0;
 }
 
-bool
-cachebot_mcwire_increment(McWireIncrement *incs, int n, uint64 delta)
+/* Reads every server's replies to the chunk of nchunk increments. */
+static bool
+read_replies(int nchunk)
 {
-	int		   *counts = conn_counts;
+	for (int s = 0; s < nconns; s++)
+		if (conn_counts[s] > 0 &&
+			(conns[s] < 0 || !read_chunk(nchunk, s, conn_counts[s])))
+			return false;
+	return true;
+}
 
-	if (sendbuf == NULL)
+bool
+cachebot_mcwire_increment(McWireIncrement *incs, int n, uint64 delta, bool await_replies)
+{
+	if (sendbuf == NULL || unread_n > 0)
 		return false;
 	for (int i = 0; i < n; i++)
 		if (incs[i].server < 0 || incs[i].server >= nconns || conns[incs[i].server] < 0 ||
 			incs[i].keylen <= 0 || incs[i].keylen > MAX_KEY)
 			return false;
+	if (n > CHUNK)
+		await_replies = true;
 
 	for (int from = 0; from < n; from += CHUNK)
 	{
 		int			to = Min(n, from + CHUNK);
 
+		for (int i = from; i < to; i++)
+		{
+			chunk_server[i - from] = incs[i].server;
+			chunk_done[i - from] = false;
+		}
 		/* every server's requests first, so that they work in parallel */
 		for (int s = 0; s < nconns; s++)
-			if ((counts[s] = send_chunk(incs, from, to, s, delta)) < 0)
+			if ((conn_counts[s] = send_chunk(incs, from, to, s, delta)) < 0)
 				goto fail;
-		for (int s = 0; s < nconns; s++)
-			if (counts[s] > 0 && !read_chunk(incs, from, to, s, counts[s]))
-				goto fail;
+		if (!await_replies)
+		{
+			unread_n = to - from;
+			return true;
+		}
+		if (!read_replies(to - from))
+			goto fail;
+		for (int i = from; i < to; i++)
+			incs[i].value = chunk_value[i - from];
 	}
 	return true;
 
 fail:
 	cachebot_mcwire_close();
 	return false;
+}
+
+int
+cachebot_mcwire_collect(bool *confirmed)
+{
+	int			n = unread_n;
+	bool		ok;
+
+	if (n == 0)
+		return 0;
+	ok = read_replies(n);
+	unread_n = 0;
+	for (int i = 0; i < n; i++)
+		confirmed[i] = chunk_done[i];
+	if (!ok)
+		cachebot_mcwire_close();
+	return n;
 }

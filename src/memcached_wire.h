@@ -36,6 +36,9 @@ typedef struct McWireIncrement
 extern bool cachebot_mcwire_prepare(int nservers, const McWireServer *servers,
 									int timeout_ms);
 
+/* Most increments a batch sent without awaiting its replies may have. */
+#define MCWIRE_UNAWAITED_MAX 256
+
 /*
  * Adds delta to every record of incs[0..n), on connections and in room that
  * prepare() made: one write per server for up to a few hundred keys, then
@@ -43,8 +46,22 @@ extern bool cachebot_mcwire_prepare(int nservers, const McWireServer *servers,
  * carries the record's value, stored in incs[i].value). Allocates nothing and
  * raises nothing: callable after a commit. On failure every connection is
  * closed (replies may be left unread on it).
+ *
+ * With await_replies false and n at most MCWIRE_UNAWAITED_MAX, the requests
+ * are only sent: true means they went out, and collect() must read their
+ * replies before anything else uses the connections (prepare() and this
+ * refuse until it has).
  */
-extern bool cachebot_mcwire_increment(McWireIncrement *incs, int n, uint64 delta);
+extern bool cachebot_mcwire_increment(McWireIncrement *incs, int n, uint64 delta,
+									  bool await_replies);
+
+/*
+ * Reads the replies of the batch last sent without awaiting them, each wait
+ * bounded by the timeout. Returns how many increments it had (0: none) and
+ * sets confirmed[i] for those a reply showed applied; on failure closes
+ * every connection. Allocates nothing and raises nothing.
+ */
+extern int	cachebot_mcwire_collect(bool *confirmed);
 
 /* Closes every connection. */
 extern void cachebot_mcwire_close(void);

@@ -71,6 +71,17 @@ typedef struct CacheStore
 	 */
 	bool		checksum_entries;
 
+	/*
+	 * NULL: its BUMP_COMMIT and BUMP_ABORT return once applied. Otherwise
+	 * they return once sent, before the store confirmed them (a network
+	 * round trip the COMMIT does not wait for), and for a moment after the
+	 * commit readers may still find the records pending. The writer then
+	 * leaves its marks published as settling (committing.h), and readers of
+	 * this server wait for the settle, for up to this many milliseconds,
+	 * rather than turn away.
+	 */
+	int			(*settle_wait_ms) (void);
+
 	/* Shared memory the backend needs: requested, then set up (postmaster). */
 	void		(*shmem_request) (void);
 	void		(*shmem_startup) (void);
@@ -108,7 +119,8 @@ typedef struct CacheStore
 	 * be written: before the commit the caller then falls back to bumping
 	 * the epoch; after it, a store whose bumps can fail must itself keep
 	 * what they would have invalidated from being served (memcached's
-	 * bypass). With BUMP_PRE_COMMIT and marked not NULL, marked[i] gets a
+	 * bypass); see settle_wait_ms for what true means for the
+	 * commit's bumps. With BUMP_PRE_COMMIT and marked not NULL, marked[i] gets a
 	 * gen the record had after the mark landed (every later gen of the
 	 * record descends from it by additions, while the record lives).
 	 */

@@ -32,7 +32,9 @@
  * prepare_finish() set up at pre-commit: the connection (never opened after
  * the commit), the buffers for the keys, and the table of undelivered
  * increments. They allocate nothing and raise nothing; a failure is
- * remembered, and the bypass flag is set.
+ * remembered, and the bypass flag is set. The commit's and abort's bumps
+ * (which only close marks) are not waited for: their replies are read at
+ * the next use of the pool, and a failure found then is handled the same.
  *
  * Every wait on the network is bounded by cachebot.memcached_timeout (at
  * most a few seconds); interrupts are checked between round trips, and a
@@ -114,6 +116,19 @@ static Undelivered *undelivered = NULL;
 static int	nundelivered = 0;
 
 /*
+ * A commit's second bumps are sent without waiting for their replies
+ * (memcached_wire.c): the COMMIT returns a round trip sooner. The replies
+ * are read before this backend next uses the pool (collect_settles()), and
+ * what they do not confirm is handled as any undelivered bump. Meanwhile
+ * the records read as pending, which turns readers away and stales nothing;
+ * readers of this server wait a moment for them instead (committing.h).
+ */
+static Hash128 unawaited_keys[MCWIRE_UNAWAITED_MAX];
+static bool unawaited_confirmed[MCWIRE_UNAWAITED_MAX];
+static uint64 unawaited_delta = 0;
+static int	nunawaited = 0;
+
+/*
  * The keys of one multi-key request (a lookup, a bump's confirmation): kept
  * from one request to the next, and reserved before a commit for the bumps
  * that follow it, which may not allocate.
@@ -125,6 +140,7 @@ static McWireIncrement *req_incs = NULL;	/* a bump's increments */
 static int	req_capacity = 0;
 
 static void configure(const char *servers, const char *prefix);
+static void collect_settles(void);
 
 static void
 mc_shmem_request(void)
@@ -187,6 +203,7 @@ configure(const char *servers, const char *prefix)
 static void
 disconnect(void)
 {
+	collect_settles();
 	if (mc != NULL)
 		memcached_free(mc);
 	mc = NULL;
@@ -303,6 +320,7 @@ deliver_undelivered(void)
 static bool
 usable(void)
 {
+	collect_settles();
 	if (backing_off() || !connect_if_needed())
 		return false;
 	return nundelivered == 0 || deliver_undelivered();
@@ -312,6 +330,7 @@ usable(void)
 static void
 deliver_at_exit(int code, Datum arg)
 {
+	collect_settles();
 	if (nundelivered > 0)
 	{
 		down_until = 0;
@@ -347,6 +366,37 @@ remember_undelivered(int nkeys, const Hash128 *keys, uint64 delta)
 				break;
 			}
 		}
+	}
+}
+
+/*
+ * Reads the replies to the last commit's second bumps, if they were left
+ * unread; those not confirmed are kept to be sent again, and until the epoch
+ * moves on nothing cached is trusted. Allocates nothing, raises nothing.
+ */
+static void
+collect_settles(void)
+{
+	int			n;
+	bool		all = true;
+
+	if (nunawaited == 0)
+		return;
+	n = cachebot_mcwire_collect(unawaited_confirmed);
+	Assert(n == nunawaited);
+	nunawaited = 0;
+	for (int i = 0; i < n; i++)
+		if (!unawaited_confirmed[i])
+		{
+			remember_undelivered(1, &unawaited_keys[i], unawaited_delta);
+			all = false;
+		}
+	if (!all)
+	{
+		if (shared)
+			pg_atomic_write_u32(&shared->bypass, 1);
+		if (down_until == 0)
+			went_wrong();
 	}
 }
 
@@ -693,7 +743,8 @@ wire_ready(void)
  * nkeys records and the connections wire_ready() opened: allocates nothing.
  */
 static bool
-increment_all(int nkeys, const Hash128 *keys, uint64 delta, uint64 *values)
+increment_all(int nkeys, const Hash128 *keys, uint64 delta, uint64 *values,
+			  bool await_replies)
 {
 	if (nkeys > req_capacity)
 		return false;
@@ -706,7 +757,7 @@ increment_all(int nkeys, const Hash128 *keys, uint64 delta, uint64 *values)
 		/* a record created here starts pending if that is what delta adds */
 		req_incs[i].initial = fresh_record() + delta;
 	}
-	if (!cachebot_mcwire_increment(req_incs, nkeys, delta))
+	if (!cachebot_mcwire_increment(req_incs, nkeys, delta, await_replies))
 		return false;
 	for (int i = 0; values != NULL && i < nkeys; i++)
 		values[i] = req_incs[i].value;
@@ -725,13 +776,28 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked)
 		delta = CACHEBOT_GEN_MARK + CACHEBOT_GEN_SETTLE;	/* nothing pending */
 
 	/*
-	 * Confirmed in both phases: before the commit a failure must be known;
-	 * after it, the next reader must find the mark closed (a paused server
-	 * applies them when it resumes; one never delivered expires). After the
-	 * commit only the connection and buffers prepared before it are used.
+	 * Before the commit a failure must be known: confirmed. So must an
+	 * immediate bump's after the commit, the only one that invalidates. A
+	 * settle (BUMP_COMMIT, BUMP_ABORT) only closes a mark: a lost one leaves
+	 * the record pending, which stales nothing. Its replies are read before
+	 * the next use of the pool (collect_settles()). After the commit only the
+	 * connection and buffers prepared before it are used.
 	 */
 	if (after_commit)
-		ok = mc != NULL && !backing_off() && increment_all(nkeys, keys, delta, NULL);
+	{
+		bool		settle = phase != BUMP_NOW_AFTER_COMMIT &&
+			nkeys <= MCWIRE_UNAWAITED_MAX;
+
+		collect_settles();
+		ok = mc != NULL && !backing_off() &&
+			increment_all(nkeys, keys, delta, NULL, !settle);
+		if (ok && settle)
+		{
+			memcpy(unawaited_keys, keys, nkeys * sizeof(Hash128));
+			unawaited_delta = delta;
+			nunawaited = nkeys;
+		}
+	}
 	else
 	{
 		ok = usable() && wire_ready();
@@ -739,7 +805,7 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked)
 		{
 			reserve_request_keys(nkeys);
 			ok = increment_all(nkeys, keys, delta,
-							   phase == BUMP_PRE_COMMIT ? marked : NULL);
+							   phase == BUMP_PRE_COMMIT ? marked : NULL, true);
 		}
 	}
 	if (!ok)
@@ -785,6 +851,13 @@ mc_flush(void)
 	}
 }
 
+/* A settle is as long on its way as any other request may take. */
+static int
+mc_settle_wait_ms(void)
+{
+	return cachebot_memcached_timeout;
+}
+
 /*
  * A lease is a key added only if absent, for whole seconds (memcached's
  * unit): the holder deletes it when its fill ends. An expired one is
@@ -828,6 +901,7 @@ mc_lease_release(const Hash128 *key)
 const CacheStore cachebot_memcached_store = {
 	.name = "memcached",
 	.checksum_entries = true,
+	.settle_wait_ms = mc_settle_wait_ms,
 	.shmem_request = mc_shmem_request,
 	.shmem_startup = mc_shmem_startup,
 	.ready = NULL,

@@ -739,6 +739,7 @@ shmem_ready(void)
 const CacheStore cachebot_shmem_store = {
 	.name = "shmem",
 	.checksum_entries = false,
+	.settle_wait_ms = NULL,
 	.shmem_request = shmem_request,
 	.shmem_startup = shmem_startup,
 	.ready = shmem_ready,

@@ -490,25 +490,33 @@ bump_pre_commit(void)
 /*
  * After the commit became visible (or after a failure past pre-commit), the
  * second bump of the store's records, before the locks are released: a
- * session that waited for one of them finds the records settled. Must not
- * raise an ERROR.
+ * session that waited for one of them finds the records settled (or, if the
+ * store settles unconfirmed, waits for them: committing.h). Must not raise
+ * an ERROR.
  */
 static void
 bump_store_finish(BumpPhase phase)
 {
 	const CacheStore *store = cachebot_cache_store();
+	bool		settling = false;
 
 	if (store != NULL && nbumped > 0)
 	{
-		store->bump(nbumped, bumped, phase, NULL);
+		settling = store->bump(nbumped, bumped, phase, NULL) &&
+			store->settle_wait_ms != NULL;
 		if (epoch_fallback)
 		{
 			Hash128		epoch = cachebot_epoch_key;
 
+			/* (confirmed, and it waits for the settles first) */
 			store->bump(1, &epoch, BUMP_NOW_AFTER_COMMIT, NULL);
+			settling = false;
 		}
 	}
-	cachebot_committing_withdraw();
+	if (settling)
+		cachebot_committing_settling(store->settle_wait_ms());
+	else
+		cachebot_committing_withdraw();
 	nbumped = 0;
 }
 

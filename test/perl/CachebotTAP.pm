@@ -1,7 +1,8 @@
 # What cachebot's TAP tests (test/t/*.pl) share: a throwaway cluster with
 # cachebot preloaded, queries whose failure is reported instead of dying, and a
 # throwaway memcached on a free loopback port with a small client for its text
-# protocol.
+# protocol, and a proxy in front of one that can hold back a commit's second
+# bumps.
 #
 # The tests run under PGXS's prove_installcheck (make installcheck, make
 # prove_installcheck): the clusters are initdb'd by PostgreSQL::Test::Cluster
@@ -101,7 +102,7 @@ use IO::Socket::INET;
 use POSIX ();
 use Time::HiRes qw(usleep);
 
-my @started;    # every memcached started here, stopped at exit
+my @started;    # every memcached (and proxy) started here, stopped at exit
 
 # new(NAME): starts memcached on 127.0.0.1 and a free port (128MB, items up to
 # 8MB), as user memcache (or nobody) when run as root; dies if it does not
@@ -316,6 +317,193 @@ sub set
 	return scalar grep { /^STORED/ } $self->cmd(
 		"set $key 0 0 " . length($data) . "\r\n$data\r\n",
 		qr/^(STORED|NOT_STORED|ERROR|CLIENT_ERROR|SERVER_ERROR)/);
+}
+
+
+package CachebotTAP::SettleProxy;
+
+# A TCP proxy in front of a memcached that can hold back a commit's second
+# bumps: binary-protocol INCREMENT requests by 1 (a pre-commit mark adds
+# 2^32, a lookup's record creation 0). While held, a connection that sent
+# one forwards nothing more to memcached; release() lets it all through,
+# drop() closes the held connections, their requests never delivered.
+# Replies are never held. It runs in a child process, told what to do by
+# files in its own directory.
+
+use strict;
+use warnings;
+
+use File::Path qw(make_path);
+use IO::Select;
+use IO::Socket::INET;
+use POSIX ();
+use Socket qw(IPPROTO_TCP TCP_NODELAY);
+use Time::HiRes qw(usleep);
+
+# new(NAME, UPSTREAM_PORT): a proxy on 127.0.0.1 and a free port.
+sub new
+{
+	my ($class, $name, $upstream) = @_;
+	my $dir = "$PostgreSQL::Test::Utils::tmp_check/settle_proxy_$name";
+	make_path($dir);
+	unlink("$dir/hold", "$dir/drop", "$dir/held");
+	my $listen = IO::Socket::INET->new(
+		LocalAddr => '127.0.0.1',
+		LocalPort => 0,
+		Listen => 64,
+		ReuseAddr => 1) or die "cannot listen: $!";
+	my $self = bless { dir => $dir, port => $listen->sockport }, $class;
+	my $pid = fork();
+	die "fork: $!" unless defined $pid;
+	if ($pid == 0)
+	{
+		$SIG{PIPE} = 'IGNORE';    # a peer gone: its socket is closed below
+		_serve($listen, $upstream, $dir);
+		POSIX::_exit(0);
+	}
+	close($listen);
+	$self->{pid} = $pid;
+	push @started, $self;
+	return $self;
+}
+
+sub port { return $_[0]->{port} }
+
+sub _touch { my ($f) = @_; open(my $fh, '>', $f) or die "$f: $!"; close($fh); return; }
+
+# Holds every settle sent from now on.
+sub hold { my ($self) = @_; _touch("$self->{dir}/hold"); return; }
+
+# Lets the held connections' requests through, and holds no more.
+sub release { my ($self) = @_; unlink("$self->{dir}/hold"); return; }
+
+# Closes the held connections, without sending what they hold, and holds no
+# more; returns once done (true), or after 10 s (false).
+sub drop
+{
+	my ($self) = @_;
+	_touch("$self->{dir}/drop");
+	unlink("$self->{dir}/hold");
+	for (1 .. 1000) { return 1 unless -e "$self->{dir}/drop"; usleep(10_000); }
+	return 0;
+}
+
+# How many settles it has held so far.
+sub held
+{
+	my ($self) = @_;
+	open(my $fh, '<', "$self->{dir}/held") or return 0;
+	my $n = <$fh>;
+	close($fh);
+	return $n // 0;
+}
+
+# waits up to 10 s for held() to reach N
+sub wait_held
+{
+	my ($self, $n) = @_;
+	for (1 .. 1000) { return 1 if $self->held >= $n; usleep(10_000); }
+	return 0;
+}
+
+# (stopped as a memcached is, and with them at exit)
+sub stop { return CachebotTAP::Memcached::stop(@_); }
+
+sub _write_all
+{
+	my ($sock, $data) = @_;
+	while (length $data)
+	{
+		my $n = syswrite($sock, $data);
+		return 0 unless $n;
+		substr($data, 0, $n) = '';
+	}
+	return 1;
+}
+
+sub _serve
+{
+	my ($listen, $upstream, $dir) = @_;
+	my $sel = IO::Select->new($listen);
+	my %conn;    # a client's or memcached's socket (as a string) => its pair
+	my $nheld = 0;
+
+	my $close = sub {
+		my ($p) = @_;
+		for my $s ($p->{client}, $p->{server})
+		{
+			$sel->remove($s);
+			delete $conn{$s};
+			close($s);
+		}
+	};
+	while (1)
+	{
+		my $holding = -e "$dir/hold";
+		my $dropping = -e "$dir/drop";
+		# (copies of the references: closing a pair deletes from %conn;
+		# each pair is there twice, once for each of its sockets)
+		my %seen;
+		my @held_pairs = grep { defined $_->{held} && !$seen{$_}++ } map { $_ } values %conn;
+		for my $p (@held_pairs)
+		{
+			if ($dropping) { $close->($p); }
+			elsif (!$holding)
+			{
+				_write_all($p->{server}, $p->{held});
+				$p->{held} = undef;
+			}
+		}
+		unlink("$dir/drop") if $dropping;
+		for my $s ($sel->can_read(0.005))
+		{
+			if ($s == $listen)
+			{
+				my $c = $listen->accept or next;
+				my $u = IO::Socket::INET->new(
+					PeerAddr => '127.0.0.1',
+					PeerPort => $upstream) or do { close($c); next; };
+				# (as its clients do: no Nagle delay on a request in two writes)
+				setsockopt($_, IPPROTO_TCP, TCP_NODELAY, 1) for ($c, $u);
+				my $p = { client => $c, server => $u, buf => '', held => undef };
+				$conn{$c} = $p;
+				$conn{$u} = $p;
+				$sel->add($c, $u);
+				next;
+			}
+			my $p = $conn{$s} or next;
+			my $n = sysread($s, my $buf, 65536);
+			if (!$n) { $close->($p); next; }
+			if ($s == $p->{server})
+			{
+				_write_all($p->{client}, $buf);    # a reply: never held
+				next;
+			}
+			$p->{buf} .= $buf;
+			# whole binary requests: a 24-byte header, then its body
+			while (length($p->{buf}) >= 24)
+			{
+				my $total = 24 + unpack('N', substr($p->{buf}, 8, 4));
+				last if length($p->{buf}) < $total;
+				my $req = substr($p->{buf}, 0, $total, '');
+				my ($magic, $op, $extlen) = unpack('C C x2 C', $req);
+				if (!defined $p->{held} && $holding && $magic == 0x80 && $op == 0x05 &&
+					$extlen >= 8 && substr($req, 24, 8) eq pack('N N', 0, 1))
+				{
+					$p->{held} = '';
+					$nheld++;
+					if (open(my $fh, '>', "$dir/held.tmp"))
+					{
+						print $fh $nheld;
+						close($fh);
+						rename("$dir/held.tmp", "$dir/held");
+					}
+				}
+				if (defined $p->{held}) { $p->{held} .= $req; }
+				else { _write_all($p->{server}, $req); }
+			}
+		}
+	}
 }
 
 1;

@@ -28,6 +28,12 @@
 #      as one pipelined batch per server, on connections of their own) reach
 #      the server each record is read from: after writes to 40 rows, in one
 #      transaction and one by one, every read of those rows is fresh.
+#   9. a commit's second bumps are not waited for: behind a proxy that holds
+#      them back, a writer's COMMIT returns, a reader that comes after it
+#      waits for them (it neither runs uncached nor serves the old entry) and
+#      fills with the write once they land; one that never lands (its
+#      connection closed) is found at the writer's next use of the pool,
+#      counted, sent again, and hits resume.
 #
 # The test starts its own memcached (on 127.0.0.1, a free port) and its own
 # server with cachebot.backend = 'memcached' pointed at it; it is skipped when
@@ -486,8 +492,8 @@ $v->query('SET synchronous_commit = remote_write;');
 $v->query_until(qr/commit sent/, "\\echo commit sent\nCOMMIT PREPARED 'cachebot_part7';\n");
 required(wait_syncrep(2), '7: COMMIT PREPARED waits too, its mark on the new record');
 snap();
-my $got = sq($Q);
-ok(defined $got && $got !~ /w7|v7/, '7: the next read shows neither write');
+my $got7 = sq($Q);
+ok(defined $got7 && $got7 !~ /w7|v7/, '7: the next read shows neither write');
 is(delta('pending_write'), 1, '7: ... and runs uncached (pending_write): the first writer no longer vouches for the mark');
 is(delta('fills'), 0, '7: ... nothing filled');
 sq("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event = 'SyncRep'");
@@ -534,5 +540,60 @@ ok(points_ok(), "8: after $n8 transactions wrote one row each, every read is fre
 is(delta('hits'), 0, '8: ... none of them a hit');
 is(delta('errors'), 0, '8: no store errors');
 like(sq("SELECT v FROM t WHERE id = $n8"), qr/-8a-8b$/, '8: both writes are in the rows');
+
+# ================================================================= part 9
+note "9. a commit's second bumps are not waited for; readers wait for them";
+my $proxy = CachebotTAP::SettleProxy->new('settle', $mc->port);
+sq("ALTER SYSTEM SET cachebot.memcached_servers = '127.0.0.1:" . $proxy->port . "'");
+# long enough that nothing here times out by chance
+sq("ALTER SYSTEM SET cachebot.memcached_timeout = 5000");
+sq('SELECT pg_reload_conf()');
+usleep(500_000);
+required(sq('SHOW cachebot.memcached_servers') eq '127.0.0.1:' . $proxy->port,
+	'9: the pool is one memcached behind the proxy');
+my $s9 = 'SELECT /* cache */ v FROM t WHERE id = 9';
+ok(fill_ok($s9), "9: $s9 fills through the proxy");
+ok(hit_ok($s9), '9: ... then hits');
+my $w9 = $node->background_psql($dba, on_error_stop => 0);
+$proxy->hold;
+snap();
+is($w9->query("UPDATE t SET v = 'settle-held' WHERE id = 9 RETURNING v"), 'settle-held',
+	"9: a write's COMMIT returns while its settle is held");
+ok($proxy->wait_held(1), '9: ... the proxy holds its settle');
+is(delta('errors'), 0, '9: ... and nothing failed: the COMMIT did not wait for its reply');
+my $r9 = $node->background_psql($dba, on_error_stop => 0);
+$r9->query_until(qr/read sent/, "\\echo read sent\n$s9;\n");
+usleep(300_000);
+is(sq("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '$s9%'"), 1,
+	'9: a read after the COMMIT waits for the settle');
+$proxy->release;
+is($r9->query("SELECT 'read done'"), "settle-held\nread done",
+	"9: ... and once it lands, reads the write");
+is(delta('fills'), 1, '9: ... a fill');
+is(delta('hits') + delta('pending_write'), 0, '9: ... neither a hit nor turned away');
+ok(hit_ok($s9) && sq($s9) eq 'settle-held', '9: then the write hits');
+snap();
+is($w9->query($s9), 'settle-held', "9: the writer's next read collects its settle's reply");
+is(delta('errors'), 0, '9: ... confirmed: no error');
+
+$proxy->hold;
+$w9->query("UPDATE t SET v = 'settle-lost' WHERE id = 9");
+required($proxy->wait_held(2), "9: a second write's settle is held");
+required($proxy->drop, '9: ... and its connection closed, the settle never delivered');
+snap();
+is($w9->query($s9), 'settle-lost', "9: the writer's next read shows its write");
+cmp_ok(delta('errors'), '>', 0, '9: ... and finds its settle unconfirmed: an error');
+is(delta('hits') + delta('fills'), 0, '9: ... nothing served or filled meanwhile');
+usleep(1_100_000);    # the back-off
+snap();
+is($w9->query($s9), 'settle-lost', "9: after the back-off the writer sends its settle again");
+is(delta('fills'), 1, '9: ... and its read fills');
+ok(hit_ok($s9) && sq($s9) eq 'settle-lost', '9: then hits, with the write');
+$w9->quit;
+$r9->quit;
+sq("ALTER SYSTEM RESET cachebot.memcached_timeout");
+sq("ALTER SYSTEM SET cachebot.memcached_servers = '127.0.0.1:" . $mc->port . "'");
+sq('SELECT pg_reload_conf()');
+$proxy->stop;
 
 done_testing();

@@ -14,10 +14,12 @@
 #include "miscadmin.h"
 #include "port/atomics.h"
 #include "storage/ipc.h"
+#include "storage/latch.h"
 #include "storage/proc.h"
 #include "storage/procarray.h"
 #include "storage/shmem.h"
 #include "utils/timestamp.h"
+#include "utils/wait_event.h"
 
 #include "committing.h"
 
@@ -137,7 +139,8 @@ cachebot_committing_publish(int nkeys, const Hash128 *keys, const uint64 *marked
 void
 cachebot_committing_settling(int wait_ms)
 {
-	if (my_slot == NULL)
+	/* (one settling already was published by an earlier transaction) */
+	if (my_slot == NULL || my_slot_settling)
 		return;
 	/*
 	 * One not landed by then is taken as lost: the record stays pending,
@@ -235,6 +238,7 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 	int			nwriters = 0;
 	bool		settling = false;
 	bool		await_settle = false;
+	TimestampTz now;
 	Hash128		slot_keys[COMMITTING_MAX_KEYS];
 	uint64		slot_marked[COMMITTING_MAX_KEYS];
 
@@ -253,7 +257,14 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 			pending_keys[p++] = deps[i];
 		}
 
-	/* 1. Who published which of these keys (before the records' second read). */
+	/*
+	 * 1. Who published which of these keys (before the records' second
+	 * read). A settling slot whose time has passed is stale: its writer
+	 * keeps it until it publishes again, and its transaction ID, long
+	 * ended, must never be asked about again (after wraparound the proc
+	 * array would take it for one in the future, in progress).
+	 */
+	now = GetCurrentTimestamp();
 	xids = palloc(shared->nslots * sizeof(TransactionId));
 	settle_until = palloc(shared->nslots * sizeof(TimestampTz));
 	for (int s = 0; s < shared->nslots; s++)
@@ -266,7 +277,8 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 		if (!TransactionIdIsValid(slot->xid) || slot == my_slot)
 			continue;
 		if (!read_slot(slot, &xid, &nkeys, slot_keys, slot_marked, &settle_until[nwriters]) ||
-			!TransactionIdIsValid(xid))
+			!TransactionIdIsValid(xid) ||
+			(settle_until[nwriters] != 0 && now >= settle_until[nwriters]))
 			continue;
 		for (int k = 0; k < nkeys; k++)
 			for (int p = 0; p < npending; p++)
@@ -304,7 +316,7 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 	 * marks.
 	 */
 	for (int w = 0; w < nwriters; w++)
-		alive[w] = TransactionIdIsInProgress(xids[w]);
+		alive[w] = settle_until[w] == 0 && TransactionIdIsInProgress(xids[w]);
 	for (int m = 0; m < nmarks; m++)
 		if (alive[marks[m].writer] &&
 			descends_from(reread[marks[m].pending].gen, marks[m].marked))
@@ -328,8 +340,7 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 	 */
 	if (settling)
 	{
-		TimestampTz now = GetCurrentTimestamp();
-
+		now = GetCurrentTimestamp();
 		for (int m = 0; m < nmarks && !await_settle; m++)
 		{
 			int			w = marks[m].writer;
@@ -359,10 +370,32 @@ cachebot_committing_lookup(const CacheStore *store, const Hash128 *key,
 						   int ndeps, const Hash128 *deps,
 						   char **entry, Size *entrylen, VersionRead *versions)
 {
+	TimestampTz deadline = 0;
+
 	if (!store->lookup(key, ndeps, deps, entry, entrylen, versions))
 		return false;
-	/* each round reads the slots and the records again: a round trip */
-	while (discount_invisible_marks(store, ndeps, deps, versions))
+
+	/*
+	 * Each round reads the slots and the records again: a round trip, which
+	 * is about what a settle takes to land. Past two, a millisecond's pause
+	 * between rounds, so that a settle that never lands costs the pool a
+	 * few dozen reads, not hundreds. However many writers come and go, the
+	 * wait ends when one writer's would.
+	 */
+	for (int round = 0; discount_invisible_marks(store, ndeps, deps, versions); round++)
+	{
+		if (round == 0)
+			deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+												   store->settle_wait_ms ? store->settle_wait_ms() : 0);
+		else if (GetCurrentTimestamp() >= deadline)
+			break;
+		if (round >= 2)
+		{
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							 1L, PG_WAIT_EXTENSION);
+			ResetLatch(MyLatch);
+		}
 		CHECK_FOR_INTERRUPTS();
+	}
 	return true;
 }

@@ -13,7 +13,8 @@
  *
  * So a writer of this server with a transaction ID, once its pre-commit
  * bumps have all landed, publishes its transaction ID and its keys in a slot
- * of shared memory, and takes them back after its second bumps. A reader
+ * of shared memory, and takes them back after its second bumps (or keeps
+ * them as settling, below). A reader
  * that finds records pending reads the slots, then the pending records
  * again, then asks the proc array which published writers are still in
  * progress. Writers published before the second read and still in progress
@@ -47,9 +48,12 @@
  * since that mark (its low half unchanged: so not this writer's either),
  * reads the slots and the records again, until the time the store gives a
  * settle to land (memcached's timeout) has passed since the settles went
- * out: a session that saw the COMMIT return finds the record settled,
- * as it would had the COMMIT waited. Waiting only ever changes which read
- * is used; each read is used by the rules above.
+ * out (one wait per lookup): a session that saw the COMMIT return usually
+ * finds the record settled, as it would had the COMMIT waited. Waiting only
+ * ever changes which read is used; each read is used by the rules above. A
+ * settling slot past its time is ignored, its writer never asked about
+ * again (its transaction ID, long ended, would read as in progress after
+ * wraparound).
  */
 #ifndef CACHEBOT_COMMITTING_H
 #define CACHEBOT_COMMITTING_H

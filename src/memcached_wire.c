@@ -333,20 +333,27 @@ read_chunk(int nchunk, int s, int count)
 	return have == 0;
 }
 
-/* Reads every server's replies to the chunk of nchunk increments. */
+/*
+ * Reads every server's replies to the chunk of nchunk increments: all of
+ * them, a server failing or not, so that chunk_done tells which landed.
+ */
 static bool
 read_replies(int nchunk)
 {
+	bool		ok = true;
+
 	for (int s = 0; s < nconns; s++)
 		if (conn_counts[s] > 0 &&
 			(conns[s] < 0 || !read_chunk(nchunk, s, conn_counts[s])))
-			return false;
-	return true;
+			ok = false;
+	return ok;
 }
 
 bool
 cachebot_mcwire_increment(McWireIncrement *incs, int n, uint64 delta, bool await_replies)
 {
+	for (int i = 0; i < n; i++)
+		incs[i].sent = false;
 	if (sendbuf == NULL || unread_n > 0)
 		return false;
 	for (int i = 0; i < n; i++)
@@ -367,8 +374,12 @@ cachebot_mcwire_increment(McWireIncrement *incs, int n, uint64 delta, bool await
 		}
 		/* every server's requests first, so that they work in parallel */
 		for (int s = 0; s < nconns; s++)
+		{
+			for (int i = from; i < to; i++)
+				incs[i].sent |= incs[i].server == s;
 			if ((conn_counts[s] = send_chunk(incs, from, to, s, delta)) < 0)
 				goto fail;
+		}
 		if (!await_replies)
 		{
 			unread_n = to - from;

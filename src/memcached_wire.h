@@ -25,6 +25,8 @@ typedef struct McWireIncrement
 	int			server;			/* index into the servers given to connect */
 	uint64		initial;		/* the value of a record created by it */
 	uint64		value;			/* out: the record's value after it */
+	bool		sent;			/* out: its request was written, or may have
+								 * been in part (false: it never left) */
 } McWireIncrement;
 
 /*

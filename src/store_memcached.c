@@ -31,10 +31,11 @@
  * made then (BUMP_COMMIT, BUMP_ABORT, BUMP_NOW_AFTER_COMMIT) use only what
  * prepare_finish() set up at pre-commit: the connection (never opened after
  * the commit), the buffers for the keys, and the table of undelivered
- * increments. They allocate nothing and raise nothing; a failure is
- * remembered, and the bypass flag is set. The commit's and abort's bumps
- * (which only close marks) are not waited for: their replies are read at
- * the next use of the pool, and a failure found then is handled the same.
+ * increments. They allocate nothing and raise nothing; a failure sets the
+ * bypass flag, and what never left is remembered to be sent later. The
+ * commit's and abort's bumps (which only close marks) are not waited for:
+ * their replies are read at the next use of the pool; one not confirmed
+ * sets the bypass flag too, and is not sent again (see collect_settles()).
  *
  * Every wait on the network is bounded by cachebot.memcached_timeout (at
  * most a few seconds); interrupts are checked between round trips, and a
@@ -118,14 +119,18 @@ static int	nundelivered = 0;
 /*
  * A commit's second bumps are sent without waiting for their replies
  * (memcached_wire.c): the COMMIT returns a round trip sooner. The replies
- * are read before this backend next uses the pool (collect_settles()), and
- * what they do not confirm is handled as any undelivered bump. Meanwhile
- * the records read as pending, which turns readers away and stales nothing;
- * readers of this server wait a moment for them instead (committing.h).
+ * are read before this backend next uses the pool (collect_settles()).
+ * Meanwhile the records read as pending, which turns readers away and
+ * stales nothing; readers of this server wait a moment for them instead
+ * (committing.h).
+ *
+ * A settle that was sent is never sent again, confirmed or not: applied
+ * twice, it would take a later writer's mark off the record, whose readers
+ * could then fill from a snapshot without that write while it commits. One
+ * lost leaves its record pending, which only costs misses until the
+ * stuck-writer expiry. Only settles never sent are kept as undelivered.
  */
-static Hash128 unawaited_keys[MCWIRE_UNAWAITED_MAX];
 static bool unawaited_confirmed[MCWIRE_UNAWAITED_MAX];
-static uint64 unawaited_delta = 0;
 static int	nunawaited = 0;
 
 /*
@@ -216,6 +221,7 @@ connect_if_needed(void)
 {
 	memcached_server_list_st servers;
 	StringInfoData nsbuf;
+	Hash128		old_ns = ns;
 
 	if (mc != NULL && mc_servers && strcmp(mc_servers, cachebot_memcached_servers) == 0 &&
 		mc_prefix && strcmp(mc_prefix, cachebot_prefix) == 0 &&
@@ -240,6 +246,15 @@ connect_if_needed(void)
 					 '\0', cachebot_store_incarnation(), '\0', mc_config_changes);
 	ns = cachebot_hash128(nsbuf.data, nsbuf.len);
 	pfree(nsbuf.data);
+	/*
+	 * What was not delivered belongs to the namespace it was meant for:
+	 * sent to the new one, a settle would close no mark of its own there.
+	 */
+	if (!hash128_equal(&old_ns, &ns) && undelivered != NULL)
+	{
+		memset(undelivered, 0, MAX_UNDELIVERED * sizeof(Undelivered));
+		nundelivered = 0;
+	}
 
 	/* Settings this backend has not caught up with (or ahead of): wait. */
 	if (mc_config != pg_atomic_read_u64(&shared->config))
@@ -371,8 +386,9 @@ remember_undelivered(int nkeys, const Hash128 *keys, uint64 delta)
 
 /*
  * Reads the replies to the last commit's second bumps, if they were left
- * unread; those not confirmed are kept to be sent again, and until the epoch
- * moves on nothing cached is trusted. Allocates nothing, raises nothing.
+ * unread. One not confirmed is not sent again (see above), but it counts as
+ * trouble: until the epoch moves on, nothing cached is trusted. Allocates
+ * nothing, raises nothing.
  */
 static void
 collect_settles(void)
@@ -386,11 +402,7 @@ collect_settles(void)
 	Assert(n == nunawaited);
 	nunawaited = 0;
 	for (int i = 0; i < n; i++)
-		if (!unawaited_confirmed[i])
-		{
-			remember_undelivered(1, &unawaited_keys[i], unawaited_delta);
-			all = false;
-		}
+		all &= unawaited_confirmed[i];
 	if (!all)
 	{
 		if (shared)
@@ -578,7 +590,7 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	if (rc != MEMCACHED_SUCCESS)
 	{
 		went_wrong();
-		return false;
+		goto failed;
 	}
 	/*
 	 * An ERROR in here (a cancel, no memory) would leave replies unread on
@@ -638,7 +650,7 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	if (rc != MEMCACHED_END && rc != MEMCACHED_SUCCESS && rc != MEMCACHED_NOTFOUND)
 	{
 		went_wrong();
-		return false;
+		goto failed;
 	}
 
 	/* Absent records: create them, or read the one a concurrent reader made. */
@@ -659,7 +671,7 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 			if (memcached_set(mc, keys[i], KEY_LEN, fresh, flen, 0, 0) != MEMCACHED_SUCCESS)
 			{
 				went_wrong();
-				return false;
+				goto failed;
 			}
 		}
 		rc = memcached_increment_with_initial(mc, keys[i], KEY_LEN, 0, fresh_record(),
@@ -667,12 +679,19 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 		if (rc != MEMCACHED_SUCCESS)
 		{
 			went_wrong();
-			return false;
+			goto failed;
 		}
 		versions[i - first_dep].gen = value;
 		versions[i - first_dep].pending = record_pending(&deps[i - first_dep], value);
 	}
+	pfree(found);
+	pfree(garbage);
 	return true;
+
+failed:
+	pfree(found);
+	pfree(garbage);
+	return false;
 }
 
 static bool
@@ -699,6 +718,21 @@ mc_put(const Hash128 *key, const char *data, Size len, int ttl)
 	return false;
 }
 
+/*
+ * The value of a record that a bump of delta creates (memcached had lost
+ * it): pending with the marks delta adds beyond the settles it adds. A
+ * settle creating it at B = A + 1 would read as no mark, and hide the next
+ * writer's.
+ */
+static uint64
+created_record(uint64 delta)
+{
+	uint64		marks = delta >> PENDING_SHIFT;
+	uint64		settles = (uint32) delta;
+
+	return fresh_record() + (marks > settles ? (marks - settles) << PENDING_SHIFT : 0);
+}
+
 static bool
 increment(const Hash128 *dep, uint64 delta)
 {
@@ -706,9 +740,8 @@ increment(const Hash128 *dep, uint64 delta)
 	uint64		value;
 
 	version_key(k, dep);
-	/* A record created here starts pending if that is what delta adds. */
 	return memcached_increment_with_initial(mc, k, KEY_LEN, delta,
-											fresh_record() + delta, 0, &value)
+											created_record(delta), 0, &value)
 		== MEMCACHED_SUCCESS;
 }
 
@@ -754,8 +787,7 @@ increment_all(int nkeys, const Hash128 *keys, uint64 delta, uint64 *values,
 		req_incs[i].key = req_keys[i];
 		req_incs[i].keylen = KEY_LEN;
 		req_incs[i].server = (int) memcached_generate_hash(mc, req_keys[i], KEY_LEN);
-		/* a record created here starts pending if that is what delta adds */
-		req_incs[i].initial = fresh_record() + delta;
+		req_incs[i].initial = created_record(delta);
 	}
 	if (!cachebot_mcwire_increment(req_incs, nkeys, delta, await_replies))
 		return false;
@@ -785,18 +817,23 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked)
 	 */
 	if (after_commit)
 	{
-		bool		settle = phase != BUMP_NOW_AFTER_COMMIT &&
-			nkeys <= MCWIRE_UNAWAITED_MAX;
+		bool		settle = phase != BUMP_NOW_AFTER_COMMIT;
+		bool		await_replies = !settle || nkeys > MCWIRE_UNAWAITED_MAX;
+		bool		attempted;
 
 		collect_settles();
-		ok = mc != NULL && !backing_off() &&
-			increment_all(nkeys, keys, delta, NULL, !settle);
-		if (ok && settle)
-		{
-			memcpy(unawaited_keys, keys, nkeys * sizeof(Hash128));
-			unawaited_delta = delta;
+		attempted = mc != NULL && !backing_off() && nkeys <= req_capacity;
+		ok = attempted && increment_all(nkeys, keys, delta, NULL, await_replies);
+		if (ok && !await_replies)
 			nunawaited = nkeys;
-		}
+		/*
+		 * What was never sent goes out when the pool answers again: marks
+		 * that landed are closed, an immediate bump lands (twice does no
+		 * harm). A settle that may have reached memcached is not sent again.
+		 */
+		for (int i = 0; !ok && i < nkeys; i++)
+			if (!settle || !attempted || !req_incs[i].sent)
+				remember_undelivered(1, &keys[i], delta);
 	}
 	else
 	{
@@ -810,9 +847,6 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked)
 	}
 	if (!ok)
 	{
-		/* a pre-commit mark may have landed: close it when the pool answers */
-		if (phase == BUMP_COMMIT || phase == BUMP_ABORT)
-			remember_undelivered(nkeys, keys, delta);
 		/* Until the epoch moves on, nothing cached may be trusted. */
 		if (shared)
 			pg_atomic_write_u32(&shared->bypass, 1);

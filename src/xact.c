@@ -68,6 +68,15 @@ static bool catalog_bumped = false;
 static bool finishing_prepared = false;	/* the changes are another's */
 static bool epoch_fallback = false;
 
+/*
+ * Did every pre-commit mark of bumped[] land? Only then are they settled: a
+ * settle without its mark would take another writer's mark off the record
+ * (an ERROR before the marks, a failed bump). A mark that landed beside
+ * one that failed stays until the stuck-writer expiry; the epoch fallback
+ * makes everything miss meanwhile.
+ */
+static bool marks_landed = false;
+
 /* The key collected last: a statement's rows mostly repeat it. */
 static DepKey last_collected;
 static bool last_collected_valid = false;
@@ -290,6 +299,7 @@ forget_all(void)
 		sets_stale = true;
 	bumped = NULL;
 	nbumped = 0;
+	marks_landed = false;
 	catalog_bumped = false;
 	finishing_prepared = false;
 	epoch_fallback = false;
@@ -447,7 +457,8 @@ bump_pending(void)
 	/* What the marks read as once landed, for readers to check them by. */
 	if (!finishing_prepared && nbumped <= COMMITTING_MAX_KEYS)
 		marked = MemoryContextAlloc(xact_cxt, nbumped * sizeof(uint64));
-	if (!store->bump(nbumped, bumped, BUMP_PRE_COMMIT, marked))
+	marks_landed = store->bump(nbumped, bumped, BUMP_PRE_COMMIT, marked);
+	if (!marks_landed)
 	{
 		/* A record we could not mark: make everything miss, now and after. */
 		Hash128		epoch = cachebot_epoch_key;
@@ -491,8 +502,9 @@ bump_pre_commit(void)
  * After the commit became visible (or after a failure past pre-commit), the
  * second bump of the store's records, before the locks are released: a
  * session that waited for one of them finds the records settled (or, if the
- * store settles unconfirmed, waits for them: committing.h). Must not raise
- * an ERROR.
+ * store settles unconfirmed, usually waits for them: committing.h). Only
+ * marks that all landed are settled (see marks_landed). Must not raise an
+ * ERROR.
  */
 static void
 bump_store_finish(BumpPhase phase)
@@ -500,24 +512,21 @@ bump_store_finish(BumpPhase phase)
 	const CacheStore *store = cachebot_cache_store();
 	bool		settling = false;
 
-	if (store != NULL && nbumped > 0)
-	{
+	if (store != NULL && nbumped > 0 && marks_landed)
 		settling = store->bump(nbumped, bumped, phase, NULL) &&
 			store->settle_wait_ms != NULL;
-		if (epoch_fallback)
-		{
-			Hash128		epoch = cachebot_epoch_key;
+	if (store != NULL && nbumped > 0 && epoch_fallback)
+	{
+		Hash128		epoch = cachebot_epoch_key;
 
-			/* (confirmed, and it waits for the settles first) */
-			store->bump(1, &epoch, BUMP_NOW_AFTER_COMMIT, NULL);
-			settling = false;
-		}
+		store->bump(1, &epoch, BUMP_NOW_AFTER_COMMIT, NULL);
 	}
 	if (settling)
 		cachebot_committing_settling(store->settle_wait_ms());
 	else
 		cachebot_committing_withdraw();
 	nbumped = 0;
+	marks_landed = false;
 }
 
 static void

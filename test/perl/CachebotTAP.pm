@@ -327,7 +327,8 @@ package CachebotTAP::SettleProxy;
 # 2^32, a lookup's record creation 0). While held, a connection that sent
 # one forwards nothing more to memcached; release() lets it all through,
 # drop() closes the held connections, their requests never delivered.
-# Replies are never held. It runs in a child process, told what to do by
+# Replies are never held. It can also swallow pre-commit marks: never
+# forwarded, never answered. It runs in a child process, told what to do by
 # files in its own directory.
 
 use strict;
@@ -358,7 +359,9 @@ sub new
 	if ($pid == 0)
 	{
 		$SIG{PIPE} = 'IGNORE';    # a peer gone: its socket is closed below
-		_serve($listen, $upstream, $dir);
+		# (never back into the test: its END blocks would stop the servers)
+		eval { _serve($listen, $upstream, $dir); };
+		print STDERR "settle proxy: $@" if $@;
 		POSIX::_exit(0);
 	}
 	close($listen);
@@ -386,6 +389,15 @@ sub drop
 	unlink("$self->{dir}/hold");
 	for (1 .. 1000) { return 1 unless -e "$self->{dir}/drop"; usleep(10_000); }
 	return 0;
+}
+
+# Swallows every pre-commit mark sent from now on (ON true), or no more.
+sub swallow_marks
+{
+	my ($self, $on) = @_;
+	if ($on) { _touch("$self->{dir}/swallow"); }
+	else { unlink("$self->{dir}/swallow"); }
+	return;
 }
 
 # How many settles it has held so far.
@@ -441,6 +453,7 @@ sub _serve
 	{
 		my $holding = -e "$dir/hold";
 		my $dropping = -e "$dir/drop";
+		my $swallowing = -e "$dir/swallow";
 		# (copies of the references: closing a pair deletes from %conn;
 		# each pair is there twice, once for each of its sockets)
 		my %seen;
@@ -499,6 +512,8 @@ sub _serve
 						rename("$dir/held.tmp", "$dir/held");
 					}
 				}
+				next if $swallowing && $magic == 0x80 && $op == 0x05 && $extlen >= 8
+				  && substr($req, 24, 8) eq pack('N N', 1, 0);
 				if (defined $p->{held}) { $p->{held} .= $req; }
 				else { _write_all($p->{server}, $req); }
 			}

@@ -107,9 +107,20 @@ withdraw_at_exit(int code, Datum arg)
 }
 
 void
-cachebot_committing_publish(int nkeys, const Hash128 *keys, const uint64 *marked)
+cachebot_committing_prepare(void)
 {
 	static bool exit_registered = false;
+
+	if (!exit_registered)
+	{
+		before_shmem_exit(withdraw_at_exit, (Datum) 0);
+		exit_registered = true;
+	}
+}
+
+void
+cachebot_committing_publish(int nkeys, const Hash128 *keys, const uint64 *marked)
+{
 	TransactionId xid = GetTopTransactionIdIfAny();
 	CommittingSlot *slot;
 
@@ -119,11 +130,7 @@ cachebot_committing_publish(int nkeys, const Hash128 *keys, const uint64 *marked
 		nkeys <= 0 || nkeys > COMMITTING_MAX_KEYS ||
 		MY_PROC_INDEX < 0 || MY_PROC_INDEX >= shared->nslots)
 		return;
-	if (!exit_registered)
-	{
-		before_shmem_exit(withdraw_at_exit, (Datum) 0);
-		exit_registered = true;
-	}
+	cachebot_committing_prepare();
 	slot = &shared->slots[MY_PROC_INDEX];
 	pg_atomic_fetch_add_u32(&slot->change, 1);	/* a full barrier */
 	slot->xid = xid;
@@ -274,7 +281,9 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 		int			nkeys;
 		bool		any = false;
 
-		if (!TransactionIdIsValid(slot->xid) || slot == my_slot)
+		/* (unlocked first looks, checked again on the copy) */
+		if (!TransactionIdIsValid(slot->xid) || slot == my_slot ||
+			(slot->settle_until != 0 && now >= slot->settle_until))
 			continue;
 		if (!read_slot(slot, &xid, &nkeys, slot_keys, slot_marked, &settle_until[nwriters]) ||
 			!TransactionIdIsValid(xid) ||
@@ -378,9 +387,9 @@ cachebot_committing_lookup(const CacheStore *store, const Hash128 *key,
 	/*
 	 * Each round reads the slots and the records again: a round trip, which
 	 * is about what a settle takes to land. Past two, a millisecond's pause
-	 * between rounds, so that a settle that never lands costs the pool a
-	 * few dozen reads, not hundreds. However many writers come and go, the
-	 * wait ends when one writer's would.
+	 * between rounds, so that a settle that never lands costs the pool about
+	 * one read a millisecond, not one a round trip. However many writers
+	 * come and go, the wait ends when one writer's would.
 	 */
 	for (int round = 0; discount_invisible_marks(store, ndeps, deps, versions); round++)
 	{

@@ -68,6 +68,13 @@ extern void cachebot_committing_request(void);
 extern void cachebot_committing_startup(void);
 
 /*
+ * Before the store prepares a commit's bumps (pre-commit, an ERROR allowed):
+ * so that at backend exit the slot is withdrawn only after the store's own
+ * exit work (memcached reads its settles' replies then).
+ */
+extern void cachebot_committing_prepare(void);
+
+/*
  * After every pre-commit bump of keys[0..nkeys) landed: publishes them with
  * the transaction's ID, if it has one (else nothing: its marks keep
  * blocking), and with marked[i], a gen each record had with the mark on it.

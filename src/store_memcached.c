@@ -32,10 +32,10 @@
  * prepare_finish() set up at pre-commit: the connection (never opened after
  * the commit), the buffers for the keys, and the table of undelivered
  * increments. They allocate nothing and raise nothing; a failure sets the
- * bypass flag, and what never left is remembered to be sent later. The
- * commit's and abort's bumps (which only close marks) are not waited for:
- * their replies are read at the next use of the pool; one not confirmed
- * sets the bypass flag too, and is not sent again (see collect_settles()).
+ * bypass flag, and what never left is remembered to be sent later, what may
+ * have landed to be reset (see the undelivered table). The commit's and
+ * abort's bumps (which only close marks) are not waited for: their replies
+ * are read at the next use of the pool (collect_settles()).
  *
  * Every wait on the network is bounded by cachebot.memcached_timeout (at
  * most a few seconds); interrupts are checked between round trips, and a
@@ -101,6 +101,14 @@ static TimestampTz down_until = 0;
 /*
  * Commit-phase increments this backend could not deliver: applied when the
  * pool answers again, so that the pending marks they close do not linger.
+ * An increment that may have reached memcached without being confirmed (a
+ * timeout, a connection lost before the reply) is never sent again: twice,
+ * a settle would take a later writer's mark off the record. Its record is
+ * reset instead (deleted: the next reader creates it afresh), as if memcached
+ * had evicted it, which the protocol allows for; that ends the marks it may
+ * or may not carry, which would otherwise block fills until the stuck-writer
+ * expiry, and on a record written more often than that, for good. Resets
+ * come after every increment, so that none lands on the fresh record.
  * A fixed table, allocated before it is first needed after a commit; past
  * its size they are dropped (the bypass flag makes every entry miss until
  * the epoch moves on, and a pending mark expires on its own).
@@ -111,6 +119,7 @@ typedef struct Undelivered
 {
 	Hash128		key;			/* zero: empty */
 	uint64		delta;
+	bool		reset;			/* drop the record instead (see below) */
 } Undelivered;
 
 static Undelivered *undelivered = NULL;
@@ -124,12 +133,17 @@ static int	nundelivered = 0;
  * stales nothing; readers of this server wait a moment for them instead
  * (committing.h).
  *
- * A settle that was sent is never sent again, confirmed or not: applied
- * twice, it would take a later writer's mark off the record, whose readers
- * could then fill from a snapshot without that write while it commits. One
- * lost leaves its record pending, which only costs misses until the
- * stuck-writer expiry. Only settles never sent are kept as undelivered.
+ * One not confirmed is reset (see the undelivered table above).
  */
+static Hash128 unawaited_keys[MCWIRE_UNAWAITED_MAX];
+
+/*
+ * This transaction's pre-commit bump failed: the marks that may have landed
+ * are to be reset, and those that did not must not be settled (a settle
+ * without its mark would take another writer's off the record). So its
+ * commit or abort settles nothing.
+ */
+static bool marks_failed = false;
 static bool unawaited_confirmed[MCWIRE_UNAWAITED_MAX];
 static int	nunawaited = 0;
 
@@ -146,6 +160,8 @@ static int	req_capacity = 0;
 
 static void configure(const char *servers, const char *prefix);
 static void collect_settles(void);
+static void remember_undelivered(int nkeys, const Hash128 *keys, uint64 delta, bool reset);
+static bool reset_record(const Hash128 *dep);
 
 static void
 mc_shmem_request(void)
@@ -310,24 +326,33 @@ backing_off(void)
 
 /*
  * Delivers what earlier commits could not (a bounded number of round trips,
- * interruptible between them); false if the pool fails meanwhile.
+ * interruptible between them); false if the pool fails meanwhile. Each is
+ * taken out of the table before it is sent, never to be sent twice; one that
+ * fails may have landed, and becomes a reset. Increments first: a reset of
+ * the same record must come after them.
  */
 static bool
 deliver_undelivered(void)
 {
-	for (int i = 0; i < MAX_UNDELIVERED && nundelivered > 0; i++)
-	{
-		if (undelivered[i].key.hi == 0 && undelivered[i].key.lo == 0)
-			continue;
-		CHECK_FOR_INTERRUPTS();
-		if (!increment(&undelivered[i].key, undelivered[i].delta))
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < MAX_UNDELIVERED && nundelivered > 0; i++)
 		{
-			went_wrong();
-			return false;
+			Undelivered u = undelivered[i];
+			bool		ok;
+
+			if ((u.key.hi == 0 && u.key.lo == 0) || u.reset != (pass == 1))
+				continue;
+			CHECK_FOR_INTERRUPTS();
+			memset(&undelivered[i], 0, sizeof(Undelivered));
+			nundelivered--;
+			ok = u.reset ? reset_record(&u.key) : increment(&u.key, u.delta);
+			if (!ok)
+			{
+				remember_undelivered(1, &u.key, 0, true);
+				went_wrong();
+				return false;
+			}
 		}
-		memset(&undelivered[i], 0, sizeof(Undelivered));
-		nundelivered--;
-	}
 	return true;
 }
 
@@ -354,9 +379,13 @@ deliver_at_exit(int code, Datum arg)
 	disconnect();
 }
 
-/* After a commit: allocates nothing, raises nothing. */
+/*
+ * Keeps an increment of delta of each record for later, or its reset (which
+ * supersedes any increment). After a commit: allocates nothing, raises
+ * nothing.
+ */
 static void
-remember_undelivered(int nkeys, const Hash128 *keys, uint64 delta)
+remember_undelivered(int nkeys, const Hash128 *keys, uint64 delta, bool reset)
 {
 	if (undelivered == NULL)
 		return;
@@ -372,12 +401,14 @@ remember_undelivered(int nkeys, const Hash128 *keys, uint64 delta)
 			{
 				u->key = keys[i];
 				u->delta = delta;
+				u->reset = reset;
 				nundelivered++;
 				break;
 			}
 			if (hash128_equal(&u->key, &keys[i]))
 			{
 				u->delta += delta;
+				u->reset |= reset;
 				break;
 			}
 		}
@@ -386,9 +417,9 @@ remember_undelivered(int nkeys, const Hash128 *keys, uint64 delta)
 
 /*
  * Reads the replies to the last commit's second bumps, if they were left
- * unread. One not confirmed is not sent again (see above), but it counts as
- * trouble: until the epoch moves on, nothing cached is trusted. Allocates
- * nothing, raises nothing.
+ * unread. A record whose settle is not confirmed is reset when the pool
+ * answers again, and until the epoch moves on nothing cached is trusted.
+ * Allocates nothing, raises nothing.
  */
 static void
 collect_settles(void)
@@ -402,12 +433,16 @@ collect_settles(void)
 	Assert(n == nunawaited);
 	nunawaited = 0;
 	for (int i = 0; i < n; i++)
-		all &= unawaited_confirmed[i];
+		if (!unawaited_confirmed[i])
+		{
+			remember_undelivered(1, &unawaited_keys[i], 0, true);
+			all = false;
+		}
 	if (!all)
 	{
 		if (shared)
 			pg_atomic_write_u32(&shared->bypass, 1);
-		if (down_until == 0)
+		if (!backing_off())
 			went_wrong();
 	}
 }
@@ -745,6 +780,18 @@ increment(const Hash128 *dep, uint64 delta)
 		== MEMCACHED_SUCCESS;
 }
 
+/* Drops a version record: the next reader creates it afresh. */
+static bool
+reset_record(const Hash128 *dep)
+{
+	char		k[KEY_LEN + 1];
+	memcached_return_t rc;
+
+	version_key(k, dep);
+	rc = memcached_delete(mc, k, KEY_LEN, 0);
+	return rc == MEMCACHED_SUCCESS || rc == MEMCACHED_NOTFOUND;
+}
+
 /*
  * The bumps' own connections (memcached_wire.c), to every server of the
  * handle; not after a commit.
@@ -802,55 +849,77 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked)
 	uint64		delta = phase == BUMP_PRE_COMMIT ? CACHEBOT_GEN_MARK : CACHEBOT_GEN_SETTLE;
 	bool		after_commit = phase == BUMP_COMMIT || phase == BUMP_ABORT ||
 		phase == BUMP_NOW_AFTER_COMMIT;
-	bool		ok;
+	bool		settle = phase == BUMP_COMMIT || phase == BUMP_ABORT;
+	bool		await_replies = !settle || nkeys > MCWIRE_UNAWAITED_MAX;
+	bool		attempted;
+	bool		ok = false;
 
 	if (phase == BUMP_NOW || phase == BUMP_NOW_AFTER_COMMIT)
 		delta = CACHEBOT_GEN_MARK + CACHEBOT_GEN_SETTLE;	/* nothing pending */
+	if (phase == BUMP_PRE_COMMIT)
+		marks_failed = false;
+	else if (settle && marks_failed)
+	{
+		marks_failed = false;
+		return true;			/* the pre-commit failure did what is due */
+	}
 
 	/*
 	 * Before the commit a failure must be known: confirmed. So must an
 	 * immediate bump's after the commit, the only one that invalidates. A
-	 * settle (BUMP_COMMIT, BUMP_ABORT) only closes a mark: a lost one leaves
-	 * the record pending, which stales nothing. Its replies are read before
-	 * the next use of the pool (collect_settles()). After the commit only the
-	 * connection and buffers prepared before it are used.
+	 * settle only closes a mark: a lost one leaves the record pending, which
+	 * stales nothing, and its replies are read before the next use of the
+	 * pool (collect_settles()). After the commit only the connection and
+	 * buffers prepared before it are used.
 	 */
 	if (after_commit)
 	{
-		bool		settle = phase != BUMP_NOW_AFTER_COMMIT;
-		bool		await_replies = !settle || nkeys > MCWIRE_UNAWAITED_MAX;
-		bool		attempted;
-
 		collect_settles();
 		attempted = mc != NULL && !backing_off() && nkeys <= req_capacity;
-		ok = attempted && increment_all(nkeys, keys, delta, NULL, await_replies);
-		if (ok && !await_replies)
-			nunawaited = nkeys;
-		/*
-		 * What was never sent goes out when the pool answers again: marks
-		 * that landed are closed, an immediate bump lands (twice does no
-		 * harm). A settle that may have reached memcached is not sent again.
-		 */
-		for (int i = 0; !ok && i < nkeys; i++)
-			if (!settle || !attempted || !req_incs[i].sent)
-				remember_undelivered(1, &keys[i], delta);
 	}
 	else
 	{
-		ok = usable() && wire_ready();
-		if (ok)
-		{
+		attempted = usable() && wire_ready();
+		if (attempted)
 			reserve_request_keys(nkeys);
-			ok = increment_all(nkeys, keys, delta,
-							   phase == BUMP_PRE_COMMIT ? marked : NULL, true);
-		}
+	}
+	if (attempted)
+		ok = increment_all(nkeys, keys, delta,
+						   phase == BUMP_PRE_COMMIT ? marked : NULL, await_replies);
+	if (ok && !await_replies)
+	{
+		memcpy(unawaited_keys, keys, nkeys * sizeof(Hash128));
+		nunawaited = nkeys;
 	}
 	if (!ok)
 	{
+		/*
+		 * What never left is sent when the pool answers again (an immediate
+		 * bump is harmless twice). A mark or settle that may have landed
+		 * unconfirmed makes its record reset (see the undelivered table);
+		 * a mark that never left needs nothing (the commit settles none of
+		 * its marks then: see xact.c).
+		 */
+		for (int i = 0; i < nkeys; i++)
+		{
+			bool		may_have_landed = attempted && req_incs[i].sent;
+
+			if (phase == BUMP_NOW || phase == BUMP_NOW_AFTER_COMMIT)
+			{
+				if (after_commit)
+					remember_undelivered(1, &keys[i], delta, false);
+			}
+			else if (may_have_landed)
+				remember_undelivered(1, &keys[i], 0, true);
+			else if (settle)
+				remember_undelivered(1, &keys[i], delta, false);
+		}
+		if (phase == BUMP_PRE_COMMIT)
+			marks_failed = true;
 		/* Until the epoch moves on, nothing cached may be trusted. */
 		if (shared)
 			pg_atomic_write_u32(&shared->bypass, 1);
-		if (down_until == 0)
+		if (!backing_off())
 			went_wrong();
 	}
 	return ok;

@@ -69,13 +69,13 @@ static bool finishing_prepared = false;	/* the changes are another's */
 static bool epoch_fallback = false;
 
 /*
- * Did every pre-commit mark of bumped[] land? Only then are they settled: a
- * settle without its mark would take another writer's mark off the record
- * (an ERROR before the marks, a failed bump). A mark that landed beside
- * one that failed stays until the stuck-writer expiry; the epoch fallback
- * makes everything miss meanwhile.
+ * Did the pre-commit bump of bumped[] run? Only then are they settled: an
+ * ERROR before it (a cancel while the store prepares) leaves marks never
+ * made, and a settle without its mark would take another writer's mark off
+ * the record. Should the bump fail in part, the store knows which marks it
+ * made (memcached: which may have landed, see store_memcached.c).
  */
-static bool marks_landed = false;
+static bool marks_made = false;
 
 /* The key collected last: a statement's rows mostly repeat it. */
 static DepKey last_collected;
@@ -299,7 +299,7 @@ forget_all(void)
 		sets_stale = true;
 	bumped = NULL;
 	nbumped = 0;
-	marks_landed = false;
+	marks_made = false;
 	catalog_bumped = false;
 	finishing_prepared = false;
 	epoch_fallback = false;
@@ -452,13 +452,14 @@ bump_pending(void)
 	if (nbumped == 0 || store == NULL)
 		return;
 	/* The bumps after the commit may not allocate: they use what this sets up. */
+	cachebot_committing_prepare();
 	if (store->prepare_finish != NULL)
 		store->prepare_finish(nbumped + 1);
 	/* What the marks read as once landed, for readers to check them by. */
 	if (!finishing_prepared && nbumped <= COMMITTING_MAX_KEYS)
 		marked = MemoryContextAlloc(xact_cxt, nbumped * sizeof(uint64));
-	marks_landed = store->bump(nbumped, bumped, BUMP_PRE_COMMIT, marked);
-	if (!marks_landed)
+	marks_made = true;
+	if (!store->bump(nbumped, bumped, BUMP_PRE_COMMIT, marked))
 	{
 		/* A record we could not mark: make everything miss, now and after. */
 		Hash128		epoch = cachebot_epoch_key;
@@ -503,8 +504,7 @@ bump_pre_commit(void)
  * second bump of the store's records, before the locks are released: a
  * session that waited for one of them finds the records settled (or, if the
  * store settles unconfirmed, usually waits for them: committing.h). Only
- * marks that all landed are settled (see marks_landed). Must not raise an
- * ERROR.
+ * marks made are settled (see marks_made). Must not raise an ERROR.
  */
 static void
 bump_store_finish(BumpPhase phase)
@@ -512,7 +512,7 @@ bump_store_finish(BumpPhase phase)
 	const CacheStore *store = cachebot_cache_store();
 	bool		settling = false;
 
-	if (store != NULL && nbumped > 0 && marks_landed)
+	if (store != NULL && nbumped > 0 && marks_made)
 		settling = store->bump(nbumped, bumped, phase, NULL) &&
 			store->settle_wait_ms != NULL;
 	if (store != NULL && nbumped > 0 && epoch_fallback)
@@ -526,7 +526,7 @@ bump_store_finish(BumpPhase phase)
 	else
 		cachebot_committing_withdraw();
 	nbumped = 0;
-	marks_landed = false;
+	marks_made = false;
 }
 
 static void

@@ -400,15 +400,19 @@ sub swallow_marks
 	return;
 }
 
-# How many settles it has held so far.
-sub held
+# A count the proxy keeps in its directory (0 before the first).
+sub _count
 {
-	my ($self) = @_;
-	open(my $fh, '<', "$self->{dir}/held") or return 0;
+	my ($self, $name) = @_;
+	open(my $fh, '<', "$self->{dir}/$name") or return 0;
 	my $n = <$fh>;
 	close($fh);
 	return $n // 0;
 }
+
+# How many settles it has seen so far (held or not), and held so far.
+sub settles_seen { return $_[0]->_count('settles'); }
+sub held { return $_[0]->_count('held'); }
 
 # waits up to 10 s for held() to reach N
 sub wait_held
@@ -439,6 +443,16 @@ sub _serve
 	my $sel = IO::Select->new($listen);
 	my %conn;    # a client's or memcached's socket (as a string) => its pair
 	my $nheld = 0;
+	my $nsettles = 0;
+	my $count = sub {
+		my ($file, $n) = @_;
+		if (open(my $fh, '>', "$dir/$file.tmp"))
+		{
+			print $fh $n;
+			close($fh);
+			rename("$dir/$file.tmp", "$dir/$file");
+		}
+	};
 
 	my $close = sub {
 		my ($p) = @_;
@@ -500,17 +514,13 @@ sub _serve
 				last if length($p->{buf}) < $total;
 				my $req = substr($p->{buf}, 0, $total, '');
 				my ($magic, $op, $extlen) = unpack('C C x2 C', $req);
-				if (!defined $p->{held} && $holding && $magic == 0x80 && $op == 0x05 &&
-					$extlen >= 8 && substr($req, 24, 8) eq pack('N N', 0, 1))
+				my $is_settle = $magic == 0x80 && $op == 0x05 && $extlen >= 8
+				  && substr($req, 24, 8) eq pack('N N', 0, 1);
+				$count->('settles', ++$nsettles) if $is_settle;
+				if (!defined $p->{held} && $holding && $is_settle)
 				{
 					$p->{held} = '';
-					$nheld++;
-					if (open(my $fh, '>', "$dir/held.tmp"))
-					{
-						print $fh $nheld;
-						close($fh);
-						rename("$dir/held.tmp", "$dir/held");
-					}
+					$count->('held', ++$nheld);
 				}
 				next if $swallowing && $magic == 0x80 && $op == 0x05 && $extlen >= 8
 				  && substr($req, 24, 8) eq pack('N N', 1, 0);

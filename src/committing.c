@@ -150,8 +150,9 @@ cachebot_committing_settling(int wait_ms)
 	if (my_slot == NULL || my_slot_settling)
 		return;
 	/*
-	 * One not landed by then is taken as lost: the record stays pending,
-	 * and readers turn away as from any other mark.
+	 * One not landed by then is taken as lost: the record stays pending
+	 * (until its writer finds it unconfirmed and resets it), and readers
+	 * turn away as from any other mark.
 	 */
 	pg_atomic_fetch_add_u32(&my_slot->change, 1);
 	my_slot->settle_until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), wait_ms);

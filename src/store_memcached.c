@@ -111,7 +111,8 @@ static TimestampTz down_until = 0;
  * come after every increment, so that none lands on the fresh record.
  * A fixed table, allocated before it is first needed after a commit; past
  * its size they are dropped (the bypass flag makes every entry miss until
- * the epoch moves on, and a pending mark expires on its own).
+ * the epoch moves on; a mark left behind expires once its record stops
+ * changing for 60 seconds, which on a busy record may take long).
  */
 #define MAX_UNDELIVERED 4096
 
@@ -292,6 +293,7 @@ connect_if_needed(void)
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_DISTRIBUTION,
 						   MEMCACHED_DISTRIBUTION_CONSISTENT_KETAMA);
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_TCP_NODELAY, 1);
+	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SUPPORT_CAS, 1);	/* for heals */
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_CONNECT_TIMEOUT, mc_timeout);
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_POLL_TIMEOUT, mc_timeout);
 	memcached_behavior_set(mc, MEMCACHED_BEHAVIOR_SND_TIMEOUT, mc_timeout * 1000);
@@ -552,7 +554,16 @@ record_pending(const Hash128 *dep, uint64 value)
 	PendingSeen *seen;
 	TimestampTz now;
 
-	if (marks <= 0)
+	/*
+	 * More settles than marks: a settle landed on a record re-created
+	 * without its mark (memcached evicted it, or a reset deleted it, while
+	 * its writer committed), or twice. Read as no mark, it would hide the
+	 * next writer's: it counts as pending, until a reader heals it (see
+	 * mc_lookup) or the expiry below.
+	 */
+	if (marks < 0)
+		marks = 1;
+	if (marks == 0)
 		return 0;
 	if (shared == NULL)
 		return marks;
@@ -602,6 +613,7 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	size_t	   *lens;
 	bool	   *found;
 	bool	   *garbage;
+	uint64	   *heal;			/* CAS of a record to heal, 0 if none */
 	memcached_result_st *res;
 	memcached_return_t rc;
 	int			first_dep = nkeys - ndeps;
@@ -619,6 +631,7 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	lens = req_lens;
 	found = palloc0(nkeys * sizeof(bool));
 	garbage = palloc0(nkeys * sizeof(bool));
+	heal = palloc0(nkeys * sizeof(uint64));
 
 	/* One round trip for the entry and every record. */
 	rc = memcached_mget(mc, (const char *const *) keys, lens, nkeys);
@@ -668,6 +681,8 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 						versions[i - first_dep].gen = value;
 						versions[i - first_dep].pending =
 							record_pending(&deps[i - first_dep], value);
+						if ((int32) ((uint32) (value >> PENDING_SHIFT) - (uint32) value) < 0)
+							heal[i] = memcached_result_cas(res);
 					}
 				}
 				break;
@@ -686,6 +701,30 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	{
 		went_wrong();
 		goto failed;
+	}
+
+	/*
+	 * Records with more settles than marks are replaced by a fresh value,
+	 * as if evicted, unless they changed since read (check-and-set): a
+	 * settle still on its way lands on the fresh one and is healed again.
+	 * This lookup still reads them as pending.
+	 */
+	for (int i = first_dep; i < nkeys; i++)
+	{
+		char		fresh[32];
+		int			flen;
+
+		if (heal[i] == 0)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		flen = snprintf(fresh, sizeof(fresh), UINT64_FORMAT, fresh_record());
+		rc = memcached_cas(mc, keys[i], KEY_LEN, fresh, flen, 0, 0, heal[i]);
+		if (rc != MEMCACHED_SUCCESS && rc != MEMCACHED_DATA_EXISTS &&
+			rc != MEMCACHED_NOTFOUND && rc != MEMCACHED_NOTSTORED)
+		{
+			went_wrong();
+			goto failed;
+		}
 	}
 
 	/* Absent records: create them, or read the one a concurrent reader made. */
@@ -721,11 +760,13 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	}
 	pfree(found);
 	pfree(garbage);
+	pfree(heal);
 	return true;
 
 failed:
 	pfree(found);
 	pfree(garbage);
+	pfree(heal);
 	return false;
 }
 
@@ -868,9 +909,9 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked)
 	 * Before the commit a failure must be known: confirmed. So must an
 	 * immediate bump's after the commit, the only one that invalidates. A
 	 * settle only closes a mark: a lost one leaves the record pending, which
-	 * stales nothing, and its replies are read before the next use of the
-	 * pool (collect_settles()). After the commit only the connection and
-	 * buffers prepared before it are used.
+	 * stales nothing, until the reset below; its replies are read before the
+	 * next use of the pool (collect_settles()). After the commit only the
+	 * connection and buffers prepared before it are used.
 	 */
 	if (after_commit)
 	{
@@ -898,7 +939,7 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked)
 		 * bump is harmless twice). A mark or settle that may have landed
 		 * unconfirmed makes its record reset (see the undelivered table);
 		 * a mark that never left needs nothing (the commit settles none of
-		 * its marks then: see xact.c).
+		 * its marks then: see marks_failed).
 		 */
 		for (int i = 0; i < nkeys; i++)
 		{

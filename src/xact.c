@@ -69,11 +69,13 @@ static bool finishing_prepared = false;	/* the changes are another's */
 static bool epoch_fallback = false;
 
 /*
- * Did the pre-commit bump of bumped[] run? Only then are they settled: an
- * ERROR before it (a cancel while the store prepares) leaves marks never
- * made, and a settle without its mark would take another writer's mark off
- * the record. Should the bump fail in part, the store knows which marks it
- * made (memcached: which may have landed, see store_memcached.c).
+ * Did the pre-commit bump of bumped[] return? Only then are they settled: an
+ * ERROR before or inside it (a cancel while the store prepares) leaves marks
+ * never made, and a settle without its mark would take another writer's mark
+ * off the record. After a bump that failed in part, the commit settles them
+ * all: the embedded store marked all it could (a key it could not has no
+ * record, whose settle does nothing); memcached settles none of them and
+ * resets those that may have landed (store_memcached.c).
  */
 static bool marks_made = false;
 
@@ -446,6 +448,7 @@ bump_pending(void)
 {
 	const CacheStore *store = cachebot_cache_store();
 	uint64	   *marked = NULL;
+	bool		ok;
 
 	if (catalog_bumped)
 		cachebot_catalog_gen_bump(MyDatabaseId, BUMP_PRE_COMMIT, !finishing_prepared);
@@ -458,8 +461,9 @@ bump_pending(void)
 	/* What the marks read as once landed, for readers to check them by. */
 	if (!finishing_prepared && nbumped <= COMMITTING_MAX_KEYS)
 		marked = MemoryContextAlloc(xact_cxt, nbumped * sizeof(uint64));
-	marks_made = true;
-	if (!store->bump(nbumped, bumped, BUMP_PRE_COMMIT, marked))
+	ok = store->bump(nbumped, bumped, BUMP_PRE_COMMIT, marked);
+	marks_made = true;			/* (an ERROR inside sent nothing) */
+	if (!ok)
 	{
 		/* A record we could not mark: make everything miss, now and after. */
 		Hash128		epoch = cachebot_epoch_key;

@@ -539,6 +539,13 @@ fresh_record(void)
 	return (r << PENDING_SHIFT) | r;
 }
 
+/* Marks outstanding on a record (A - B): negative if settles outnumber them. */
+static inline int32
+record_marks(uint64 value)
+{
+	return (int32) ((uint32) (value >> PENDING_SHIFT) - (uint32) value);
+}
+
 /*
  * How many writers of this record are committing (A - B)? A mark that stays
  * unchanged for too long belongs to a writer that died: it stops counting.
@@ -548,9 +555,7 @@ fresh_record(void)
 static int32
 record_pending(const Hash128 *dep, uint64 value)
 {
-	uint32		a = (uint32) (value >> PENDING_SHIFT);
-	uint32		b = (uint32) value;
-	int32		marks = (int32) (a - b);
+	int32		marks = record_marks(value);
 	PendingSeen *seen;
 	TimestampTz now;
 
@@ -611,9 +616,13 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	int			nkeys = ndeps + (key && entry ? 1 : 0);
 	char	  **keys;
 	size_t	   *lens;
-	bool	   *found;
-	bool	   *garbage;
-	uint64	   *heal;			/* CAS of a record to heal, 0 if none */
+	/* per key: read, not a record of ours, CAS of a record to heal (or 0) */
+	struct
+	{
+		bool		found;
+		bool		garbage;
+		uint64		heal;
+	}		   *seen;
 	memcached_result_st *res;
 	memcached_return_t rc;
 	int			first_dep = nkeys - ndeps;
@@ -629,9 +638,7 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	(void) request_keys(first_dep > 0 ? key : NULL, ndeps, deps);
 	keys = req_keys;
 	lens = req_lens;
-	found = palloc0(nkeys * sizeof(bool));
-	garbage = palloc0(nkeys * sizeof(bool));
-	heal = palloc0(nkeys * sizeof(uint64));
+	seen = palloc0(nkeys * sizeof(*seen));
 
 	/* One round trip for the entry and every record. */
 	rc = memcached_mget(mc, (const char *const *) keys, lens, nkeys);
@@ -654,9 +661,9 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 
 			for (int i = 0; i < nkeys; i++)
 			{
-				if (found[i] || strncmp(keys[i], k, KEY_LEN) != 0)
+				if (seen[i].found || strncmp(keys[i], k, KEY_LEN) != 0)
 					continue;
-				found[i] = true;
+				seen[i].found = true;
 				if (i < first_dep)
 				{
 					/* MAXALIGNed copy: tuples are read in place. Too big: a miss. */
@@ -673,16 +680,16 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 
 					if (!parse_u64(v, vlen, &value))
 					{
-						garbage[i] = true;	/* replaced below */
-						found[i] = false;
+						seen[i].garbage = true;	/* replaced below */
+						seen[i].found = false;
 					}
 					else
 					{
 						versions[i - first_dep].gen = value;
 						versions[i - first_dep].pending =
 							record_pending(&deps[i - first_dep], value);
-						if ((int32) ((uint32) (value >> PENDING_SHIFT) - (uint32) value) < 0)
-							heal[i] = memcached_result_cas(res);
+						if (record_marks(value) < 0)
+							seen[i].heal = memcached_result_cas(res);
 					}
 				}
 				break;
@@ -714,11 +721,11 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 		char		fresh[32];
 		int			flen;
 
-		if (heal[i] == 0)
+		if (seen[i].heal == 0)
 			continue;
 		CHECK_FOR_INTERRUPTS();
 		flen = snprintf(fresh, sizeof(fresh), UINT64_FORMAT, fresh_record());
-		rc = memcached_cas(mc, keys[i], KEY_LEN, fresh, flen, 0, 0, heal[i]);
+		rc = memcached_cas(mc, keys[i], KEY_LEN, fresh, flen, 0, 0, seen[i].heal);
 		if (rc != MEMCACHED_SUCCESS && rc != MEMCACHED_DATA_EXISTS &&
 			rc != MEMCACHED_NOTFOUND && rc != MEMCACHED_NOTSTORED)
 		{
@@ -732,10 +739,10 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 	{
 		uint64		value;
 
-		if (found[i])
+		if (seen[i].found)
 			continue;
 		CHECK_FOR_INTERRUPTS();
-		if (garbage[i])
+		if (seen[i].garbage)
 		{
 			/* Not a record of ours: a fresh one replaces it. */
 			char		fresh[32];
@@ -758,15 +765,11 @@ mc_lookup(const Hash128 *key, int ndeps, const Hash128 *deps,
 		versions[i - first_dep].gen = value;
 		versions[i - first_dep].pending = record_pending(&deps[i - first_dep], value);
 	}
-	pfree(found);
-	pfree(garbage);
-	pfree(heal);
+	pfree(seen);
 	return true;
 
 failed:
-	pfree(found);
-	pfree(garbage);
-	pfree(heal);
+	pfree(seen);
 	return false;
 }
 

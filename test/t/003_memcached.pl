@@ -33,7 +33,8 @@
 #   9. a commit's second bumps are not waited for: behind a proxy that holds
 #      them back, a writer's COMMIT returns, a reader that comes after it
 #      waits for them (it neither runs uncached nor serves the old entry) and
-#      fills with the write once they land; one that never lands (its
+#      fills with the write once they land (also after writes by a DO block
+#      under SET ROLE and by another table's trigger); one that never lands (its
 #      connection closed) is found at the writer's next use of the pool and
 #      counted, and is not sent again (it may have landed): its record is
 #      reset once the pool answers, and fills again. A settle whose record memcached
@@ -579,11 +580,13 @@ $r9->query_until(qr/read sent/, "\\echo read sent\n$s9;\n");
 my $monitor = $node->background_psql('postgres', on_error_stop => 0);
 sub read_waits
 {
+	my ($sql) = @_;
+	$sql //= $s9;
 	for (1 .. 500)
 	{
 		return 1 if $monitor->query("SELECT count(*) FROM pg_stat_activity
 		                WHERE state = 'active' AND wait_event_type = 'Extension'
-		                  AND query LIKE '$s9%'") eq '1';
+		                  AND query LIKE '$sql%'") eq '1';
 		usleep(10_000);
 	}
 	return 0;
@@ -604,6 +607,37 @@ ok(hit_ok($s9) && sq($s9) eq 'settle-held', '9: then the write hits');
 snap();
 is($w9->query($s9), 'settle-held', "9: the writer's next read collects its settle's reply");
 is(delta('errors'), 0, '9: ... confirmed: no error');
+
+# The same for writes made by nested commands and another role: a DO block
+# run under SET ROLE, and another table's trigger. Each commit's settle is
+# held; a reader after the COMMIT waits for it, then fills with the write.
+sq("CREATE ROLE cachebot_mc_writer; GRANT SELECT, INSERT, UPDATE ON t TO cachebot_mc_writer;
+    CREATE TABLE t_note (id int);
+    CREATE FUNCTION t_note_touch() RETURNS trigger LANGUAGE plpgsql
+      AS \$\$ BEGIN UPDATE t SET v = 'trigger-held' WHERE id = NEW.id; RETURN NEW; END \$\$;
+    CREATE TRIGGER t_note_touch AFTER INSERT ON t_note FOR EACH ROW EXECUTE FUNCTION t_note_touch();");
+for my $case (
+	[ 'a DO block under SET ROLE', 9,
+	  "SET ROLE cachebot_mc_writer; DO \$\$ BEGIN UPDATE t SET v = 'do-held' WHERE id = 9; END \$\$; RESET ROLE;",
+	  'do-held' ],
+	[ "another table's trigger", 9, "INSERT INTO t_note VALUES (9);", 'trigger-held' ])
+{
+	my ($what, $id, $write, $want) = @$case;
+	my $read = "SELECT /* cache */ v FROM t WHERE id = $id";
+	sq($read);    # (an entry, or the record at least, before the write)
+	my $held0 = $proxy->held;
+	$proxy->hold;
+	$w9->query($write);
+	ok($proxy->wait_held($held0 + 1), "9: $what: its settle is held");
+	snap();
+	$r9->query_until(qr/read sent/, "\\echo read sent\n$read;\n");
+	ok(read_waits($read), "9: $what: a read after its COMMIT waits for the settle");
+	$proxy->release;
+	is($r9->query("SELECT 'read done'"), "$want\nread done", "9: $what: ... then reads the write");
+	is(delta('pending_write'), 0, "9: $what: ... not turned away");
+	is($w9->query($read), $want, "9: $what: the writer's next read collects its reply");
+}
+is(delta('errors'), 0, '9: ... no error');
 
 # A settle that finds its record gone (memcached lost it) creates it
 # unmarked: A = B. At B = A + 1 the next writer's mark would read as none.

@@ -8,9 +8,12 @@
 # superuser in PGUSER. Creates (drops first) the database $BENCH_DB, loads the
 # seed's photo/user data set (bench/schema.sql), then for every scenario runs
 # pgbench (1 client, -n) for side A and side B, BENCH_ROUNDS times each,
-# interleaved A B B A A B B A ..., each run BENCH_SECONDS long. A side's TPS is
-# its best run: load from elsewhere on the machine can only lower TPS, and the
-# interleaving exposes both sides to the same drift. Every run is listed in
+# interleaved A B B A A B B A ..., each run BENCH_SECONDS long. Round i is the
+# i-th run of each side, made moments apart; a scenario's ratio is the median
+# of its rounds' ratios (A's TPS / B's in the same round), and a side's TPS
+# is the median of its runs. Pairing cancels the machine's slow drift, and
+# the median ignores one lucky or unlucky run on either side (a best-run rule
+# let one such run of a side decide a ratio). Every run is listed in
 # bench/results.md, which holds the results table (also printed).
 #
 # Each cached side is checked: cachebot.stats hits are read before and after
@@ -315,6 +318,18 @@ median() {
     awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# round_ratio <A runs> <B runs>: the median over rounds of A's TPS / B's, the
+# i-th run of each list being round i ("n/a" if a B run is 0)
+round_ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN {
+    n = split(a, x, " "); m = split(b, y, " "); if (m < n) n = m
+    k = 0
+    for (i = 1; i <= n; i++) { if (y[i] + 0 <= 0) { print "n/a"; exit } r[++k] = x[i] / y[i] }
+    if (k == 0) { print "n/a"; exit }
+    for (i = 2; i <= k; i++) { v = r[i]; for (j = i - 1; j >= 1 && r[j] > v; j--) r[j + 1] = r[j]; r[j + 1] = v }
+    printf "%.3f", (k % 2) ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2 }'
+}
+
 # check_side <A|B> <scenario> <kind> <deltas> <tx>
 #   kind: hit   = cached side, must be >= 95% hits
 #         miss  = cached side, mostly misses expected (hit ratio reported)
@@ -358,7 +373,7 @@ WARNINGS=()
 # pair <scenario> <target> <A script> <A proto> <A pgoptions> <A kind> <B script> <B proto> <B pgoptions> <B kind>
 pair() {
   local name=$1 target=$2 a_s=$3 a_p=$4 a_o=$5 a_k=$6 b_s=$7 b_p=$8 b_o=$9 b_k=${10}
-  local i side runs_a="" runs_b="" best_a=0 best_b=0 tx_a=0 tx_b=0 da=$ZERO db=$ZERO
+  local i side runs_a="" runs_b="" med_tps_a med_tps_b tx_a=0 tx_b=0 da=$ZERO db=$ZERO
   local cpu_a=() cpu_b=() med_a med_b
   local ratio verdict hits_a
   echo "== $name"
@@ -367,19 +382,18 @@ pair() {
       if [ "$side" = A ]; then
         one_run "$a_s" "$a_p" "$a_o"
         runs_a="$runs_a $RUN_TPS"; tx_a=$((tx_a + RUN_TX)); da=$(vadd "$da" "$RUN_D"); cpu_a+=("$RUN_CPU")
-        best_a=$(awk -v x="$best_a" -v y="$RUN_TPS" 'BEGIN { print (y > x) ? y : x }')
         printf '   A %-22s -M %-8s %9s TPS %8d tx %7s us/tx server CPU   cache delta (hits misses fills skips evictions errors invalidations): %s\n' \
           "$(basename "$a_s" .sql)" "$a_p" "$RUN_TPS" "$RUN_TX" "$RUN_CPU" "$RUN_D"
       else
         one_run "$b_s" "$b_p" "$b_o"
         runs_b="$runs_b $RUN_TPS"; tx_b=$((tx_b + RUN_TX)); db=$(vadd "$db" "$RUN_D"); cpu_b+=("$RUN_CPU")
-        best_b=$(awk -v x="$best_b" -v y="$RUN_TPS" 'BEGIN { print (y > x) ? y : x }')
         printf '   B %-22s -M %-8s %9s TPS %8d tx %7s us/tx server CPU   cache delta (hits misses fills skips evictions errors invalidations): %s\n' \
           "$(basename "$b_s" .sql)" "$b_p" "$RUN_TPS" "$RUN_TX" "$RUN_CPU" "$RUN_D"
       fi
     done
   done
-  ratio=$(awk -v a="$best_a" -v b="$best_b" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
+  ratio=$(round_ratio "$runs_a" "$runs_b")
+  med_tps_a=$(median $runs_a); med_tps_b=$(median $runs_b)
   if [ "$target" = - ]; then
     verdict="no target"
   else
@@ -388,12 +402,12 @@ pair() {
   check_side B "$name" "$b_k" "$db" "$tx_b"
   check_side A "$name" "$a_k" "$da" "$tx_a"
   hits_a=$SIDE_HITS
-  PAIR_TX_A=$tx_a; PAIR_TX_B=$tx_b; PAIR_BEST_A=$best_a; PAIR_BEST_B=$best_b
-  ROWS+=("| $name | $best_a | $best_b | $ratio | $( [ "$target" = - ] && echo "—" || echo "≥ $target") | $hits_a | $verdict |")
+  PAIR_TX_A=$tx_a; PAIR_TX_B=$tx_b; PAIR_TPS_A=$med_tps_a; PAIR_TPS_B=$med_tps_b; PAIR_RATIO=$ratio
+  ROWS+=("| $name | $med_tps_a | $med_tps_b | $ratio | $( [ "$target" = - ] && echo "—" || echo "≥ $target") | $hits_a | $verdict |")
   med_a=$(median "${cpu_a[@]}"); med_b=$(median "${cpu_b[@]}")
   DETAILS+=("| $name | ${runs_a# } | ${runs_b# } | $med_a | $med_b |")
-  printf '   => best A %s TPS, best B %s TPS, ratio %s (target >= %s: %s); A hit ratio %s\n' \
-    "$best_a" "$best_b" "$ratio" "$target" "$verdict" "$hits_a"
+  printf '   => median A %s TPS, median B %s TPS, ratio %s (median of the rounds; target >= %s: %s); A hit ratio %s\n' \
+    "$med_tps_a" "$med_tps_b" "$ratio" "$target" "$verdict" "$hits_a"
 }
 
 # warm <sql file>: run a cached statement so that the timed runs are hits
@@ -475,7 +489,7 @@ times.sort()
 print("%.1f" % (times[len(times) // 2] * 1e6))
 PY
 )
-  NOTES+=("memcached loopback round trip: $mc_rt µs (median of 5,000 \`version\` requests from python3 on one connection). Simple point hit: $(awk -v t="$PAIR_BEST_A" 'BEGIN { printf "%.1f", 1e6 / t }') µs a statement against $(awk -v t="$PAIR_BEST_B" 'BEGIN { printf "%.1f", 1e6 / t }') µs for SELECT 1 (1 / best TPS): a hit adds $(awk -v a="$PAIR_BEST_A" -v b="$PAIR_BEST_B" 'BEGIN { printf "%.1f", 1e6 / a - 1e6 / b }') µs, its one memcached round trip included (python3's figure counts its own client too: an upper bound).")
+  NOTES+=("memcached loopback round trip: $mc_rt µs (median of 5,000 \`version\` requests from python3 on one connection). Simple point hit: $(awk -v t="$PAIR_TPS_A" 'BEGIN { printf "%.1f", 1e6 / t }') µs a statement against $(awk -v t="$PAIR_TPS_B" 'BEGIN { printf "%.1f", 1e6 / t }') µs for SELECT 1 (1 / median TPS): a hit adds $(awk -v a="$PAIR_TPS_A" -v b="$PAIR_TPS_B" 'BEGIN { printf "%.1f", 1e6 / a - 1e6 / b }') µs, its one memcached round trip included (python3's figure counts its own client too: an upper bound).")
   echo "   memcached loopback round trip: $mc_rt us"
 fi
 pair "floor, -M prepared (point hit / SELECT 1)$SUFFIX" "$T_FLOOR" \
@@ -637,7 +651,7 @@ else
   pair "against pgpool-II, the ceiling: SELECT 1 direct / pgpool hit of the join (top 10)" - \
        "$tmp/select1.sql" simple "" plain \
        "$tmp/pgpool_heavy_top.sql" simple "@pgpool" none
-  NOTES+=("against pgpool-II, the ceiling: PostgreSQL's cheapest statement, made directly, runs at $(awk -v a="$PAIR_BEST_A" -v b="$PAIR_BEST_B" 'BEGIN { printf "%.3f", a / b }') of pgpool's hit of the join: a hit served by the server itself (cachebot's, or any extension's) can only be slower than that statement.")
+  NOTES+=("against pgpool-II, the ceiling: PostgreSQL's cheapest statement, made directly, runs at $PAIR_RATIO of pgpool's hit of the join: a hit served by the server itself (cachebot's, or any extension's) can only be slower than that statement.")
   pair "against pgpool-II: random pk lookups, all new (cachebot miss path direct / through pgpool)" - \
        "$tmp/miss.sql" simple "" miss \
        "$tmp/pgpool_miss.sql" simple "@pgpool" none
@@ -698,7 +712,7 @@ case ",${keyed//[\{\}]/}," in
   *,user_id,*) ;;
   *) warn "$mixname: photo's default keyed columns ($keyed) do not include user_id" ;;
 esac
-declare -A m_best=([P]=0 [T]=0 [N]=0) m_runs=([P]="" [T]="" [N]="") m_d=([P]=$ZERO [T]=$ZERO [N]=$ZERO) m_tx=([P]=0 [T]=0 [N]=0)
+declare -A m_med=([P]=0 [T]=0 [N]=0) m_runs=([P]="" [T]="" [N]="") m_d=([P]=$ZERO [T]=$ZERO [N]=$ZERO) m_tx=([P]=0 [T]=0 [N]=0)
 for ((i = 1; i <= MROUNDS; i++)); do
   for side in $( ((i % 2)) && echo "P T N" || echo "N T P"); do
     case $side in
@@ -709,7 +723,6 @@ for ((i = 1; i <= MROUNDS; i++)); do
     m_runs[$side]="${m_runs[$side]} $RUN_TPS"
     m_d[$side]=$(vadd "${m_d[$side]}" "$RUN_D")
     m_tx[$side]=$((${m_tx[$side]} + RUN_TX))
-    m_best[$side]=$(awk -v x="${m_best[$side]}" -v y="$RUN_TPS" 'BEGIN { print (y > x) ? y : x }')
     printf '   %s %-8s %9s TPS %8d tx   cache delta (hits misses fills skips evictions errors invalidations pending_write): %s\n' \
       "$side" "$(case $side in P) echo precise;; T) echo table;; N) echo no-cache;; esac)" "$RUN_TPS" "$RUN_TX" "$RUN_D"
   done
@@ -729,19 +742,20 @@ for side in P T; do
   [ "$errors" = 0 ] || warn "$mixname: side $side counted $errors cache errors"
   [ "$evictions" = 0 ] || NOTES+=("$mixname: side $side evicted $evictions entries (cachebot.shmem_size = $shmem_size).")
 done
-ratio_pn=$(awk -v a="${m_best[P]}" -v b="${m_best[N]}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
-ratio_tn=$(awk -v a="${m_best[T]}" -v b="${m_best[N]}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
-ratio_pt=$(awk -v a="${m_best[P]}" -v b="${m_best[T]}" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
+for side in P T N; do m_med[$side]=$(median ${m_runs[$side]}); done
+ratio_pn=$(round_ratio "${m_runs[P]}" "${m_runs[N]}")
+ratio_tn=$(round_ratio "${m_runs[T]}" "${m_runs[N]}")
+ratio_pt=$(round_ratio "${m_runs[P]}" "${m_runs[T]}")
 v_tps=$(awk -v r="$ratio_pn" 'BEGIN { print (r + 0 >= 3) ? "meets" : "BELOW" }')
 v_hr=$(awk -v r="$hr_p" 'BEGIN { print (r + 0 >= 0.9) ? "meets" : "BELOW" }')
 pct() { awk -v r="$1" 'BEGIN { printf "%.1f%%", 100 * r }'; }
-ROWS+=("| $mixname: TPS, precise keys / no cache | ${m_best[P]} | ${m_best[N]} | $ratio_pn | ≥ 3 | $(pct "$hr_p") | $v_tps |")
-ROWS+=("| $mixname: hit ratio, precise keys (ratio column = hits / (hits + misses); lookups skipped as pending_write: ${PEND[P]}) | ${m_best[P]} | - | $hr_p | ≥ 0.9 | $(pct "$hr_p") | $v_hr |")
-ROWS+=("| $mixname: TPS, table-level keys / no cache (precise / table-level TPS: $ratio_pt) | ${m_best[T]} | ${m_best[N]} | $ratio_tn | — | $(pct "$hr_t") | no target |")
+ROWS+=("| $mixname: TPS, precise keys / no cache | ${m_med[P]} | ${m_med[N]} | $ratio_pn | ≥ 3 | $(pct "$hr_p") | $v_tps |")
+ROWS+=("| $mixname: hit ratio, precise keys (ratio column = hits / (hits + misses); lookups skipped as pending_write: ${PEND[P]}) | ${m_med[P]} | - | $hr_p | ≥ 0.9 | $(pct "$hr_p") | $v_hr |")
+ROWS+=("| $mixname: TPS, table-level keys / no cache (precise / table-level TPS: $ratio_pt) | ${m_med[T]} | ${m_med[N]} | $ratio_tn | — | $(pct "$hr_t") | no target |")
 DETAILS+=("| $mixname: precise keys (A) / no cache (B) | ${m_runs[P]# } | ${m_runs[N]# } | - | - |")
 DETAILS+=("| $mixname: table-level keys (A) / no cache (B) | ${m_runs[T]# } | ${m_runs[N]# } | - | - |")
-printf '   => best P %s TPS, T %s TPS, N %s TPS; P/N %s (target >= 3: %s), P hit ratio %s (target >= 0.9: %s); T/N %s, T hit ratio %s\n' \
-  "${m_best[P]}" "${m_best[T]}" "${m_best[N]}" "$ratio_pn" "$v_tps" "$hr_p" "$v_hr" "$ratio_tn" "$hr_t"
+printf '   => median P %s TPS, T %s TPS, N %s TPS (ratios: median of the rounds); P/N %s (target >= 3: %s), P hit ratio %s (target >= 0.9: %s); T/N %s, T hit ratio %s\n' \
+  "${m_med[P]}" "${m_med[T]}" "${m_med[N]}" "$ratio_pn" "$v_tps" "$hr_p" "$v_hr" "$ratio_tn" "$hr_t"
 }
 mixed_workload "mixed 95% per-user reads / 5% writes, $MCLIENTS clients" \
   "$tmp/mixed_read.sql" "$tmp/mixed_warm.sql"
@@ -837,7 +851,7 @@ if [ -n "$LABEL" ]; then
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); load average at the end: $load"
     echo "- PostgreSQL $pg_version; cachebot.backend = $cache_backend$( [ "$cache_backend" = memcached ] && echo ", cachebot.memcached_servers = $mc_servers"); $durability; huge_pages = $huge_pages"
-    echo "- same machine and settings as above (pgbench: 1 client, -n, $SECS s per run, $ROUNDS runs per side interleaved; TPS = best run of the side); the database is reloaded first. targets for this backend: floor ≥ $T_FLOOR, point ≥ $T_POINT, writes ≥ $T_WRITES."
+    echo "- same machine and settings as above (pgbench: 1 client, -n, $SECS s per run, $ROUNDS runs per side interleaved; TPS = median of the side's runs, ratio = median of the rounds' ratios); the database is reloaded first. targets for this backend: floor ≥ $T_FLOOR, point ≥ $T_POINT, writes ≥ $T_WRITES."
     echo
     echo "| scenario | TPS A | TPS B | ratio A/B | target | A hit ratio | result |"
     echo "|---|---:|---:|---:|---|---:|---|"
@@ -877,9 +891,9 @@ fi
   echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "- machine: $ncpu CPUs (nproc), $(uname -m); load average at the end: $load"
   echo "- PostgreSQL $pg_version; cachebot.backend = $cache_backend, cachebot.shmem_size = $shmem_size; $durability"
-  echo "- pgbench: 1 client, -n, $SECS s per run, $ROUNDS runs per side interleaved (A B B A ...); TPS = best run of the side"
+  echo "- pgbench: 1 client, -n, $SECS s per run, $ROUNDS runs per side interleaved (A B B A ...); TPS = median of the side's runs; ratio = median over the rounds of A's TPS / B's in the same round (round i: the i-th run of each side, made one after the other)"
   echo "- data: app_user 2,000 rows, photo 200,000 rows (both tracked), photo_untracked (identical copy of photo, untracked)"
-  echo "- mixed workload: $MCLIENTS clients (-j 2), $MSECS s per run, $MROUNDS runs per side interleaved (P T N, N T P ...); TPS = best run of the side"
+  echo "- mixed workload: $MCLIENTS clients (-j 2), $MSECS s per run, $MROUNDS runs per side interleaved (P T N, N T P ...); TPS = median of the side's runs; ratio = median of the rounds' ratios"
   if [ -n "$POOL_SKIP" ]; then
     echo "- pgpool-II: not measured ($POOL_SKIP)"
   else

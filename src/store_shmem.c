@@ -548,6 +548,37 @@ ring_make_room(int part, EntryPartition *ep, uint64 new_end)
 	return evicted;
 }
 
+/*
+ * Asks, before a put takes its lock, for what it will touch: the key's index
+ * set, the ring where its record goes and, once the ring is full, the oldest
+ * record and that record's index set, which eviction reads. These are cold
+ * (the oldest record was written a whole ring ago), so their misses then
+ * overlap, and are not waited for under the lock. The positions and the key
+ * are read without the lock: at worst, the wrong lines are fetched.
+ */
+static void
+put_prefetch(int part, EntryPartition *ep, const Hash128 *key, Size need)
+{
+	uint64		write_pos = ((volatile EntryPartition *) ep)->write_pos;
+	uint64		tail_pos = ((volatile EntryPartition *) ep)->tail_pos;
+
+	prefetch_range(entry_set(part, key), ENTRY_WAYS * sizeof(IndexSlot));
+	prefetch_range(ep->arena + write_pos % header->arena_size, sizeof(RingRecord));
+	if (tail_pos < write_pos && tail_pos + header->arena_size < write_pos + need)
+	{
+		volatile RingRecord *oldest =
+			(volatile RingRecord *) (ep->arena + tail_pos % header->arena_size);
+		Hash128		oldest_key;
+
+		if (oldest->len > 0)
+		{
+			oldest_key.lo = oldest->key.lo;
+			oldest_key.hi = 0;
+			prefetch_range(entry_set(part, &oldest_key), ENTRY_WAYS * sizeof(IndexSlot));
+		}
+	}
+}
+
 static bool
 shmem_put(const Hash128 *key, const char *data, Size len, int ttl)
 {
@@ -569,6 +600,7 @@ shmem_put(const Hash128 *key, const char *data, Size len, int ttl)
 
 	part = partition_of(key);
 	ep = &header->entries[part];
+	put_prefetch(part, ep, key, need);
 	LWLockAcquire(entry_lock(part), LW_EXCLUSIVE);
 
 	/* A record never wraps around the end of the ring: skip to its start. */

@@ -19,7 +19,7 @@
  * pool, or before the bitmap was cleared) costs one planning: the executor
  * decides and looks up every statement it runs, finds the entry, serves it
  * and sets the bit. When a quarter of the bits are set, the next fill
- * clears them all.
+ * clears them all. (Each text has two bits, both of which must be set.)
  */
 #ifndef CACHEBOT_FILLED_TEXTS_H
 #define CACHEBOT_FILLED_TEXTS_H

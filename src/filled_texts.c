@@ -6,9 +6,11 @@
  * bits: 128 kB, small enough to stay in the CPU's caches (a probe of a larger
  * region can miss the TLB, which costs more than the decision it spares),
  * and one word so that a probe reads one cache line. With a quarter of the
- * bits set, a text never noted finds both of its bits set one time in 16
- * (one in 4 with a single bit); each such false yes costs a decision and a
- * lookup before planning. Bits are set with an atomic OR and no lock.
+ * bits set, a text never noted finds both of its bits set about one time in
+ * 15 (one in 4 with a single bit; two bits in one word, which now and then
+ * coincide, do a little worse than two anywhere); each such false yes costs
+ * a decision and a lookup before planning. A text sets up to two bits, so
+ * the filter clears after about half as many texts as with one. Bits are set with an atomic OR and no lock.
  * Clearing races with setting: a bit set meanwhile may be lost, which the
  * filter allows (a clear bit costs one planning).
  */
@@ -25,7 +27,7 @@
 #define FILTER_BITS_LOG2	20
 #define FILTER_WORDS_LOG2	(FILTER_BITS_LOG2 - 6)
 #define FILTER_WORDS		(1 << FILTER_WORDS_LOG2)
-/* past this many bits set (a quarter), one text in 16 would answer yes wrongly */
+/* past this many bits set (a quarter), about one text in 15 would answer yes wrongly */
 #define FILTER_CLEAR_AT		((1 << FILTER_BITS_LOG2) / 4)
 
 typedef struct FilledTexts

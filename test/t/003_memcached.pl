@@ -709,12 +709,23 @@ is(sq('SELECT /* cache */ v FROM t WHERE id = 20'), 'in-back-off', '9: ... and t
 # it reads as pending, and the reader heals it.
 my $s21 = 'SELECT /* cache */ v FROM t WHERE id = 21';
 ok(fill_ok($s21) && hit_ok($s21), "9: $s21 fills, then hits");
+# A crawl of memcached's LRUs can pass over an item that moves meanwhile
+# (the records just read are moved between its LRU segments, in the
+# background): crawl again until a crawl finds nothing left to skew. A skewed
+# record no longer has as many settles as marks, so none is skewed twice.
 my $skewed = 0;
-for my $key ($mc->list_keys('cbv', 1))
+for my $crawl (1 .. 20)
 {
-	my $v = $mc->get($key);
-	next unless defined $v && $v =~ /^\d+$/ && ($v >> 32) == ($v & 0xffffffff);
-	$skewed += $mc->set($key, $v + 1);
+	my $now = 0;
+	for my $key ($mc->list_keys('cbv', 1))
+	{
+		my $v = $mc->get($key);
+		next unless defined $v && $v =~ /^\d+$/ && ($v >> 32) == ($v & 0xffffffff);
+		$now += $mc->set($key, $v + 1);
+	}
+	$skewed += $now;
+	last if $now == 0 && $crawl >= 3;
+	usleep(100_000);
 }
 cmp_ok($skewed, '>', 0, "9: records given one settle too many ($skewed)");
 snap();

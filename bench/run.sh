@@ -314,22 +314,28 @@ one_run() {
   RUN_D=$(vsub "$after" "$before")
 }
 
-# median of the numbers given as arguments ("-" if none)
-median() {
+# median_fmt <printf format> <numbers...>: their median ("-" if none)
+median_fmt() {
+  local fmt=$1
+  shift
   printf '%s\n' "$@" | { grep -E '^[0-9.]+$' || true; } | sort -n |
-    awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    awk -v fmt="$fmt" '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) printf fmt, v[(NR + 1) / 2]; else printf fmt, (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+
+# median of the numbers given as arguments ("-" if none)
+median() { median_fmt "%.1f" "$@"; }
 
 # round_ratio <A runs> <B runs>: the median over rounds of A's TPS / B's, the
 # i-th run of each list being round i ("n/a" if a B run is 0)
 round_ratio() {
-  awk -v a="$1" -v b="$2" 'BEGIN {
+  local ratios
+  ratios=$(awk -v a="$1" -v b="$2" 'BEGIN {
     n = split(a, x, " "); m = split(b, y, " "); if (m < n) n = m
-    k = 0
-    for (i = 1; i <= n; i++) { if (y[i] + 0 <= 0) { print "n/a"; exit } r[++k] = x[i] / y[i] }
-    if (k == 0) { print "n/a"; exit }
-    for (i = 2; i <= k; i++) { v = r[i]; for (j = i - 1; j >= 1 && r[j] > v; j--) r[j + 1] = r[j]; r[j + 1] = v }
-    printf "%.3f", (k % 2) ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2 }'
+    for (i = 1; i <= n; i++) { if (y[i] + 0 <= 0) { print "n/a"; exit } printf "%.9f\n", x[i] / y[i] } }')
+  case $ratios in
+    "" | *n/a*) echo "n/a" ;;
+    *) median_fmt "%.3f" $ratios ;;
+  esac
 }
 
 # check_side <A|B> <scenario> <kind> <deltas> <tx>
@@ -714,7 +720,7 @@ case ",${keyed//[\{\}]/}," in
   *,user_id,*) ;;
   *) warn "$mixname: photo's default keyed columns ($keyed) do not include user_id" ;;
 esac
-declare -A m_med=([P]=0 [T]=0 [N]=0) m_runs=([P]="" [T]="" [N]="") m_d=([P]=$ZERO [T]=$ZERO [N]=$ZERO) m_tx=([P]=0 [T]=0 [N]=0)
+declare -A m_med=() m_runs=([P]="" [T]="" [N]="") m_d=([P]=$ZERO [T]=$ZERO [N]=$ZERO) m_tx=([P]=0 [T]=0 [N]=0)
 for ((i = 1; i <= MROUNDS; i++)); do
   for side in $( ((i % 2)) && echo "P T N" || echo "N T P"); do
     case $side in

@@ -49,7 +49,6 @@ typedef struct CommittingShared
 
 static CommittingShared *shared = NULL;
 static CommittingSlot *my_slot = NULL;	/* set while this backend published */
-static bool my_slot_settling = false;
 
 static Size
 shared_size(void)
@@ -97,7 +96,13 @@ withdraw_slot(void)
 	pg_atomic_fetch_add_u32(&my_slot->change, 1);
 	pg_atomic_fetch_sub_u32(&shared->published, 1);
 	my_slot = NULL;
-	my_slot_settling = false;
+}
+
+/* Is this backend's slot kept as settling? (Only its owner writes it.) */
+static bool
+my_slot_settling(void)
+{
+	return my_slot != NULL && my_slot->settle_until != 0;
 }
 
 static void
@@ -147,7 +152,7 @@ void
 cachebot_committing_settling(int wait_ms)
 {
 	/* (one settling already was published by an earlier transaction) */
-	if (my_slot == NULL || my_slot_settling)
+	if (my_slot == NULL || my_slot_settling())
 		return;
 	/*
 	 * One not landed by then is taken as lost: the record stays pending
@@ -157,14 +162,17 @@ cachebot_committing_settling(int wait_ms)
 	pg_atomic_fetch_add_u32(&my_slot->change, 1);
 	my_slot->settle_until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), wait_ms);
 	pg_atomic_fetch_add_u32(&my_slot->change, 1);
-	my_slot_settling = true;
 }
 
 void
 cachebot_committing_withdraw(void)
 {
-	/* a settling slot stays for the readers; the next publish replaces it */
-	if (!my_slot_settling)
+	/*
+	 * A settling slot stays for the readers until its time is up (then they
+	 * skip it); withdrawn at the first transaction end after that, so that
+	 * readers find no slot published and skip the scan.
+	 */
+	if (!my_slot_settling() || GetCurrentTimestamp() >= my_slot->settle_until)
 		withdraw_slot();
 }
 
@@ -190,9 +198,7 @@ descends_from(uint64 gen, uint64 marked)
 static bool
 unsettled_since(uint64 gen, uint64 marked)
 {
-	uint64		d = gen - marked;
-
-	return d / CACHEBOT_GEN_MARK < DESCENT_MAX && d % CACHEBOT_GEN_MARK == 0;
+	return descends_from(gen, marked) && (gen - marked) % CACHEBOT_GEN_MARK == 0;
 }
 
 /* A consistent copy of a slot, or false if it was being written. */
@@ -235,14 +241,14 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 	int			npending = 0;
 	int		   *pending_index;
 	Hash128    *pending_keys;
-	VersionRead *reread;
+	VersionRead *reread = NULL;
 	TransactionId *xids;
 	TimestampTz *settle_until;
-	bool	   *alive;
+	bool	   *alive = NULL;
 	WriterMark *marks = NULL;	/* at most COMMITTING_MAX_KEYS a writer */
 	int			nmarks = 0;
 	int			maxmarks = 0;
-	int32	   *invisible;
+	int32	   *invisible = NULL;
 	int			nwriters = 0;
 	bool		settling = false;
 	bool		await_settle = false;
@@ -268,9 +274,10 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 	/*
 	 * 1. Who published which of these keys (before the records' second
 	 * read). A settling slot whose time has passed is stale: its writer
-	 * keeps it until it publishes again, and its transaction ID, long
-	 * ended, must never be asked about again (after wraparound the proc
-	 * array would take it for one in the future, in progress).
+	 * keeps it until one of its transactions ends after that, and its
+	 * transaction ID, long ended, must never be asked about again (after
+	 * wraparound the proc array would take it for one in the future, in
+	 * progress).
 	 */
 	now = GetCurrentTimestamp();
 	xids = palloc(shared->nslots * sizeof(TransactionId));
@@ -312,12 +319,14 @@ discount_invisible_marks(const CacheStore *store, int n, const Hash128 *deps,
 			xids[nwriters++] = xid;
 		}
 	}
+	if (nwriters == 0)
+		goto done;
 	reread = palloc(npending * sizeof(VersionRead));
-	alive = palloc(Max(nwriters, 1) * sizeof(bool));
+	alive = palloc(nwriters * sizeof(bool));
 	invisible = palloc0(npending * sizeof(int32));
 
 	/* 2. The pending records again. */
-	if (nwriters == 0 || !store->lookup(NULL, npending, pending_keys, NULL, NULL, reread))
+	if (!store->lookup(NULL, npending, pending_keys, NULL, NULL, reread))
 		goto done;
 
 	/*
@@ -369,9 +378,12 @@ done:
 	pfree(settle_until);
 	if (marks)
 		pfree(marks);
-	pfree(reread);
-	pfree(alive);
-	pfree(invisible);
+	if (reread)
+	{
+		pfree(reread);
+		pfree(alive);
+		pfree(invisible);
+	}
 	return await_settle;
 }
 

@@ -91,7 +91,8 @@ extern void cachebot_committing_withdraw(void);
 /*
  * After second bumps sent unconfirmed (store.h, settle_wait_ms): keeps the
  * slot, noting until when readers should wait for them to land, until this
- * backend publishes again or exits. Raises nothing.
+ * backend publishes again, ends a transaction after that time, or exits.
+ * Raises nothing.
  */
 extern void cachebot_committing_settling(int wait_ms);
 

@@ -418,6 +418,20 @@ remember_undelivered(int nkeys, const Hash128 *keys, uint64 delta, bool reset)
 }
 
 /*
+ * Bumps that may not have been applied: until the epoch moves on, nothing
+ * cached may be trusted, and the pool is given up for its back-off (unless
+ * already). Allocates nothing, raises nothing.
+ */
+static void
+bumps_lost(void)
+{
+	if (shared)
+		pg_atomic_write_u32(&shared->bypass, 1);
+	if (!backing_off())
+		went_wrong();
+}
+
+/*
  * Reads the replies to the last commit's second bumps, if they were left
  * unread. A record whose settle is not confirmed is reset when the pool
  * answers again, and until the epoch moves on nothing cached is trusted.
@@ -441,12 +455,7 @@ collect_settles(void)
 			all = false;
 		}
 	if (!all)
-	{
-		if (shared)
-			pg_atomic_write_u32(&shared->bypass, 1);
-		if (!backing_off())
-			went_wrong();
-	}
+		bumps_lost();
 }
 
 /* Room for the keys of a request of n keys (not after a commit). */
@@ -960,11 +969,7 @@ mc_bump(int nkeys, const Hash128 *keys, BumpPhase phase, uint64 *marked)
 		}
 		if (phase == BUMP_PRE_COMMIT)
 			marks_failed = true;
-		/* Until the epoch moves on, nothing cached may be trusted. */
-		if (shared)
-			pg_atomic_write_u32(&shared->bypass, 1);
-		if (!backing_off())
-			went_wrong();
+		bumps_lost();
 	}
 	return ok;
 }

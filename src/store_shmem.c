@@ -559,23 +559,20 @@ ring_make_room(int part, EntryPartition *ep, uint64 new_end)
 static void
 put_prefetch(int part, EntryPartition *ep, const Hash128 *key, Size need)
 {
-	uint64		write_pos = ((volatile EntryPartition *) ep)->write_pos;
+	uint64		start = ((volatile EntryPartition *) ep)->write_pos;
 	uint64		tail_pos = ((volatile EntryPartition *) ep)->tail_pos;
+	uint64		offset = start % header->arena_size;
 
+	if (offset + need > header->arena_size)
+		start += header->arena_size - offset;	/* as shmem_put() does */
 	prefetch_range(entry_set(part, key), ENTRY_WAYS * sizeof(IndexSlot));
-	prefetch_range(ep->arena + write_pos % header->arena_size, sizeof(RingRecord));
-	if (tail_pos < write_pos && tail_pos + header->arena_size < write_pos + need)
+	prefetch_range(ep->arena + start % header->arena_size, sizeof(RingRecord));
+	if (tail_pos < start && tail_pos + header->arena_size < start + need)
 	{
-		volatile RingRecord *oldest =
-			(volatile RingRecord *) (ep->arena + tail_pos % header->arena_size);
-		Hash128		oldest_key;
+		RingRecord *oldest = (RingRecord *) (ep->arena + tail_pos % header->arena_size);
 
-		if (oldest->len > 0)
-		{
-			oldest_key.lo = oldest->key.lo;
-			oldest_key.hi = 0;
-			prefetch_range(entry_set(part, &oldest_key), ENTRY_WAYS * sizeof(IndexSlot));
-		}
+		if (((volatile RingRecord *) oldest)->len > 0)
+			prefetch_range(entry_set(part, &oldest->key), ENTRY_WAYS * sizeof(IndexSlot));
 	}
 }
 

@@ -385,6 +385,7 @@ check_side() {
 # ...): statements that wait for no commit, so that their wall time is the
 # client, the round trip's wake-ups and the server's CPU. A target's
 # allowance in wall time, divided by b, is its allowance in server CPU.
+FIT=""
 FIT_POINTS=()
 fit_point() {
   [[ " ${FIT:-} " == *" $1 "* ]] || return 0
@@ -402,6 +403,7 @@ host_fit() {
       for (i = 1; i <= n; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) ^ 2; syy += (y[i] - my) ^ 2 }
       if (sxx == 0 || syy == 0) exit
       b = sxy / sxx
+      if (b < 0.01) exit
       printf "%.1f %.2f %.3f %d", my - b * mx, b, sxy / sqrt(sxx * syy), n
     }')
 }
@@ -413,12 +415,14 @@ latency_bullets() {
   local a b r n
   host_fit
   if [ -z "$FIT_LINE" ]; then
-    echo "- (no server CPU figures in this run: perf was unavailable, so the targets are not weighed in CPU)"
+    echo "- (not weighed in CPU in this run: fewer than 4 runs with a server CPU figure, or no slope to fit; perf may be unavailable)"
     return
   fi
   read -r a b r n <<<"$FIT_LINE"
   echo "- this host, at one client: a statement's wall time (1 / TPS) = $a µs + $b × its backend's CPU (least squares over the $n runs of the read scenarios above, which wait for no commit; correlation $r). The $a µs are the client and the round trip's wake-ups; a µs of server CPU costs $b µs of wall time, so a target's allowance in wall time, divided by $b, is its allowance in server CPU."
-  if [ -n "${FLOOR_CPU_A:-}" ] && [[ $FLOOR_CPU_A$FLOOR_CPU_B =~ ^[0-9.]+$ ]]; then
+  if ! [[ ${FLOOR_CPU_A:-}/${FLOOR_CPU_B:-} =~ ^[0-9.]+/[0-9.]+$ ]]; then
+    echo "- point hit, simple: not weighed (no server CPU median for a side of the floor in this run)"
+  else
     awk -v r="$FLOOR_RATIO" -v ca="$FLOOR_CPU_A" -v cb="$FLOOR_CPU_B" -v t="$FLOOR_TPS_B" \
         -v ce="${CEILING_CPU_A:--}" -v ceb="${CEILING_CPU_B:--}" -v cr="${CEILING_RATIO:--}" -v b="$b" 'BEGIN {
       w = 1e6 / t; allow = w / 9 / b
@@ -427,17 +431,19 @@ latency_bullets() {
         ahead = allow - (ce - ceb)
         printf " PostgreSQL'"'"'s cheapest statement over the same table (the ceiling row: parsed, analyzed, planned to no rows, nothing sent but its columns'"'"' names) took %.1f µs more than `SELECT 1` beside it and ran at %s of it. A hit in the simple protocol is parsed and analyzed as that statement is (PostgreSQL has no hook before parse analysis), and took %.1f µs more than it (cachebot'"'"'s work and the row it sends, less the planning it skips)", ce - ceb, cr, (ca - cb) - (ce - ceb)
         if (ahead < 0)
-          printf ": 0.9 was out of reach in this run before any caching work, since that statement alone took %.1f µs more than the allowance (section \"Point hit, simple protocol\").\n", -ahead
+          printf ": in this run 0.9 was out of reach before any caching work, since that statement alone (with cachebot loaded, its hooks passing over an unhinted statement) took %.1f µs more than the allowance (section \"Point hit, simple protocol\").\n", -ahead
         else
           printf ", against the %.1f µs that 0.9 leaves beyond that statement (section \"Point hit, simple protocol\").\n", ahead
       } else
         printf " (section \"Point hit, simple protocol\")\n"
     }'
   fi
-  if [ -n "${MISS_CPU_A:-}" ] && [[ $MISS_CPU_A$MISS_CPU_B =~ ^[0-9.]+$ ]]; then
+  if ! [[ ${MISS_CPU_A:-}/${MISS_CPU_B:-} =~ ^[0-9.]+/[0-9.]+$ ]]; then
+    echo "- miss path: not weighed (no server CPU median for a side of the miss path in this run)"
+  else
     awk -v r="$MISS_RATIO" -v ca="$MISS_CPU_A" -v cb="$MISS_CPU_B" -v t="$MISS_TPS_B" -v b="$b" 'BEGIN {
       w = 1e6 / t
-      printf "- miss path (%s in this run: %s): 0.9 leaves a hinted new statement %.1f µs of wall time more than the uncached one'"'"'s %.1f, %.1f µs of server CPU. It took %.1f µs more (%.1f against %.1f). By the profiles, cachebot'"'"'s own code with the PostgreSQL functions it calls is about 5.5 µs of that: the decision on the plan (the fingerprint, the row keys from the quals, the expression checks) 2.7 to 2.9, the lookup that reads the version records before the snapshot 0.8 to 1.0, the fill lease, the entry'"'"'s start and the counting 0.4, capturing and storing the entry 1.1, the filter of filled texts before planning 0.3. The rest is the host'"'"'s: the kernel'"'"'s share grows by about 3.4 µs, half of it the client'"'"'s wake-up (on this virtual machine an idle vCPU halts at once, and waking it costs more the longer it slept), and PostgreSQL'"'"'s own code runs slower beside the store'"'"'s cold memory at 4 kB pages (with 2 MB pages: the huge pages section below). Each part of cachebot'"'"'s is what a fill needs to be correct; what would halve it (decisions remembered across statements, with an invalidation of their own; filling only at a text'"'"'s second miss, a change for every user) was weighed and left (section \"What a miss costs, and what 0.9 of the uncached statement would take\").\n", r, (r + 0 >= 0.9) ? "met" : "not met", w / 9, w, w / 9 / b, ca - cb, ca, cb
+      printf "- miss path (%s in this run: %s): 0.9 leaves a hinted new statement %.1f µs of wall time more than the uncached one'"'"'s %.1f, %.1f µs of server CPU. It took %.1f µs more (%.1f against %.1f). By the profiles, cachebot'"'"'s own code with the PostgreSQL functions it calls is 5.5 to 7.5 µs of that: the decision on the plan (the fingerprint, the row keys from the quals, the expression checks) 2.7 to 2.9, the lookup that reads the version records before the snapshot 0.8 to 1.0, the fill lease, the entry'"'"'s start and the counting 0.4, capturing and storing the entry 1.1 to 2.5, the planner hook 0.3 to 0.8. The rest is the host'"'"'s: in one profile the kernel'"'"'s share grew by 3.4 µs, half of it where the client'"'"'s wake-up lands (on this virtual machine an idle vCPU halts at once), and PostgreSQL'"'"'s own code ran slower beside the store'"'"'s cold memory at 4 kB pages (with 2 MB pages: the huge pages section below). Each part of cachebot'"'"'s is what a fill needs to be correct; what would halve it (decisions remembered across statements, with an invalidation of their own; filling only at a text'"'"'s second miss, a change for every user) was weighed and left (section \"What a miss costs, and what 0.9 of the uncached statement would take\").\n", r, (r + 0 >= 0.9) ? "met" : "not met", w / 9, w, w / 9 / b, ca - cb, ca, cb
     }'
   fi
 }
@@ -968,8 +974,8 @@ if [ -n "$LABEL" ]; then
     if [ "$SCOPE" = backend ] && [ "$cache_backend" = memcached ]; then
       echo
       echo "Targets with memcached, why they are not met (from the profiles in bench/profiles.md, section \"memcached: what a round trip costs the backend\"):"
-      echo "- point lookup under \`cache_get\` (>= 0.8): the target leaves a hit a quarter of the uncached statement's time more, 22 to 25 µs over the simple protocol's 90 to 100 µs (18 over the prepared one's 72), for its one round trip to memcached. On this virtual machine the round trip's send alone costs the backend about 15 µs of CPU (on loopback, the kernel runs the receiving side's TCP stack and wakes memcached in the sender's time), and the backend then waits 20 to 30 µs for memcached to run and wake it with the reply (the note above puts a whole point hit at 36 to 46 µs over \`SELECT 1\` across runs): out of reach of any hit that asks memcached."
-      echo "- writes (>= 0.7): a tracked UPDATE makes one round trip before its commit and one send after it: with \`fsync\` off, 35 of its 42 µs of extra server CPU are those sends (25 µs) and reading the replies (9 µs), and it waits for memcached once. With durable commits the target leaves it about 100 µs more than the untracked UPDATE; it has taken 110 to 150 µs more (0.61 to 0.68) in the runs since a commit waits for one round trip: not met, by a margin that only the wait and the sends could close."
+      echo "- point lookup under \`cache_get\` (>= 0.8): the target leaves a hit a quarter of the uncached statement's time more, 22 to 25 µs over the simple protocol's 87 to 100 µs (18 over the prepared one's 71 to 72), for its one round trip to memcached. On this virtual machine the round trip's send alone costs the backend about 15 µs of CPU (on loopback, the kernel runs the receiving side's TCP stack and wakes memcached in the sender's time), and the backend then waits 20 to 30 µs for memcached to run and wake it with the reply (the note above puts a whole point hit at 36 to 46 µs over \`SELECT 1\` across runs): out of reach of any hit that asks memcached."
+      echo "- writes (>= 0.7): a tracked UPDATE makes one round trip before its commit and one send after it: with \`fsync\` off, 35 of its 42 µs of extra server CPU are those sends (25 µs) and reading the replies (9 µs), and it waits for memcached once. With durable commits the target leaves it 86 to 100 µs more than the untracked UPDATE; it has taken 109 to 150 µs more (0.61 to 0.68) in the runs since a commit waits for one round trip: not met, by a margin that only the wait and the sends could close."
     fi
     if [ ${#WARNINGS[@]} -gt 0 ]; then
       echo; echo "Warnings:"; for w in "${WARNINGS[@]}"; do echo "- WARNING: $w"; done
@@ -1030,7 +1036,7 @@ fi
   echo
   echo "Targets at the edge on this host, weighed in CPU (at one client, the 0.9 of the point hit against \`SELECT 1\`, a goal stricter than the table's 0.8, and of the miss path; at 8 clients, the mixed workload's 3):"
   latency_bullets
-  echo "- mixed per-user reads against no cache (>= 3; 2.2 to 3.3 across runs, the seed's join 3.0 to 3.5): 8 clients on 2 CPUs, so the ratio is one of the whole machine's CPU per transaction, pgbench's included. Measured on one server without durability (CPU time of both CPUs over a run): no cache 146 to 155 µs a transaction, pgbench's 12 to 14 of it; precise keys 53 to 56, pgbench's 9 to 11; 3 asks for 49 to 52. A hit of a user's page (100 rows) takes 38.6 µs of its backend's CPU at one client: cachebot's own work about 4.5 µs of it (the decision, the lookup and the replay plan before planning 3.0, its part of the executor's start 0.9, opening the entry 0.5); PostgreSQL's rendering of the 100 rows (output functions, \`printtup\`) about 7; the kernel's wake-up of the client on each reply about 10 (on this virtual machine, where waking a halted vCPU is a trip to the hypervisor). The 5% of reads that follow a write of their user run the uncached statement. With cachebot's own work at zero the precise side would take about 49 to 52 µs a transaction: at 3, not over it. Keeping the rows rendered for the wire in the entry would save PostgreSQL's 7 µs, but a row's text depends on its types' output functions and the settings they read (\`DateStyle\`, \`IntervalStyle\`, \`extra_float_digits\`, \`bytea_output\`, the time zone, the search path for \`regclass\`, and whatever a type of an extension reads) at the moment of the hit: left, so that a hit renders its rows as the statement would (section \"Mixed workload: a hit of 100 rows\")."
+  echo "- mixed per-user reads against no cache (>= 3; 2.2 to 3.3 across runs, the seed's join 3.0 to 3.5): 8 clients on 2 CPUs, so the ratio is one of the whole machine's CPU per transaction, pgbench's included. Measured on one server without durability (CPU time of both CPUs over a run; ratios 2.77 and 2.74 there): no cache 146 to 155 µs a transaction, pgbench's 12 to 14 of it; precise keys 53 to 56, pgbench's 9 to 11; 3 asks for 49 to 52. With durable commits the writes' WAL flushes leave the CPUs idle at moments, and the ratio is lower. A hit of a user's page (100 rows) takes 38.6 µs of its backend's CPU at one client: cachebot's own work about 4.5 µs of it (the decision, the lookup and the replay plan before planning 3.0, its part of the executor's start 0.9, opening the entry 0.5); PostgreSQL's rendering of the 100 rows (output functions, \`printtup\`) about 7; the kernel's wake-up of the client on each reply about 10 (on this virtual machine, where waking a halted vCPU is a trip to the hypervisor). The 5% of reads that follow a write of their user run the uncached statement. Taking cachebot's own work, as profiled at one client, off the precise side would leave it about 49 to 52 µs a transaction on that server: about 3, as the best runs reached. Keeping the rows rendered for the wire in the entry would save PostgreSQL's 7 µs, but a row's text depends on its types' output functions and the settings they read (\`DateStyle\`, \`IntervalStyle\`, \`extra_float_digits\`, \`bytea_output\`, the time zone, the search path for \`regclass\`, and whatever a type of an extension reads) at the moment of the hit: left, so that a hit renders its rows as the statement would (section \"Mixed workload: a hit of 100 rows\")."
   if [ ${#WARNINGS[@]} -gt 0 ]; then
     echo; echo "Warnings:"; for w in "${WARNINGS[@]}"; do echo "- WARNING: $w"; done
   fi

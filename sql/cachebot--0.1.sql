@@ -85,6 +85,10 @@ BEGIN
                   HINT = 'A table''s ttl is at least one second, as ''10 min''; NULL leaves it to cachebot.ttl.';
     END IF;
     SELECT * INTO c FROM pg_class WHERE oid = rel;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'relation with OID % does not exist', rel::oid
+            USING ERRCODE = 'undefined_table';
+    END IF;
     IF c.relkind NOT IN ('r', 'p') THEN
         RAISE EXCEPTION 'cannot track "%": it is not a table', rel
             USING ERRCODE = 'wrong_object_type',

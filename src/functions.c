@@ -14,6 +14,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "parser/parse_oper.h"
 #include "parser/parse_type.h"
 #include "tcop/tcopprot.h"
 #include "catalog/pg_authid.h"
@@ -24,6 +25,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/typcache.h"
 #include "access/stratnum.h"
 
@@ -133,6 +135,8 @@ cachebot_invalidate_object(PG_FUNCTION_ARGS)
 	Relation	rel;
 	Oid			pkindex;
 	char	   *pkcol;
+	Oid			pkcoltype;
+	Operator	eq;
 	char	   *query;
 	Datum		values[1];
 	HeapTupleHeader row = NULL;
@@ -166,8 +170,18 @@ cachebot_invalidate_object(PG_FUNCTION_ARGS)
 							 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 														RelationGetRelationName(rel)))));
 		pkcol = get_attname(relid, index->rd_index->indkey.values[0], false);
+		pkcoltype = get_atttype(relid, index->rd_index->indkey.values[0]);
 		index_close(index, AccessShareLock);
 	}
+	/* (else the lookup below fails on its operator, in words of its own) */
+	eq = oper(NULL, list_make1(makeString("=")), pkcoltype, pktype, true, -1);
+	if (eq == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("primary key value of type %s cannot be compared with column \"%s\" of type %s",
+						format_type_be(pktype), pkcol, format_type_be(pkcoltype)),
+				 errhint("Cast the value to %s.", format_type_be(pkcoltype))));
+	ReleaseSysCache(eq);
 	query = psprintf("SELECT t FROM %s t WHERE %s = $1",
 					 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 												RelationGetRelationName(rel)),
@@ -334,7 +348,8 @@ cachebot_stat_counters(PG_FUNCTION_ARGS)
  * hint, or not a plain SELECT): *why then says which.
  */
 static bool
-decide_text(const char *query, ArrayType *param_values, CacheDecision *d, const char **why)
+decide_text(const char *query, ArrayType *param_values, CacheDecision *d, const char **why,
+			List **rtable)
 {
 	List	   *raw;
 	List	   *rewritten;
@@ -396,6 +411,8 @@ decide_text(const char *query, ArrayType *param_values, CacheDecision *d, const 
 		return false;
 	}
 	stmt = pg_plan_query(linitial_node(Query, rewritten), query, CURSOR_OPT_PARALLEL_OK, params);
+	if (rtable)
+		*rtable = stmt->rtable;
 	in.plan = stmt;
 	in.rtable = stmt->rtable;
 	in.params = params;
@@ -414,6 +431,53 @@ decide_text(const char *query, ArrayType *param_values, CacheDecision *d, const 
 }
 
 /*
+ * Could the current role read every column the plan reads with its own
+ * privileges? An entry's notes hold values a fill read from those columns
+ * (the join keys it derived). Through a view, a role reads the view's tables
+ * with its owner's privileges, and only what the view lets through: the
+ * notes would also show it values the view keeps from it (rows its
+ * conditions leave out, columns it does not show).
+ */
+static bool
+reads_every_column_itself(List *rtable)
+{
+	Oid			user = GetUserId();
+	ListCell   *lc;
+
+	foreach(lc, rtable)
+	{
+		RangeTblEntry *rte = lfirst_node(RangeTblEntry, lc);
+		int			col = -1;
+
+		if (rte->rtekind != RTE_RELATION ||
+			pg_class_aclcheck(rte->relid, user, ACL_SELECT) == ACLCHECK_OK)
+			continue;
+		if (bms_is_empty(rte->selectedCols) &&
+			pg_attribute_aclcheck_all(rte->relid, user, ACL_SELECT, ACLMASK_ANY) != ACLCHECK_OK)
+			return false;
+		while ((col = bms_next_member(rte->selectedCols, col)) >= 0)
+		{
+			AttrNumber	attno = col + FirstLowInvalidHeapAttributeNumber;
+
+			if (attno == InvalidAttrNumber ||	/* the whole row */
+				pg_attribute_aclcheck(rte->relid, attno, user, ACL_SELECT) != ACLCHECK_OK)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* "table.column = value" without its value (see capture.c, which writes it). */
+static char *
+note_without_value(const char *note)
+{
+	const char *eq = strstr(note, " = ");
+
+	return psprintf("%.*s = (value not shown: a table of the statement is read through a view)",
+					eq ? (int) (eq - note) : 0, note);
+}
+
+/*
  * explain(query): plans the statement as it is written and tells whether it
  * would be cached, why not, its key and its dependencies, whether a valid
  * entry is stored now and, if so, the row keys its fill derived as it ran
@@ -429,6 +493,7 @@ cachebot_explain(PG_FUNCTION_ARGS)
 	Datum		values[6];
 	bool		nulls[6] = {false, true, true, true, false, true};
 	bool		cached = false;
+	List	   *rtable = NIL;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0))
@@ -437,7 +502,7 @@ cachebot_explain(PG_FUNCTION_ARGS)
 	memset(&d, 0, sizeof(d));
 	d.deps.describe = true;
 	values[0] = BoolGetDatum(decide_text(query, PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1),
-										 &d, &why) && d.skip == SKIP_NONE);
+										 &d, &why, &rtable) && d.skip == SKIP_NONE);
 	values[1] = CStringGetTextDatum(why);
 	nulls[1] = false;
 	if (DatumGetBool(values[0]))
@@ -460,8 +525,11 @@ cachebot_explain(PG_FUNCTION_ARGS)
 		{
 			Datum	   *notes = palloc(Max(list_length(view.notes), 1) * sizeof(Datum));
 
+			bool		shown = reads_every_column_itself(rtable);
+
 			foreach(lc, view.notes)
-				notes[foreach_current_index(lc)] = CStringGetTextDatum(lfirst(lc));
+				notes[foreach_current_index(lc)] =
+					CStringGetTextDatum(shown ? (char *) lfirst(lc) : note_without_value(lfirst(lc)));
 			values[5] = PointerGetDatum(construct_array(notes, list_length(view.notes),
 														TEXTOID, -1, false, TYPALIGN_INT));
 			nulls[5] = false;
@@ -492,7 +560,7 @@ cachebot_corrupt_entry(PG_FUNCTION_ARGS)
 	Size		len = 0;
 
 	memset(&d, 0, sizeof(d));
-	if (!decide_text(query, NULL, &d, &why) || d.skip != SKIP_NONE)
+	if (!decide_text(query, NULL, &d, &why, NULL) || d.skip != SKIP_NONE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("statement is not cached"),

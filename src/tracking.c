@@ -782,6 +782,11 @@ cachebot_tracking_install(Oid relid, const TrackOptions *options, List *keyed_na
 	char	   *rel;
 	char	   *args;
 
+	/* (a superuser passes the owner check without the table being looked up) */
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
 	if (!pg_class_ownercheck(relid, GetUserId()))
 		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(get_rel_relkind(relid)),
 					   get_rel_name(relid));

@@ -15,6 +15,11 @@ SELECT cachebot.track('unlogged_photo');
 SELECT cachebot.track('missing_table');
 SELECT cachebot.track('part_1');
 SELECT cachebot.track(NULL);
+-- an OID that names no table: an error, also for a superuser (whose owner
+-- check passes without looking the table up)
+SELECT cachebot.track(0);
+SELECT cachebot.track(4294967295::oid::regclass);
+SELECT cachebot._install_triggers(0, false, false, '{}', 0);
 SELECT cachebot.track('photo', columns => '{title,nope}');
 -- a table without a primary key is tracked like any other
 SELECT cachebot.track('no_pk');
@@ -32,6 +37,10 @@ SELECT cachebot.untrack('photo');
 
 -- invalidate_*: bad arguments
 SELECT cachebot.invalidate_object('photo', NULL::int);
+-- a key that cannot be compared with the primary key: said in cachebot's words;
+-- one that can (bigint against integer) gets past that (photo is untracked by now)
+SELECT cachebot.invalidate_object('photo', 'x'::text);
+SELECT cachebot.invalidate_object('photo', 1::bigint);
 SELECT cachebot.invalidate_object(42);
 SELECT cachebot.invalidate_table('missing_table');
 

@@ -320,6 +320,37 @@ DROP ROLE cachebot_regress_r;
 DROP ROLE cachebot_regress_u;
 DROP ROLE cachebot_regress_executors;
 
+-- explain()'s stored values: the join keys a fill derived are values of the
+-- tables the statement reads. A role that reads them through a view, with
+-- the view owner's privileges, sees no value: here one from a row the view
+-- leaves out, of a column it does not show.
+CREATE ROLE cachebot_regress_viewer;
+CREATE TABLE priv_us (id int PRIMARY KEY, username text UNIQUE NOT NULL);
+CREATE TABLE priv_ph (id int PRIMARY KEY, owner_name text NOT NULL, title text);
+CREATE INDEX ON priv_ph (owner_name);
+INSERT INTO priv_us SELECT i, 'user_' || i FROM generate_series(1, 30) i;
+INSERT INTO priv_ph SELECT i, 'user_' || (1 + i % 2), 'title ' || i FROM generate_series(1, 2000) i;
+INSERT INTO priv_ph VALUES (5001, 'SECRET_OWNER', 'hidden photo');
+ANALYZE priv_us, priv_ph;
+SELECT cachebot.track('priv_us');
+SELECT cachebot.track('priv_ph');
+CREATE VIEW priv_pv AS
+  SELECT p.title FROM priv_ph p WHERE p.owner_name IN (SELECT username FROM priv_us WHERE id > 0);
+GRANT SELECT ON priv_pv TO cachebot_regress_viewer;
+SET ROLE cachebot_regress_viewer;
+SELECT owner_name FROM priv_ph;
+SELECT /* cache */ count(*) FROM priv_pv WHERE title = 'hidden photo';
+SELECT cached, stored FROM cachebot.explain($$SELECT /* cache */ count(*) FROM priv_pv WHERE title = 'hidden photo'$$);
+RESET ROLE;
+-- the tables' owner, reading them itself, sees the value
+SELECT /* cache */ count(*) FROM priv_ph p
+ WHERE p.title = 'hidden photo' AND p.owner_name IN (SELECT username FROM priv_us WHERE id > 0);
+SELECT cached, stored FROM cachebot.explain($$SELECT /* cache */ count(*) FROM priv_ph p
+ WHERE p.title = 'hidden photo' AND p.owner_name IN (SELECT username FROM priv_us WHERE id > 0)$$);
+DROP VIEW priv_pv;
+DROP TABLE priv_ph, priv_us;
+DROP ROLE cachebot_regress_viewer;
+
 DROP TABLE priv_u;
 DROP TABLE priv_rls;
 DROP TABLE priv_t;

@@ -15,7 +15,7 @@ REGRESS_OPTS = --inputdir=test --load-extension=cachebot
 ISOLATION = pending_invisible_writer fill_lease derived_keys derived_keys_hash fill_while_writer_open writer_rollback savepoint_rollback \
             two_writers commit_between_lookup_and_store truncate \
             invalidate_object_rollback repeatable_read temp_objects ddl_race \
-            partition_clones
+            partition_clones detach_concurrently
 ISOLATION_OPTS = --inputdir=test --load-extension=cachebot
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl

@@ -395,11 +395,39 @@ silent_means_unchanged(Node *parsetree)
 	}
 }
 
+/*
+ * ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY commits a first
+ * transaction inside the command, after which new snapshots no longer see
+ * the partition's rows, and may report no object changed in it (when the
+ * partition has a CHECK constraint matching its bound already); the command
+ * may then fail, or be cancelled, as it waits for older transactions. That
+ * first commit must invalidate on its own.
+ */
+static bool
+detaches_concurrently(Node *parsetree)
+{
+	ListCell   *lc;
+
+	if (!IsA(parsetree, AlterTableStmt))
+		return false;
+	foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+
+		if (cmd->subtype == AT_DetachPartition && cmd->def != NULL &&
+			((PartitionCmd *) cmd->def)->concurrent)
+			return true;
+	}
+	return false;
+}
+
 uint64
 cachebot_ddl_before_utility(Node *parsetree)
 {
 	if (!leaves_catalog_alone(parsetree))
 		xact_ddl.changed = true;
+	if (detaches_concurrently(parsetree))
+		xact_ddl.permanent = true;
 
 	/* COPY FROM into a system catalog (superusers) writes it like INSERT. */
 	if (IsA(parsetree, CopyStmt) && ((CopyStmt *) parsetree)->is_from &&

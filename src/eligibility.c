@@ -225,9 +225,14 @@ check_plan_dependencies(List *relation_oids)
 
 	foreach(lc, relation_oids)
 	{
-		/* A regclass constant need not name an existing relation. */
-		HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(lfirst_oid(lc)));
+		HeapTuple	tup;
 		bool		temporary;
+
+		/* (the planner hook's mark of a value made at parse time: see below) */
+		if (!OidIsValid(lfirst_oid(lc)))
+			continue;
+		/* A regclass constant need not name an existing relation. */
+		tup = SearchSysCache1(RELOID, ObjectIdGetDatum(lfirst_oid(lc)));
 
 		if (!HeapTupleIsValid(tup))
 			continue;
@@ -382,10 +387,13 @@ check_statement_plans(PlannedStmt *stmt, ExprTest test, void *arg)
 static SkipReason
 check_exprs(Node *exprs, CacheDecision *d, bool *inlinable)
 {
-	ExprCheck	check = {SKIP_NONE, d->functions, false, InvalidOid, InvalidOid, InvalidOid};
+	ExprCheck	check = {SKIP_NONE, d->functions, false, InvalidOid, InvalidOid, InvalidOid,
+	exprs != NULL && IsA(exprs, Query), false};
 
 	(void) cachebot_exprcheck_walk(exprs, &check);
 	d->functions = check.functions;
+	if (check.why == SKIP_NONE && check.dated && cachebot_hint_clock_literal(d->text, d->textlen))
+		check.why = SKIP_PARSE_TIME_VALUE;
 	if (check.why == SKIP_MUTABLE_FUNCTION)
 	{
 		d->skip_funcid = check.funcid;
@@ -650,6 +658,9 @@ cachebot_decide(const DecisionInput *in, const char *source, const RunContext *r
 		d->skip = check_plan_dependencies(plan->relationOids);
 	if (d->skip == SKIP_NONE && plan != NULL && !run->replay)
 		d->skip = check_statement_plans(plan, cacheable_exprs, d);
+	/* The planner hook's mark (exprcheck.h), after what names a function. */
+	if (d->skip == SKIP_NONE && plan != NULL && list_member_oid(plan->relationOids, InvalidOid))
+		d->skip = SKIP_PARSE_TIME_VALUE;
 	if (d->skip == SKIP_NONE && query != NULL)
 	{
 		bool		inlinable;

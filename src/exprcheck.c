@@ -21,6 +21,7 @@
 
 #include "ddl.h"
 #include "exprcheck.h"
+#include "hint.h"
 
 /*
  * ---- STABLE built-ins that read nothing but settings of the key ----
@@ -311,12 +312,102 @@ private_rowtype_relation(Node *node)
 	return makes_value(node) ? cachebot_ddl_private_rowtype_relation(exprType(node)) : InvalidOid;
 }
 
+/* ---- values made when the statement was parsed (see exprcheck.h) ---- */
+
+/*
+ * Can a constant of this type hold a name made an OID (*names) or a date or
+ * time (*dated), itself or in an element, a range's bound or a field?
+ */
+static void
+parse_time_kinds(Oid typid, bool *names, bool *dated)
+{
+	TypeCacheEntry *tce;
+
+	check_stack_depth();
+	switch (typid)
+	{
+			/* the most common types, answered without a lookup */
+		case BOOLOID:
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case NUMERICOID:
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+		case NAMEOID:
+		case OIDOID:
+		case UUIDOID:
+		case JSONOID:
+		case JSONBOID:
+		case BYTEAOID:
+		case INTERVALOID:
+		case UNKNOWNOID:
+		case INT4ARRAYOID:
+		case INT8ARRAYOID:
+		case TEXTARRAYOID:
+			return;
+		case DATEOID:
+		case TIMEOID:
+		case TIMETZOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			*dated = true;
+			return;
+		case REGCLASSOID:
+		case REGTYPEOID:
+		case REGPROCOID:
+		case REGPROCEDUREOID:
+		case REGOPEROID:
+		case REGOPERATOROID:
+		case REGNAMESPACEOID:
+		case REGROLEOID:
+		case REGCONFIGOID:
+		case REGDICTIONARYOID:
+		case REGCOLLATIONOID:
+			*names = true;
+			return;
+	}
+	tce = lookup_type_cache(typid, TYPECACHE_DOMAIN_BASE_INFO | TYPECACHE_RANGE_INFO |
+							TYPECACHE_MULTIRANGE_INFO | TYPECACHE_TUPDESC);
+	if (tce->typtype == TYPTYPE_DOMAIN)
+		parse_time_kinds(tce->domainBaseType, names, dated);
+	else if (tce->typlen == -1 && OidIsValid(tce->typelem))	/* an array */
+		parse_time_kinds(tce->typelem, names, dated);
+	else if (tce->typtype == TYPTYPE_RANGE && tce->rngelemtype != NULL)
+		parse_time_kinds(tce->rngelemtype->type_id, names, dated);
+	else if (tce->typtype == TYPTYPE_MULTIRANGE && tce->rngtype != NULL)
+		parse_time_kinds(tce->rngtype->type_id, names, dated);
+	else if (tce->typtype == TYPTYPE_COMPOSITE && tce->tupDesc != NULL)
+	{
+		TupleDesc	desc = tce->tupDesc;
+
+		for (int i = 0; i < desc->natts && !*names; i++)
+			if (!TupleDescAttr(desc, i)->attisdropped)
+				parse_time_kinds(TupleDescAttr(desc, i)->atttypid, names, dated);
+	}
+}
+
 static bool
 exprcheck_walker(Node *node, ExprCheck *check)
 {
 	if (node == NULL)
 		return false;
 	check_stack_depth();
+
+	if (check->parse_time && IsA(node, Const) && !((Const *) node)->constisnull)
+	{
+		bool		names = false;
+
+		parse_time_kinds(((Const *) node)->consttype, &names, &check->dated);
+		if (names)
+		{
+			check->why = SKIP_PARSE_TIME_VALUE;
+			return true;
+		}
+	}
 
 	if (node_functions_check(node, check))
 		return true;
@@ -348,8 +439,15 @@ cachebot_exprcheck_walk(Node *node, ExprCheck *check)
 	return exprcheck_walker(node, check);
 }
 
+typedef struct BeforePlanning
+{
+	List	   *relids;			/* temporary relations' row types used */
+	bool		names;			/* a name made an OID */
+	bool		dated;			/* a date or time constant */
+} BeforePlanning;
+
 static bool
-private_rowtypes_walker(Node *node, List **relids)
+before_planning_walker(Node *node, BeforePlanning *found)
 {
 	Oid			relid;
 
@@ -357,19 +455,24 @@ private_rowtypes_walker(Node *node, List **relids)
 		return false;
 	check_stack_depth();
 	if (OidIsValid(relid = private_rowtype_relation(node)))
-		*relids = list_append_unique_oid(*relids, relid);
+		found->relids = list_append_unique_oid(found->relids, relid);
+	if (IsA(node, Const) && !((Const *) node)->constisnull && !found->names)
+		parse_time_kinds(((Const *) node)->consttype, &found->names, &found->dated);
 	if (IsA(node, Query))
-		return query_tree_walker((Query *) node, private_rowtypes_walker, relids, 0);
-	return expression_tree_walker(node, private_rowtypes_walker, relids);
+		return query_tree_walker((Query *) node, before_planning_walker, found, 0);
+	return expression_tree_walker(node, before_planning_walker, found);
 }
 
 List *
-cachebot_exprcheck_private_rowtypes(Query *query)
+cachebot_exprcheck_before_planning(Query *query, const char *text, int textlen)
 {
-	List	   *relids = NIL;
+	BeforePlanning found = {NIL, false, false};
 
-	(void) private_rowtypes_walker((Node *) query, &relids);
-	return relids;
+	(void) before_planning_walker((Node *) query, &found);
+	if (found.names ||
+		(found.dated && (text == NULL || cachebot_hint_clock_literal(text, textlen))))
+		found.relids = lappend_oid(found.relids, InvalidOid);
+	return found.relids;
 }
 
 SkipReason

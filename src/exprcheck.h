@@ -17,6 +17,8 @@
  *	- a value of the row type of a temporary table or view (a cast to it, a
  *	  function returning it): altering the table alters the type, and
  *	  invalidates nothing (temporary_object, see ddl.h).
+ *	- in a Query (check->parse_time), a constant of a reg* type: a name made
+ *	  an OID when the statement was parsed (parse_time_value, see below).
  * It also lists the functions the expressions call (a plan's: those whose
  * EXECUTE privilege a hit checks, as initializing them would have, and which
  * its entry records), and notes a SQL function, which
@@ -46,6 +48,9 @@ typedef struct ExprCheck
 								 * CURRENT_TIMESTAMP) */
 	Oid			cast_from;		/* ... and the cast through text it serves */
 	Oid			cast_to;
+	bool		parse_time;		/* in: check constants as they were parsed
+								 * (a Query's, not a plan's: see below) */
+	bool		dated;			/* out: a constant of a date or time type */
 } ExprCheck;
 
 /*
@@ -55,13 +60,31 @@ typedef struct ExprCheck
 extern bool cachebot_exprcheck_walk(Node *node, ExprCheck *check);
 
 /*
- * The temporary relations whose row types query uses (see above). Planning
- * may fold such a use away (a field of a row built and cast in place) while
- * the plan still depends on the type's definition: the planner hook adds
- * them to the plan's relationOids, which the decision on the plan checks
- * (and PostgreSQL's plan cache then follows).
+ * Values made when the statement was parsed, which neither its text nor its
+ * query ID (the key) tells apart from one parse to the next:
+ *	- a literal of a date or time type (or an array, range or row of one)
+ *	  in which the input function read the clock: 'now', 'today' (see
+ *	  cachebot_hint_clock_literal(), which reads the literals in the text);
+ *	- a name made an OID through the search path and the catalog: a
+ *	  constant of a reg* type ('photo'::regclass), which another session's
+ *	  path, or a temporary object created since, resolves to another OID.
+ * With check->parse_time set, the walk of a Query stops at a reg* constant
+ * (parse_time_value) and sets check->dated at a date or time one; the
+ * caller reads the text for the clock. A plan may have folded such
+ * constants away (two compared): the planner hook looks before planning.
  */
-extern List *cachebot_exprcheck_private_rowtypes(Query *query);
+
+/*
+ * What the planner hook adds to a plan's relationOids, read before planning
+ * since planning may fold what it finds away: the temporary relations whose
+ * row types query uses (a field of a row built and cast in place depends on
+ * the type's definition: temporary_object), and InvalidOid if query holds a
+ * value made when it was parsed (text, of textlen bytes, its statement's
+ * text; NULL if unknown: then any date or time constant counts). The
+ * decision on the plan reads them (and PostgreSQL's plan cache follows the
+ * relations; InvalidOid matches no relation there).
+ */
+extern List *cachebot_exprcheck_before_planning(Query *query, const char *text, int textlen);
 
 /*
  * The statement's result columns: an anonymous record (its row type is

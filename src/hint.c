@@ -14,7 +14,9 @@
 #include "common/hashfn.h"
 #include "common/keywords.h"
 #include "lib/stringinfo.h"
+#include "nodes/parsenodes.h"
 #include "parser/scanner.h"
+#include "parser/gram.h"			/* SCONST, USCONST: after scanner.h */
 #include "parser/scansup.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
@@ -678,4 +680,65 @@ cachebot_hint_variant(const CacheHint *hint)
 		h = hash_combine64(h, hash_bytes_extended((const unsigned char *) hint->problem,
 												  strlen(hint->problem), 3));
 	return h;
+}
+
+/* Is one of the clock's words in str, as a word of its own (any case)? */
+static bool
+names_clock_word(const char *str, int len)
+{
+	static const char *const words[] = {"now", "today", "tomorrow", "yesterday"};
+
+	for (int i = 0; i < len; i++)
+	{
+		if (i > 0 && isalpha((unsigned char) str[i - 1]))
+			continue;
+		for (int w = 0; w < lengthof(words); w++)
+		{
+			int			n = strlen(words[w]);
+
+			if (i + n <= len && pg_strncasecmp(str + i, words[w], n) == 0 &&
+				(i + n == len || !isalpha((unsigned char) str[i + n])))
+				return true;
+		}
+	}
+	return false;
+}
+
+bool
+cachebot_hint_clock_literal(const char *text, int len)
+{
+	char	   *copy;
+	core_yy_extra_type extra;
+	core_yyscan_t scanner;
+	bool		found = false;
+
+	/*
+	 * Most texts name no such word anywhere, nor escape a character that
+	 * could spell one (E'tod\x61y', U&'\006Eow'): no need to scan them.
+	 */
+	if (!names_clock_word(text, len) && memchr(text, '\\', len) == NULL &&
+		memchr(text, '&', len) == NULL)
+		return false;
+	copy = pnstrdup(text, len);
+	scanner = scanner_init(copy, &extra, &ScanKeywords, ScanKeywordTokens);
+	extra.escape_string_warning = false;	/* warned when it was parsed */
+	for (;;)
+	{
+		core_YYSTYPE yylval;
+		YYLTYPE		yylloc;
+		int			token = core_yylex(&yylval, &yylloc, scanner);
+
+		if (token == 0)
+			break;
+		/* (a string's escapes are undone by the scanner, a Unicode one's later) */
+		if ((token == SCONST && names_clock_word(yylval.str, strlen(yylval.str))) ||
+			token == USCONST)
+		{
+			found = true;
+			break;
+		}
+	}
+	scanner_finish(scanner);
+	pfree(copy);
+	return found;
 }

@@ -77,4 +77,14 @@ extern bool cachebot_hint_cursor_query(const char *source, int location, int len
 extern bool cachebot_hint_explain_query(const char *source, int location, int length,
 										int *query_location, int *query_length);
 
+/*
+ * Does the statement's text (text, of len bytes) hold a string literal in
+ * which PostgreSQL's date and time input would read the clock: now, today,
+ * tomorrow or yesterday as a word ('now', 'today 10:00', '{now}')? Such a
+ * literal becomes a value when the statement is parsed, different from one
+ * parse to the next under the same text. A Unicode-escaped literal (U&'...')
+ * counts as one, unread.
+ */
+extern bool cachebot_hint_clock_literal(const char *text, int len);
+
 #endif							/* CACHEBOT_HINT_H */

@@ -43,11 +43,19 @@ plan_normally(Query *parse, const char *query_string, int cursorOptions,
 			  ParamListInfo boundParams)
 {
 	PlannedStmt *result;
-	List	   *private_rowtypes = NIL;
+	List	   *before_planning = NIL;
 
 	/* Read before planning, which may fold them away: see exprcheck.h. */
 	if (cachebot_enabled && parse->commandType == CMD_SELECT && parse->utilityStmt == NULL)
-		private_rowtypes = cachebot_exprcheck_private_rowtypes(parse);
+	{
+		const char *text = NULL;
+		int			textlen = 0;
+
+		if (query_string != NULL)
+			cachebot_hint_statement_text(query_string, parse->stmt_location, parse->stmt_len,
+										 &text, &textlen);
+		before_planning = cachebot_exprcheck_before_planning(parse, text, textlen);
+	}
 
 	nesting_enter();
 	PG_TRY();
@@ -62,7 +70,7 @@ plan_normally(Query *parse, const char *query_string, int cursorOptions,
 		nesting_leave();
 	}
 	PG_END_TRY();
-	result->relationOids = list_concat(result->relationOids, private_rowtypes);
+	result->relationOids = list_concat(result->relationOids, before_planning);
 	return result;
 }
 

@@ -61,6 +61,7 @@ static const char *const skip_details[SKIP_NREASONS] = {
 	[SKIP_RECORD_TYPE] = "It returns values of an anonymous record type.",
 	[SKIP_CATALOG_CHANGED] = "A schema change committed since it was planned.",
 	[SKIP_NO_QUERY_ID] = "compute_query_id is off.",
+	[SKIP_PARSE_TIME_VALUE] = "It holds a literal that PostgreSQL turned into a value when it parsed the statement, from the clock ('now', 'today') or from the search path and the catalog ('photo'::regclass).",
 	[SKIP_FILL_WAIT] = "Another session's fill of the same entry took longer than cachebot.fill_wait.",
 };
 

@@ -34,6 +34,7 @@ const char *const cachebot_skip_reason_names[SKIP_NREASONS] = {
 	[SKIP_RECORD_TYPE] = "record_type",
 	[SKIP_CATALOG_CHANGED] = "catalog_changed",
 	[SKIP_NO_QUERY_ID] = "no_query_id",
+	[SKIP_PARSE_TIME_VALUE] = "parse_time_value",
 	[SKIP_FILL_WAIT] = "fill_wait",
 };
 

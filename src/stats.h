@@ -31,6 +31,8 @@ typedef enum SkipReason
 	SKIP_RECORD_TYPE,			/* returns an anonymous record */
 	SKIP_CATALOG_CHANGED,		/* a DDL committed since it was planned */
 	SKIP_NO_QUERY_ID,			/* compute_query_id is off */
+	SKIP_PARSE_TIME_VALUE,		/* a literal made a value when parsed: the
+								 * clock's ('now') or a name's (::regclass) */
 	SKIP_FILL_WAIT,				/* another session's fill took longer than
 								 * cachebot.fill_wait */
 	SKIP_NREASONS

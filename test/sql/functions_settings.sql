@@ -132,6 +132,31 @@ SELECT /* cache */ current_setting('TimeZone') FROM ev WHERE id = 1;
 SELECT /* cache */ concat(name, now()) IS NOT NULL FROM ev WHERE id = 1;
 SELECT /* cache */ name::timestamptz FROM ev WHERE false;   -- input: 'now' reads the clock
 SELECT * FROM stats_delta();
+-- literals that parsing made values of, which neither the text nor the query
+-- ID tells apart: the clock's ('now', 'today' and their kind, however
+-- spelled: any case, escaped, in an array, a range or a prepared statement)
+-- and names made OIDs through the search path and the catalog ('ev'::regclass:
+-- another session's path, or a temporary table created since, gives another)
+SELECT /* cache */ count(*) FROM ev WHERE at < 'now';
+SELECT /* cache */ count(*) FROM ev WHERE day <> 'TODAY'::date;
+SELECT /* cache */ count(*) FROM ev WHERE day <> date 'tomorrow';
+SELECT /* cache */ count(*) FROM ev WHERE day <> E'yesterd\x61y'::date;
+SELECT /* cache */ count(*) FROM ev WHERE day <> ALL ('{today}'::date[]);
+SELECT /* cache */ count(*) FROM ev WHERE at <@ '[now,)'::tstzrange;
+PREPARE ev_now AS SELECT /* cache */ count(*) FROM ev WHERE at < 'now';
+EXECUTE ev_now;
+EXECUTE ev_now;
+DEALLOCATE ev_now;
+SELECT /* cache */ count(*) FROM ev WHERE 'ev'::regclass = 'public.ev'::regclass;
+SELECT /* cache */ 'ev'::regtype::oid <> 0 FROM ev WHERE id = 1;
+SELECT cacheable, reason FROM cachebot.explain($$SELECT /* cache */ count(*) FROM ev WHERE at < 'now'$$);
+SELECT * FROM stats_delta();
+-- a text literal naming the clock, and a date written out, are cached
+SELECT /* cache */ count(*) FROM ev WHERE name <> 'now';
+SELECT /* cache */ count(*) FROM ev WHERE name <> 'now';
+SELECT /* cache */ count(*) FROM ev WHERE day <> '2020-01-01';
+SELECT /* cache */ count(*) FROM ev WHERE day <> '2020-01-01';
+SELECT * FROM stats_delta();
 -- a user function named concat is not the built-in, even found first on the path
 CREATE SCHEMA orm;
 CREATE FUNCTION orm.concat(VARIADIC text[]) RETURNS text

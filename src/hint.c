@@ -545,47 +545,134 @@ keyword_token(const char *keyword)
 	return ScanKeywordTokens[ScanKeywordLookup(keyword, &ScanKeywords)];
 }
 
-bool
-cachebot_hint_cursor_query(const char *source, int location, int length,
-						   int *query_location, int *query_length)
+/*
+ * Runs PostgreSQL's scanner over text (a copy, NUL-terminated), handing
+ * visit every token, the end (0) included, until visit returns true. The
+ * text parsed already, so it scans without error (nor a warning again).
+ */
+typedef bool (*TokenVisitor) (int token, const core_YYSTYPE *value, int location, void *arg);
+
+static void
+scan_tokens(char *text, TokenVisitor visit, void *arg)
 {
-	char	   *text = statement_copy(source, location, &length);
 	core_yy_extra_type extra;
-	core_yyscan_t scanner;
-	int			for_token = keyword_token("for");
-	int			found = -1;
+	core_yyscan_t scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
 
-	if (text == NULL)
-		return false;
-
-	/*
-	 * DECLARE name [options] CURSOR [WITH[OUT] HOLD] FOR query: FOR is
-	 * reserved, so the first FOR token ends what precedes the query (the
-	 * scanner, not this file's lexer, knows a quoted or Unicode-escaped
-	 * cursor name). The text parsed already, so it scans without error.
-	 */
-	scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
+	extra.escape_string_warning = false;
 	for (;;)
 	{
 		core_YYSTYPE yylval;
 		YYLTYPE		yylloc;
 		int			token = core_yylex(&yylval, &yylloc, scanner);
 
-		if (token == 0)
+		if (visit(token, &yylval, yylloc, arg) || token == 0)
 			break;
-		if (token == for_token)
-		{
-			found = yylloc + 3;
-			break;
-		}
 	}
 	scanner_finish(scanner);
-	pfree(text);
-	if (found < 0)
+}
+
+typedef struct CursorScan
+{
+	int			for_token;
+	int			found;			/* just after FOR, or -1 */
+} CursorScan;
+
+/*
+ * DECLARE name [options] CURSOR [WITH[OUT] HOLD] FOR query: FOR is reserved,
+ * so the first FOR token ends what precedes the query (the scanner, not this
+ * file's lexer, knows a quoted or Unicode-escaped cursor name).
+ */
+static bool
+visit_cursor(int token, const core_YYSTYPE *value, int location, void *arg)
+{
+	CursorScan *scan = arg;
+
+	if (token != scan->for_token)
 		return false;
-	*query_location = location + found;
-	*query_length = length - found;
+	scan->found = location + 3;
 	return true;
+}
+
+bool
+cachebot_hint_cursor_query(const char *source, int location, int length,
+						   int *query_location, int *query_length)
+{
+	char	   *text = statement_copy(source, location, &length);
+	CursorScan	scan = {keyword_token("for"), -1};
+
+	if (text == NULL)
+		return false;
+	scan_tokens(text, visit_cursor, &scan);
+	pfree(text);
+	if (scan.found < 0)
+		return false;
+	*query_location = location + scan.found;
+	*query_length = length - scan.found;
+	return true;
+}
+
+typedef struct ExplainScan
+{
+	const char *text;
+	int			length;
+	int			explain;		/* the keywords' tokens */
+	int			analyze;
+	int			analyse;
+	int			verbose;
+	int			depth;			/* of parentheses */
+	int			end;			/* just after the prefix so far, or -1 */
+	bool		first;
+} ExplainScan;
+
+/* The end of the keyword at location. */
+static int
+keyword_end(const ExplainScan *scan, int location)
+{
+	int			end = location;
+
+	while (end < scan->length && is_ident_cont(scan->text[end]))
+		end++;
+	return end;
+}
+
+/*
+ * EXPLAIN [ ( option, ... ) | ANALYZE | VERBOSE ...] statement: the statement
+ * starts after the last token of that prefix (its leading comment, where a
+ * hint may be, included).
+ */
+static bool
+visit_explain(int token, const core_YYSTYPE *value, int location, void *arg)
+{
+	ExplainScan *scan = arg;
+
+	if (token == 0)
+	{
+		scan->end = -1;
+		return true;
+	}
+	if (scan->first)
+	{
+		scan->first = false;
+		if (token != scan->explain)
+			return true;
+		scan->end = keyword_end(scan, location);
+		return false;
+	}
+	if (scan->depth > 0 || token == '(')
+	{
+		if (token == '(')
+			scan->depth++;
+		else if (token == ')')
+			scan->depth--;
+		scan->end = location + 1;
+		return false;
+	}
+	if (token == scan->analyze || token == scan->analyse || token == scan->verbose)
+	{
+		scan->end = keyword_end(scan, location);
+		return false;
+	}
+	return true;				/* the statement's first token */
 }
 
 bool
@@ -593,70 +680,25 @@ cachebot_hint_explain_query(const char *source, int location, int length,
 							int *query_location, int *query_length)
 {
 	char	   *text = statement_copy(source, location, &length);
-	core_yy_extra_type extra;
-	core_yyscan_t scanner;
-	int			explain = keyword_token("explain");
-	int			analyze = keyword_token("analyze");
-	int			analyse = keyword_token("analyse");
-	int			verbose = keyword_token("verbose");
-	int			depth = 0;
-	int			end = -1;		/* just after the prefix so far */
-	bool		first = true;
+	ExplainScan scan;
 
 	if (text == NULL)
 		return false;
-
-	/*
-	 * EXPLAIN [ ( option, ... ) | ANALYZE | VERBOSE ...] statement: the
-	 * statement starts after the last token of that prefix (its leading
-	 * comment, where a hint may be, included).
-	 */
-	scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
-	for (;;)
-	{
-		core_YYSTYPE yylval;
-		YYLTYPE		yylloc;
-		int			token = core_yylex(&yylval, &yylloc, scanner);
-
-		if (token == 0)
-		{
-			end = -1;
-			break;
-		}
-		if (first)
-		{
-			first = false;
-			if (token != explain)
-				break;
-			end = yylloc;
-			while (end < length && is_ident_cont(text[end]))
-				end++;
-			continue;
-		}
-		if (depth > 0 || token == '(')
-		{
-			if (token == '(')
-				depth++;
-			else if (token == ')')
-				depth--;
-			end = yylloc + 1;
-			continue;
-		}
-		if (token == analyze || token == analyse || token == verbose)
-		{
-			end = yylloc;
-			while (end < length && is_ident_cont(text[end]))
-				end++;
-			continue;
-		}
-		break;					/* the statement's first token */
-	}
-	scanner_finish(scanner);
+	scan.text = text;
+	scan.length = length;
+	scan.explain = keyword_token("explain");
+	scan.analyze = keyword_token("analyze");
+	scan.analyse = keyword_token("analyse");
+	scan.verbose = keyword_token("verbose");
+	scan.depth = 0;
+	scan.end = -1;
+	scan.first = true;
+	scan_tokens(text, visit_explain, &scan);
 	pfree(text);
-	if (end < 0)
+	if (scan.end < 0)
 		return false;
-	*query_location = location + end;
-	*query_length = length - end;
+	*query_location = location + scan.end;
+	*query_length = length - scan.end;
 	return true;
 }
 
@@ -704,12 +746,21 @@ names_clock_word(const char *str, int len)
 	return false;
 }
 
+/* A string literal that names the clock (see hint.h): *(bool *) arg. */
+static bool
+visit_clock(int token, const core_YYSTYPE *value, int location, void *arg)
+{
+	/* (a string's escapes are undone by the scanner, a Unicode one's later) */
+	if ((token == SCONST && names_clock_word(value->str, strlen(value->str))) ||
+		token == USCONST)
+		*(bool *) arg = true;
+	return *(bool *) arg;
+}
+
 bool
 cachebot_hint_clock_literal(const char *text, int len)
 {
 	char	   *copy;
-	core_yy_extra_type extra;
-	core_yyscan_t scanner;
 	bool		found = false;
 
 	/*
@@ -720,25 +771,7 @@ cachebot_hint_clock_literal(const char *text, int len)
 		memchr(text, '&', len) == NULL)
 		return false;
 	copy = pnstrdup(text, len);
-	scanner = scanner_init(copy, &extra, &ScanKeywords, ScanKeywordTokens);
-	extra.escape_string_warning = false;	/* warned when it was parsed */
-	for (;;)
-	{
-		core_YYSTYPE yylval;
-		YYLTYPE		yylloc;
-		int			token = core_yylex(&yylval, &yylloc, scanner);
-
-		if (token == 0)
-			break;
-		/* (a string's escapes are undone by the scanner, a Unicode one's later) */
-		if ((token == SCONST && names_clock_word(yylval.str, strlen(yylval.str))) ||
-			token == USCONST)
-		{
-			found = true;
-			break;
-		}
-	}
-	scanner_finish(scanner);
+	scan_tokens(copy, visit_clock, &found);
 	pfree(copy);
 	return found;
 }

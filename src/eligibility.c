@@ -138,6 +138,22 @@ qualifier_matches(RangeTblEntry *rte, const char *qualifier)
 	return rte->eref != NULL && strcmp(rte->eref->aliasname, qualifier) == 0;
 }
 
+/* Does the range table read the relation root too (a partition's parent)? */
+static bool
+reads_relation(List *rtable, Oid root)
+{
+	ListCell   *lc;
+
+	foreach(lc, rtable)
+	{
+		RangeTblEntry *rte = lfirst_node(RangeTblEntry, lc);
+
+		if (rte->rtekind == RTE_RELATION && rte->relid == root)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Resolves the hint's columns against the tracked tables the plan reads:
  * each table a listed column belongs to is keyed by its listed columns
@@ -163,6 +179,9 @@ resolve_hint_columns(List *rtable, ScanTarget *targets, CacheDecision *d)
 			AttrNumber	attnum;
 
 			if (rte->rtekind != RTE_RELATION || !target->tracked || !rte->inFromCl)
+				continue;
+			/* (a plan's partitions of a table it reads: the table resolves it) */
+			if (!target->own_root && reads_relation(rtable, target->info.root))
 				continue;
 			if (col->qualifier && !qualifier_matches(rte, col->qualifier))
 				continue;

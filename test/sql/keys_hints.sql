@@ -87,4 +87,19 @@ SELECT /* cache(id) */ p.id FROM photo p JOIN app_user u ON u.id = p.user_id WHE
 RESET cachebot.strict;
 SELECT last_read();
 
+-- a hint's column on a partitioned table: the plan also reads its partitions,
+-- which have the column too, and which the table resolves (it is not
+-- ambiguous); a partition read by itself resolves it as well
+CREATE TABLE hint_pt (id int, v text) PARTITION BY LIST (v);
+CREATE TABLE hint_pt_x PARTITION OF hint_pt FOR VALUES IN ('x');
+CREATE TABLE hint_pt_y PARTITION OF hint_pt FOR VALUES IN ('y');
+INSERT INTO hint_pt VALUES (1, 'x'), (2, 'y');
+SELECT cachebot.track('hint_pt', columns => '{v}');
+SELECT cacheable, reason FROM cachebot.explain($$SELECT /* cache(v) */ count(*) FROM hint_pt WHERE v = 'x'$$);
+SELECT cacheable, reason FROM cachebot.explain($$SELECT /* cache(v) */ count(*) FROM hint_pt_x WHERE v = 'x'$$);
+SELECT /* cache(v) */ count(*) FROM hint_pt WHERE v = 'x';
+INSERT INTO hint_pt VALUES (3, 'x');
+SELECT /* cache(v) */ count(*) FROM hint_pt WHERE v = 'x';
+DROP TABLE hint_pt;
+
 \i test/sql/include/keys_cleanup.sql

@@ -138,22 +138,6 @@ qualifier_matches(RangeTblEntry *rte, const char *qualifier)
 	return rte->eref != NULL && strcmp(rte->eref->aliasname, qualifier) == 0;
 }
 
-/* Does the range table read the relation root too (a partition's parent)? */
-static bool
-reads_relation(List *rtable, Oid root)
-{
-	ListCell   *lc;
-
-	foreach(lc, rtable)
-	{
-		RangeTblEntry *rte = lfirst_node(RangeTblEntry, lc);
-
-		if (rte->rtekind == RTE_RELATION && rte->relid == root)
-			return true;
-	}
-	return false;
-}
-
 /*
  * Resolves the hint's columns against the tracked tables the plan reads:
  * each table a listed column belongs to is keyed by its listed columns
@@ -180,8 +164,12 @@ resolve_hint_columns(List *rtable, ScanTarget *targets, CacheDecision *d)
 
 			if (rte->rtekind != RTE_RELATION || !target->tracked || !rte->inFromCl)
 				continue;
-			/* (a plan's partitions of a table it reads: the table resolves it) */
-			if (!target->own_root && reads_relation(rtable, target->info.root))
+			/*
+			 * The partitions and children the planner added for a table the
+			 * statement reads, whose permissions are the table's: the table
+			 * resolves the column (a partition named in the statement does).
+			 */
+			if (rte->requiredPerms == 0)
 				continue;
 			if (col->qualifier && !qualifier_matches(rte, col->qualifier))
 				continue;

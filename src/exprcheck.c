@@ -6,6 +6,15 @@
 
 #include "access/htup_details.h"
 #include "access/sysattr.h"
+#include "catalog/namespace.h"
+#include "catalog/objectaddress.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_ts_config.h"
+#include "catalog/pg_ts_dict.h"
 #include "catalog/pg_language.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
@@ -314,9 +323,69 @@ private_rowtype_relation(Node *node)
 
 /* ---- values made when the statement was parsed (see exprcheck.h) ---- */
 
+/* The catalog whose objects a scalar reg* type names, or InvalidOid. */
+static Oid
+reg_type_catalog(Oid typid)
+{
+	switch (typid)
+	{
+		case REGCLASSOID:
+			return RelationRelationId;
+		case REGTYPEOID:
+			return TypeRelationId;
+		case REGPROCOID:
+		case REGPROCEDUREOID:
+			return ProcedureRelationId;
+		case REGOPEROID:
+		case REGOPERATOROID:
+			return OperatorRelationId;
+		case REGNAMESPACEOID:
+			return NamespaceRelationId;
+		case REGCONFIGOID:
+			return TSConfigRelationId;
+		case REGDICTIONARYOID:
+			return TSDictionaryRelationId;
+		case REGCOLLATIONOID:
+			return CollationRelationId;
+		case REGROLEOID:
+			return AuthIdRelationId;
+		default:
+			return InvalidOid;
+	}
+}
+
+/*
+ * Is the object a reg* constant names one of a temporary schema? Its name
+ * resolved there only in this session, and no other part of the key says so
+ * (the search path, in the key, names pg_temp alike in every session; a
+ * permanent object that a name resolves to differently after a DDL is
+ * covered by the catalog generation). A missing object is not: its OID,
+ * given as a number, is the same in every session.
+ */
+static bool
+names_private_object(Oid catalog, Oid objectId)
+{
+	ObjectAddress address;
+	int			cache;
+	Oid			namespace;
+
+	if (catalog == AuthIdRelationId)
+		return false;			/* roles belong to no schema */
+	if (catalog == NamespaceRelationId)
+		return isAnyTempNamespace(objectId);
+	cache = get_object_catcache_oid(catalog);
+	if (cache < 0 || !SearchSysCacheExists1(cache, ObjectIdGetDatum(objectId)))
+		return false;
+	ObjectAddressSet(address, catalog, objectId);
+	namespace = get_object_namespace(&address);
+	return OidIsValid(namespace) && isAnyTempNamespace(namespace);
+}
+
 /*
  * Can a constant of this type hold a name made an OID (*names) or a date or
- * time (*dated), itself or in an element, a range's bound or a field?
+ * time (*dated), itself or in an element, a range's bound or a field? (A
+ * reg* value itself is told by const_parse_time(); one inside a value
+ * counts, unread.)
  */
 static void
 parse_time_kinds(Oid typid, bool *names, bool *dated)
@@ -390,6 +459,21 @@ parse_time_kinds(Oid typid, bool *names, bool *dated)
 	}
 }
 
+/* What a constant holds that parsing made (see parse_time_kinds()). */
+static void
+const_parse_time(Const *constant, bool *names, bool *dated)
+{
+	Oid			catalog;
+
+	if (constant->constisnull)
+		return;
+	catalog = reg_type_catalog(constant->consttype);
+	if (!OidIsValid(catalog))
+		parse_time_kinds(constant->consttype, names, dated);
+	else if (names_private_object(catalog, DatumGetObjectId(constant->constvalue)))
+		*names = true;
+}
+
 static bool
 exprcheck_walker(Node *node, ExprCheck *check)
 {
@@ -397,11 +481,11 @@ exprcheck_walker(Node *node, ExprCheck *check)
 		return false;
 	check_stack_depth();
 
-	if (check->parse_time && IsA(node, Const) && !((Const *) node)->constisnull)
+	if (check->parse_time && IsA(node, Const))
 	{
 		bool		names = false;
 
-		parse_time_kinds(((Const *) node)->consttype, &names, &check->dated);
+		const_parse_time((Const *) node, &names, &check->dated);
 		if (names)
 		{
 			check->why = SKIP_PARSE_TIME_VALUE;
@@ -456,8 +540,8 @@ before_planning_walker(Node *node, BeforePlanning *found)
 	check_stack_depth();
 	if (OidIsValid(relid = private_rowtype_relation(node)))
 		found->relids = list_append_unique_oid(found->relids, relid);
-	if (IsA(node, Const) && !((Const *) node)->constisnull && !found->names)
-		parse_time_kinds(((Const *) node)->consttype, &found->names, &found->dated);
+	if (IsA(node, Const) && !found->names)
+		const_parse_time((Const *) node, &found->names, &found->dated);
 	if (IsA(node, Query))
 		return query_tree_walker((Query *) node, before_planning_walker, found, 0);
 	return expression_tree_walker(node, before_planning_walker, found);

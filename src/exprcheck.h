@@ -17,8 +17,9 @@
  *	- a value of the row type of a temporary table or view (a cast to it, a
  *	  function returning it): altering the table alters the type, and
  *	  invalidates nothing (temporary_object, see ddl.h).
- *	- in a Query (check->parse_time), a constant of a reg* type: a name made
- *	  an OID when the statement was parsed (parse_time_value, see below).
+ *	- in a Query (check->parse_time), a constant of a reg* type naming an
+ *	  object of a temporary schema: a name made an OID when the statement
+ *	  was parsed (parse_time_value, see below).
  * It also lists the functions the expressions call (a plan's: those whose
  * EXECUTE privilege a hit checks, as initializing them would have, and which
  * its entry records), and notes a SQL function, which
@@ -65,12 +66,15 @@ extern bool cachebot_exprcheck_walk(Node *node, ExprCheck *check);
  *	- a literal of a date or time type (or an array, range or row of one)
  *	  in which the input function read the clock: 'now', 'today' (see
  *	  cachebot_hint_clock_literal(), which reads the literals in the text);
- *	- a name made an OID through the search path and the catalog: a
- *	  constant of a reg* type ('photo'::regclass), which another session's
- *	  path, or a temporary object created since, resolves to another OID.
- * With check->parse_time set, the walk of a Query stops at a reg* constant
- * (parse_time_value) and sets check->dated at a date or time one; the
- * caller reads the text for the clock. A plan may have folded such
+ *	- a name made an OID of a temporary schema's object, through the search
+ *	  path ('photo'::regclass, after CREATE TEMP TABLE photo): another
+ *	  session resolves the same text to another object (a permanent one's
+ *	  OID is what every session with that path gets, the search path being
+ *	  in the key, and a DDL that changes it moves the catalog generation);
+ *	  a reg* value inside an array, range, row or domain counts unread.
+ * With check->parse_time set, the walk of a Query stops at such a reg*
+ * constant (parse_time_value) and sets check->dated at a date or time one;
+ * the caller reads the text for the clock. A plan may have folded such
  * constants away (two compared): the planner hook looks before planning.
  */
 

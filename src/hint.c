@@ -547,28 +547,44 @@ keyword_token(const char *keyword)
 
 /*
  * Runs PostgreSQL's scanner over text (a copy, NUL-terminated), handing
- * visit every token, the end (0) included, until visit returns true. The
- * text parsed already, so it scans without error (nor a warning again).
+ * visit every token, the end (0) included, until visit returns true. False
+ * if the scanner raised an error: the text parsed already, but maybe under
+ * other settings (a SET earlier in the same query string changing
+ * standard_conforming_strings), which the scanner reads now. Its error is
+ * dropped, as nothing but its own memory was taken meanwhile.
  */
 typedef bool (*TokenVisitor) (int token, const core_YYSTYPE *value, int location, void *arg);
 
-static void
+static bool
 scan_tokens(char *text, TokenVisitor visit, void *arg)
 {
+	MemoryContext cxt = CurrentMemoryContext;
 	core_yy_extra_type extra;
 	core_yyscan_t scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
+	bool		scanned = true;
 
-	extra.escape_string_warning = false;
-	for (;;)
+	extra.escape_string_warning = false;	/* warned when it was parsed */
+	PG_TRY();
 	{
-		core_YYSTYPE yylval;
-		YYLTYPE		yylloc;
-		int			token = core_yylex(&yylval, &yylloc, scanner);
+		for (;;)
+		{
+			core_YYSTYPE yylval;
+			YYLTYPE		yylloc;
+			int			token = core_yylex(&yylval, &yylloc, scanner);
 
-		if (visit(token, &yylval, yylloc, arg) || token == 0)
-			break;
+			if (visit(token, &yylval, yylloc, arg) || token == 0)
+				break;
+		}
 	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		FlushErrorState();
+		scanned = false;
+	}
+	PG_END_TRY();
 	scanner_finish(scanner);
+	return scanned;
 }
 
 typedef struct CursorScan
@@ -602,7 +618,8 @@ cachebot_hint_cursor_query(const char *source, int location, int length,
 
 	if (text == NULL)
 		return false;
-	scan_tokens(text, visit_cursor, &scan);
+	if (!scan_tokens(text, visit_cursor, &scan))
+		scan.found = -1;
 	pfree(text);
 	if (scan.found < 0)
 		return false;
@@ -693,7 +710,8 @@ cachebot_hint_explain_query(const char *source, int location, int length,
 	scan.depth = 0;
 	scan.end = -1;
 	scan.first = true;
-	scan_tokens(text, visit_explain, &scan);
+	if (!scan_tokens(text, visit_explain, &scan))
+		scan.end = -1;
 	pfree(text);
 	if (scan.end < 0)
 		return false;
@@ -750,7 +768,10 @@ names_clock_word(const char *str, int len)
 static bool
 visit_clock(int token, const core_YYSTYPE *value, int location, void *arg)
 {
-	/* (a string's escapes are undone by the scanner, a Unicode one's later) */
+	/*
+	 * (Pieces of a literal continued on another line come joined; a Unicode
+	 * one's escapes, whatever its UESCAPE, are undone after the scanner.)
+	 */
 	if ((token == SCONST && names_clock_word(value->str, strlen(value->str))) ||
 		token == USCONST)
 		*(bool *) arg = true;
@@ -764,14 +785,20 @@ cachebot_hint_clock_literal(const char *text, int len)
 	bool		found = false;
 
 	/*
-	 * Most texts name no such word anywhere, nor escape a character that
-	 * could spell one (E'tod\x61y', U&'\006Eow'): no need to scan them.
+	 * An escape (E'tod\x61y', U&'\006Eow', or any backslash where
+	 * standard_conforming_strings was off) counts unread: the settings the
+	 * text was parsed under may not be the ones now. Then most texts name no
+	 * clock word anywhere, continue no literal on another line ('no' newline
+	 * 'w' is 'now') and hold no Unicode one: no need to scan them.
 	 */
-	if (!names_clock_word(text, len) && memchr(text, '\\', len) == NULL &&
-		memchr(text, '&', len) == NULL)
+	if (memchr(text, '\\', len) != NULL)
+		return true;
+	if (!names_clock_word(text, len) && memchr(text, '\n', len) == NULL &&
+		memchr(text, '\r', len) == NULL && memchr(text, '&', len) == NULL)
 		return false;
 	copy = pnstrdup(text, len);
-	scan_tokens(copy, visit_clock, &found);
+	if (!scan_tokens(copy, visit_clock, &found))
+		found = true;
 	pfree(copy);
 	return found;
 }

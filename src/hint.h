@@ -83,7 +83,8 @@ extern bool cachebot_hint_explain_query(const char *source, int location, int le
  * tomorrow or yesterday as a word ('now', 'today 10:00', '{now}')? Such a
  * literal becomes a value when the statement is parsed, different from one
  * parse to the next under the same text. A Unicode-escaped literal (U&'...')
- * counts as one, unread.
+ * counts as one, unread, and so does any backslash in the text: escapes read
+ * as the settings were when the text was parsed, which may have changed.
  */
 extern bool cachebot_hint_clock_literal(const char *text, int len);
 

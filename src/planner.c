@@ -45,8 +45,12 @@ plan_normally(Query *parse, const char *query_string, int cursorOptions,
 	PlannedStmt *result;
 	List	   *before_planning = NIL;
 
-	/* Read before planning, which may fold them away: see exprcheck.h. */
-	if (cachebot_enabled && parse->commandType == CMD_SELECT && parse->utilityStmt == NULL)
+	/*
+	 * Read before planning, which may fold them away: see exprcheck.h. Also
+	 * with cachebot.enabled off: a plan kept by a prepared statement may run
+	 * after it is turned on.
+	 */
+	if (parse->commandType == CMD_SELECT && parse->utilityStmt == NULL)
 	{
 		const char *text = NULL;
 		int			textlen = 0;

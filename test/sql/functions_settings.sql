@@ -147,13 +147,37 @@ PREPARE ev_now AS SELECT /* cache */ count(*) FROM ev WHERE at < 'now';
 EXECUTE ev_now;
 EXECUTE ev_now;
 DEALLOCATE ev_now;
-SELECT /* cache */ count(*) FROM ev WHERE 'ev'::regclass = 'public.ev'::regclass;
-SELECT /* cache */ 'ev'::regtype::oid <> 0 FROM ev WHERE id = 1;
+CREATE TEMP TABLE ev (id int);
+SELECT /* cache */ count(*) FROM public.ev WHERE 'ev'::regclass = 'public.ev'::regclass;
+SELECT /* cache */ 'ev'::regtype::oid <> 0 FROM public.ev WHERE id = 1;
+DROP TABLE pg_temp.ev;
+SELECT /* cache */ count(*) FROM ev
+ WHERE at < 'no'
+ 'w';
+-- a prepared statement planned while cachebot was off, run once it is on
+SET cachebot.enabled = off;
+PREPARE ev_off AS SELECT /* cache */ count(*) FROM ev WHERE at < 'now';
+SET cachebot.enabled = on;
+EXECUTE ev_off;
+EXECUTE ev_off;
+DEALLOCATE ev_off;
+-- a backslash counts unread: the text may have been parsed under other
+-- settings than the moment's (a SET earlier in the same query string), and
+-- is then read without an error
+SET standard_conforming_strings = off;
+SET escape_string_warning = off;
+SET standard_conforming_strings = on \; SELECT /* cache */ 'it\'s' AS s, count(*) FROM ev WHERE day <> '2020-01-01';
+RESET escape_string_warning;
 SELECT cacheable, reason FROM cachebot.explain($$SELECT /* cache */ count(*) FROM ev WHERE at < 'now'$$);
 SELECT * FROM stats_delta();
--- a text literal naming the clock, and a date written out, are cached
+-- a text literal naming the clock, a date written out, and a name of a
+-- permanent object are cached
 SELECT /* cache */ count(*) FROM ev WHERE name <> 'now';
 SELECT /* cache */ count(*) FROM ev WHERE name <> 'now';
+SELECT /* cache */ count(*) FROM ev WHERE to_tsvector('english', name) @@ to_tsquery('english', 'launch');
+SELECT /* cache */ count(*) FROM ev WHERE to_tsvector('english', name) @@ to_tsquery('english', 'launch');
+SELECT /* cache */ count(*) FROM ev WHERE 'ev'::regclass <> 0;
+SELECT /* cache */ count(*) FROM ev WHERE 'ev'::regclass <> 0;
 SELECT /* cache */ count(*) FROM ev WHERE day <> '2020-01-01';
 SELECT /* cache */ count(*) FROM ev WHERE day <> '2020-01-01';
 SELECT * FROM stats_delta();

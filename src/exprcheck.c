@@ -382,10 +382,12 @@ names_private_object(Oid catalog, Oid objectId)
 }
 
 /*
- * Can a constant of this type hold a name made an OID (*names) or a date or
- * time (*dated), itself or in an element, a range's bound or a field? (A
- * reg* value itself is told by const_parse_time(); one inside a value
- * counts, unread.)
+ * Can a constant of this type hold a value parsing made that the key does
+ * not tell apart whatever its text (*names: a reg* value inside an array,
+ * range, row or domain, unread; a time with time zone, whose offset is
+ * today's), or a date or time that a literal of the clock may have made
+ * (*dated), itself or in an element, a range's bound or a field? (A reg*
+ * value itself is told by const_parse_time().)
  */
 static void
 parse_time_kinds(Oid typid, bool *names, bool *dated)
@@ -420,10 +422,13 @@ parse_time_kinds(Oid typid, bool *names, bool *dated)
 			return;
 		case DATEOID:
 		case TIMEOID:
-		case TIMETZOID:
 		case TIMESTAMPOID:
 		case TIMESTAMPTZOID:
 			*dated = true;
+			return;
+		case TIMETZOID:
+			/* a time without a date takes today's offset from the clock */
+			*names = true;
 			return;
 		case REGCLASSOID:
 		case REGTYPEOID:
@@ -440,7 +445,7 @@ parse_time_kinds(Oid typid, bool *names, bool *dated)
 			return;
 	}
 	tce = lookup_type_cache(typid, TYPECACHE_DOMAIN_BASE_INFO | TYPECACHE_RANGE_INFO |
-							TYPECACHE_MULTIRANGE_INFO | TYPECACHE_TUPDESC);
+							TYPECACHE_MULTIRANGE_INFO);
 	if (tce->typtype == TYPTYPE_DOMAIN)
 		parse_time_kinds(tce->domainBaseType, names, dated);
 	else if (tce->typlen == -1 && OidIsValid(tce->typelem))	/* an array */
@@ -449,13 +454,15 @@ parse_time_kinds(Oid typid, bool *names, bool *dated)
 		parse_time_kinds(tce->rngelemtype->type_id, names, dated);
 	else if (tce->typtype == TYPTYPE_MULTIRANGE && tce->rngtype != NULL)
 		parse_time_kinds(tce->rngtype->type_id, names, dated);
-	else if (tce->typtype == TYPTYPE_COMPOSITE && tce->tupDesc != NULL)
+	else if (tce->typtype == TYPTYPE_COMPOSITE)
 	{
-		TupleDesc	desc = tce->tupDesc;
+		/* (pinned: looking up a field's type may process invalidations) */
+		TupleDesc	desc = lookup_rowtype_tupdesc(typid, -1);
 
 		for (int i = 0; i < desc->natts && !*names; i++)
 			if (!TupleDescAttr(desc, i)->attisdropped)
 				parse_time_kinds(TupleDescAttr(desc, i)->atttypid, names, dated);
+		ReleaseTupleDesc(desc);
 	}
 }
 

@@ -449,7 +449,8 @@ reads_every_column_itself(List *rtable)
 		RangeTblEntry *rte = lfirst_node(RangeTblEntry, lc);
 		int			col = -1;
 
-		if (rte->rtekind != RTE_RELATION ||
+		/* (a partition the planner added has its table's permissions) */
+		if (rte->rtekind != RTE_RELATION || rte->requiredPerms == 0 ||
 			pg_class_aclcheck(rte->relid, user, ACL_SELECT) == ACLCHECK_OK)
 			continue;
 		if (bms_is_empty(rte->selectedCols) &&

@@ -14,6 +14,7 @@
 #include "common/hashfn.h"
 #include "common/keywords.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "parser/scanner.h"
 #include "parser/gram.h"			/* SCONST, USCONST: after scanner.h */
@@ -548,10 +549,11 @@ keyword_token(const char *keyword)
 /*
  * Runs PostgreSQL's scanner over text (a copy, NUL-terminated), handing
  * visit every token, the end (0) included, until visit returns true. False
- * if the scanner raised an error: the text parsed already, but maybe under
+ * if the scanner found the text wrong: it parsed already, but maybe under
  * other settings (a SET earlier in the same query string changing
- * standard_conforming_strings), which the scanner reads now. Its error is
- * dropped, as nothing but its own memory was taken meanwhile.
+ * standard_conforming_strings), which the scanner reads now. That error is
+ * dropped, as nothing but the scanner's memory was taken meanwhile (and the
+ * interrupt holdoffs the error reset are restored); any other is raised.
  */
 typedef bool (*TokenVisitor) (int token, const core_YYSTYPE *value, int location, void *arg);
 
@@ -559,6 +561,8 @@ static bool
 scan_tokens(char *text, TokenVisitor visit, void *arg)
 {
 	MemoryContext cxt = CurrentMemoryContext;
+	uint32		holdoff = InterruptHoldoffCount;
+	uint32		cancel_holdoff = QueryCancelHoldoffCount;
 	core_yy_extra_type extra;
 	core_yyscan_t scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
 	bool		scanned = true;
@@ -578,8 +582,18 @@ scan_tokens(char *text, TokenVisitor visit, void *arg)
 	}
 	PG_CATCH();
 	{
+		ErrorData  *error;
+
+		/* Only the scanner's complaints about the text; a cancel goes on. */
 		MemoryContextSwitchTo(cxt);
+		error = CopyErrorData();
+		if (error->sqlerrcode != ERRCODE_SYNTAX_ERROR &&
+			error->sqlerrcode != ERRCODE_FEATURE_NOT_SUPPORTED)
+			PG_RE_THROW();
+		FreeErrorData(error);
 		FlushErrorState();
+		InterruptHoldoffCount = holdoff;
+		QueryCancelHoldoffCount = cancel_holdoff;
 		scanned = false;
 	}
 	PG_END_TRY();

@@ -151,6 +151,7 @@ CREATE TEMP TABLE ev (id int);
 SELECT /* cache */ count(*) FROM public.ev WHERE 'ev'::regclass = 'public.ev'::regclass;
 SELECT /* cache */ 'ev'::regtype::oid <> 0 FROM public.ev WHERE id = 1;
 DROP TABLE pg_temp.ev;
+SELECT /* cache */ count(*) FROM ev WHERE '10:00'::timetz IS NOT NULL;
 SELECT /* cache */ count(*) FROM ev
  WHERE at < 'no'
  'w';
@@ -168,6 +169,11 @@ SET standard_conforming_strings = off;
 SET escape_string_warning = off;
 SET standard_conforming_strings = on \; SELECT /* cache */ 'it\'s' AS s, count(*) FROM ev WHERE day <> '2020-01-01';
 RESET escape_string_warning;
+-- the scanner finds such a text wrong (a Unicode literal where
+-- standard_conforming_strings is now off): it counts, without an error
+RESET standard_conforming_strings;
+SET standard_conforming_strings = off \; SELECT /* cache */ U&'d' AS u, count(*) FROM ev WHERE day <> '2020-01-01';
+RESET standard_conforming_strings;
 SELECT cacheable, reason FROM cachebot.explain($$SELECT /* cache */ count(*) FROM ev WHERE at < 'now'$$);
 SELECT * FROM stats_delta();
 -- a text literal naming the clock, a date written out, and a name of a

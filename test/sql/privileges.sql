@@ -349,6 +349,23 @@ SELECT cached, stored FROM cachebot.explain($$SELECT /* cache */ count(*) FROM p
  WHERE p.title = 'hidden photo' AND p.owner_name IN (SELECT username FROM priv_us WHERE id > 0)$$);
 DROP VIEW priv_pv;
 DROP TABLE priv_ph, priv_us;
+-- SELECT granted on a partitioned table (not on its partitions, which its
+-- plan reads too): the role reads the table itself, and sees the values
+CREATE TABLE priv_pu (id int PRIMARY KEY, name text NOT NULL UNIQUE);
+CREATE TABLE priv_pp (id int, owner text NOT NULL) PARTITION BY RANGE (id);
+CREATE TABLE priv_pp_1 PARTITION OF priv_pp FOR VALUES FROM (0) TO (1000);
+CREATE INDEX ON priv_pp (owner);
+INSERT INTO priv_pu SELECT i, 'u' || i FROM generate_series(1, 30) i;
+INSERT INTO priv_pp SELECT i, 'u' || (1 + i % 2) FROM generate_series(1, 500) i;
+ANALYZE priv_pu, priv_pp;
+SELECT cachebot.track('priv_pu');
+SELECT cachebot.track('priv_pp');
+GRANT SELECT ON priv_pu, priv_pp TO cachebot_regress_viewer;
+SET ROLE cachebot_regress_viewer;
+SELECT /* cache */ count(*) FROM priv_pp p WHERE p.id = 7 AND p.owner IN (SELECT name FROM priv_pu WHERE id > 0);
+SELECT cached, stored FROM cachebot.explain($$SELECT /* cache */ count(*) FROM priv_pp p WHERE p.id = 7 AND p.owner IN (SELECT name FROM priv_pu WHERE id > 0)$$);
+RESET ROLE;
+DROP TABLE priv_pp, priv_pu;
 DROP ROLE cachebot_regress_viewer;
 
 DROP TABLE priv_u;

@@ -235,7 +235,7 @@ check_plan_dependencies(List *relation_oids)
 		HeapTuple	tup;
 		bool		temporary;
 
-		/* (the planner hook's mark of a value made at parse time: see below) */
+		/* (the planner hook's mark, read below: cachebot_exprcheck_marked) */
 		if (!OidIsValid(lfirst_oid(lc)))
 			continue;
 		/* A regclass constant need not name an existing relation. */
@@ -666,7 +666,7 @@ cachebot_decide(const DecisionInput *in, const char *source, const RunContext *r
 	if (d->skip == SKIP_NONE && plan != NULL && !run->replay)
 		d->skip = check_statement_plans(plan, cacheable_exprs, d);
 	/* The planner hook's mark (exprcheck.h), after what names a function. */
-	if (d->skip == SKIP_NONE && plan != NULL && list_member_oid(plan->relationOids, InvalidOid))
+	if (d->skip == SKIP_NONE && plan != NULL && cachebot_exprcheck_marked(plan))
 		d->skip = SKIP_PARSE_TIME_VALUE;
 	if (d->skip == SKIP_NONE && query != NULL)
 	{

@@ -323,6 +323,9 @@ private_rowtype_relation(Node *node)
 
 /* ---- values made when the statement was parsed (see exprcheck.h) ---- */
 
+/* The planner hook's mark in a plan's relationOids: no relation has it. */
+#define PARSE_TIME_MARK InvalidOid
+
 /* The catalog whose objects a scalar reg* type names, or InvalidOid. */
 static Oid
 reg_type_catalog(Oid typid)
@@ -383,14 +386,14 @@ names_private_object(Oid catalog, Oid objectId)
 
 /*
  * Can a constant of this type hold a value parsing made that the key does
- * not tell apart whatever its text (*names: a reg* value inside an array,
+ * not tell apart whatever its text (*unkeyed: a reg* value inside an array,
  * range, row or domain, unread; a time with time zone, whose offset is
  * today's), or a date or time that a literal of the clock may have made
  * (*dated), itself or in an element, a range's bound or a field? (A reg*
  * value itself is told by const_parse_time().)
  */
 static void
-parse_time_kinds(Oid typid, bool *names, bool *dated)
+parse_time_kinds(Oid typid, bool *unkeyed, bool *dated)
 {
 	TypeCacheEntry *tce;
 
@@ -428,47 +431,39 @@ parse_time_kinds(Oid typid, bool *names, bool *dated)
 			return;
 		case TIMETZOID:
 			/* a time without a date takes today's offset from the clock */
-			*names = true;
+			*unkeyed = true;
 			return;
-		case REGCLASSOID:
-		case REGTYPEOID:
-		case REGPROCOID:
-		case REGPROCEDUREOID:
-		case REGOPEROID:
-		case REGOPERATOROID:
-		case REGNAMESPACEOID:
-		case REGROLEOID:
-		case REGCONFIGOID:
-		case REGDICTIONARYOID:
-		case REGCOLLATIONOID:
-			*names = true;
-			return;
+	}
+	if (OidIsValid(reg_type_catalog(typid)))
+	{
+		*unkeyed = true;
+		return;
 	}
 	tce = lookup_type_cache(typid, TYPECACHE_DOMAIN_BASE_INFO | TYPECACHE_RANGE_INFO |
 							TYPECACHE_MULTIRANGE_INFO);
 	if (tce->typtype == TYPTYPE_DOMAIN)
-		parse_time_kinds(tce->domainBaseType, names, dated);
+		parse_time_kinds(tce->domainBaseType, unkeyed, dated);
 	else if (tce->typlen == -1 && OidIsValid(tce->typelem))	/* an array */
-		parse_time_kinds(tce->typelem, names, dated);
+		parse_time_kinds(tce->typelem, unkeyed, dated);
 	else if (tce->typtype == TYPTYPE_RANGE && tce->rngelemtype != NULL)
-		parse_time_kinds(tce->rngelemtype->type_id, names, dated);
+		parse_time_kinds(tce->rngelemtype->type_id, unkeyed, dated);
 	else if (tce->typtype == TYPTYPE_MULTIRANGE && tce->rngtype != NULL)
-		parse_time_kinds(tce->rngtype->type_id, names, dated);
+		parse_time_kinds(tce->rngtype->type_id, unkeyed, dated);
 	else if (tce->typtype == TYPTYPE_COMPOSITE)
 	{
 		/* (pinned: looking up a field's type may process invalidations) */
 		TupleDesc	desc = lookup_rowtype_tupdesc(typid, -1);
 
-		for (int i = 0; i < desc->natts && !*names; i++)
+		for (int i = 0; i < desc->natts && !*unkeyed; i++)
 			if (!TupleDescAttr(desc, i)->attisdropped)
-				parse_time_kinds(TupleDescAttr(desc, i)->atttypid, names, dated);
+				parse_time_kinds(TupleDescAttr(desc, i)->atttypid, unkeyed, dated);
 		ReleaseTupleDesc(desc);
 	}
 }
 
 /* What a constant holds that parsing made (see parse_time_kinds()). */
 static void
-const_parse_time(Const *constant, bool *names, bool *dated)
+const_parse_time(Const *constant, bool *unkeyed, bool *dated)
 {
 	Oid			catalog;
 
@@ -476,9 +471,9 @@ const_parse_time(Const *constant, bool *names, bool *dated)
 		return;
 	catalog = reg_type_catalog(constant->consttype);
 	if (!OidIsValid(catalog))
-		parse_time_kinds(constant->consttype, names, dated);
+		parse_time_kinds(constant->consttype, unkeyed, dated);
 	else if (names_private_object(catalog, DatumGetObjectId(constant->constvalue)))
-		*names = true;
+		*unkeyed = true;
 }
 
 static bool
@@ -490,10 +485,10 @@ exprcheck_walker(Node *node, ExprCheck *check)
 
 	if (check->parse_time && IsA(node, Const))
 	{
-		bool		names = false;
+		bool		unkeyed = false;
 
-		const_parse_time((Const *) node, &names, &check->dated);
-		if (names)
+		const_parse_time((Const *) node, &unkeyed, &check->dated);
+		if (unkeyed)
 		{
 			check->why = SKIP_PARSE_TIME_VALUE;
 			return true;
@@ -533,7 +528,7 @@ cachebot_exprcheck_walk(Node *node, ExprCheck *check)
 typedef struct BeforePlanning
 {
 	List	   *relids;			/* temporary relations' row types used */
-	bool		names;			/* a name made an OID */
+	bool		unkeyed;		/* a value the key does not tell apart */
 	bool		dated;			/* a date or time constant */
 } BeforePlanning;
 
@@ -547,8 +542,8 @@ before_planning_walker(Node *node, BeforePlanning *found)
 	check_stack_depth();
 	if (OidIsValid(relid = private_rowtype_relation(node)))
 		found->relids = list_append_unique_oid(found->relids, relid);
-	if (IsA(node, Const) && !found->names)
-		const_parse_time((Const *) node, &found->names, &found->dated);
+	if (IsA(node, Const) && !found->unkeyed)
+		const_parse_time((Const *) node, &found->unkeyed, &found->dated);
 	if (IsA(node, Query))
 		return query_tree_walker((Query *) node, before_planning_walker, found, 0);
 	return expression_tree_walker(node, before_planning_walker, found);
@@ -560,10 +555,16 @@ cachebot_exprcheck_before_planning(Query *query, const char *text, int textlen)
 	BeforePlanning found = {NIL, false, false};
 
 	(void) before_planning_walker((Node *) query, &found);
-	if (found.names ||
+	if (found.unkeyed ||
 		(found.dated && (text == NULL || cachebot_hint_clock_literal(text, textlen))))
-		found.relids = lappend_oid(found.relids, InvalidOid);
+		found.relids = lappend_oid(found.relids, PARSE_TIME_MARK);
 	return found.relids;
+}
+
+bool
+cachebot_exprcheck_marked(const PlannedStmt *plan)
+{
+	return list_member_oid(plan->relationOids, PARSE_TIME_MARK);
 }
 
 SkipReason

@@ -36,6 +36,7 @@
 
 #include "nodes/parsenodes.h"
 #include "nodes/pg_list.h"
+#include "nodes/plannodes.h"
 
 #include "stats.h"
 
@@ -89,6 +90,9 @@ extern bool cachebot_exprcheck_walk(Node *node, ExprCheck *check);
  * relations; InvalidOid matches no relation there).
  */
 extern List *cachebot_exprcheck_before_planning(Query *query, const char *text, int textlen);
+
+/* Does the plan carry that mark (a value made when it was parsed)? */
+extern bool cachebot_exprcheck_marked(const PlannedStmt *plan);
 
 /*
  * The statement's result columns: an anonymous record (its row type is

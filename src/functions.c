@@ -525,7 +525,6 @@ cachebot_explain(PG_FUNCTION_ARGS)
 		if (cached)
 		{
 			Datum	   *notes = palloc(Max(list_length(view.notes), 1) * sizeof(Datum));
-
 			bool		shown = reads_every_column_itself(rtable);
 
 			foreach(lc, view.notes)

@@ -601,6 +601,17 @@ scan_tokens(char *text, TokenVisitor visit, void *arg)
 	return scanned;
 }
 
+/* The statement at location (of length) from offset on; false if offset < 0. */
+static bool
+text_after(int location, int length, int offset, int *query_location, int *query_length)
+{
+	if (offset < 0)
+		return false;
+	*query_location = location + offset;
+	*query_length = length - offset;
+	return true;
+}
+
 typedef struct CursorScan
 {
 	int			for_token;
@@ -635,11 +646,7 @@ cachebot_hint_cursor_query(const char *source, int location, int length,
 	if (!scan_tokens(text, visit_cursor, &scan))
 		scan.found = -1;
 	pfree(text);
-	if (scan.found < 0)
-		return false;
-	*query_location = location + scan.found;
-	*query_length = length - scan.found;
-	return true;
+	return text_after(location, length, scan.found, query_location, query_length);
 }
 
 typedef struct ExplainScan
@@ -727,11 +734,7 @@ cachebot_hint_explain_query(const char *source, int location, int length,
 	if (!scan_tokens(text, visit_explain, &scan))
 		scan.end = -1;
 	pfree(text);
-	if (scan.end < 0)
-		return false;
-	*query_location = location + scan.end;
-	*query_length = length - scan.end;
-	return true;
+	return text_after(location, length, scan.end, query_location, query_length);
 }
 
 uint64
@@ -764,13 +767,17 @@ names_clock_word(const char *str, int len)
 
 	for (int i = 0; i < len; i++)
 	{
-		if (i > 0 && isalpha((unsigned char) str[i - 1]))
+		char		c = pg_ascii_tolower((unsigned char) str[i]);
+
+		/* (every word starts with n, t or y: most places are passed at once) */
+		if ((c != 'n' && c != 't' && c != 'y') ||
+			(i > 0 && isalpha((unsigned char) str[i - 1])))
 			continue;
 		for (int w = 0; w < lengthof(words); w++)
 		{
 			int			n = strlen(words[w]);
 
-			if (i + n <= len && pg_strncasecmp(str + i, words[w], n) == 0 &&
+			if (words[w][0] == c && i + n <= len && pg_strncasecmp(str + i, words[w], n) == 0 &&
 				(i + n == len || !isalpha((unsigned char) str[i + n])))
 				return true;
 		}

@@ -776,6 +776,15 @@ cachebot_tracking_after_utility(Node *parsetree, bool lent)
 	relation_close(rel, NoLock);
 }
 
+static void
+require_relation(Oid relid)
+{
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+}
+
 void
 cachebot_tracking_install(Oid relid, const TrackOptions *options, List *keyed_names)
 {
@@ -783,19 +792,13 @@ cachebot_tracking_install(Oid relid, const TrackOptions *options, List *keyed_na
 	char	   *args;
 
 	/* (a superuser passes the owner check without the table being looked up) */
-	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation with OID %u does not exist", relid)));
+	require_relation(relid);
 	if (!pg_class_ownercheck(relid, GetUserId()))
 		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(get_rel_relkind(relid)),
 					   get_rel_name(relid));
 	/* The lock its triggers take, so that the table stays while they are made. */
 	LockRelationOid(relid, ShareRowExclusiveLock);
-	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation with OID %u does not exist", relid)));
+	require_relation(relid);
 
 	rel = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									 get_rel_name(relid));
